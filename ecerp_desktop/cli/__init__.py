@@ -1,0 +1,1 @@
+"""The headless command line, ``ecerp``. Each module here adds one group of subcommands."""

@@ -1,0 +1,41 @@
+"""English words for the domain's error codes, for the command line.
+
+The GUI translates the same codes through Qt (ui/errors.py) into Chinese or English.
+"""
+
+from __future__ import annotations
+
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
+
+TEXT: dict[ErrorCode, str] = {
+    ErrorCode.WRONG_PASSWORD: "wrong user name or password",
+    ErrorCode.USER_DISABLED: "user {username} is disabled",
+    ErrorCode.USER_EXISTS: "user {username} already exists",
+    ErrorCode.PASSWORD_TOO_SHORT: "the password must have at least {minimum} characters",
+    ErrorCode.PERMISSION_DENIED: "{user} may not do this (needs permission {permission})",
+    ErrorCode.UNKNOWN_ROLE: "unknown role (use admin, clerk, packer, warehouse or finance)",
+    ErrorCode.NETWORK_SHARE_REFUSED: (
+        "the database {path} is on a network share, where SQLite corrupts data; "
+        "keep it on this PC or use PostgreSQL (ECERP_DATABASE_URL=postgresql://...)"),
+    ErrorCode.DATABASE_UNREACHABLE: "cannot reach the database {url}: {error}",
+    ErrorCode.SCHEMA_TOO_NEW: (
+        "the database was written by a newer ecerp (schema {revision}); update ecerp"),
+    ErrorCode.INVALID_MONEY: "not an amount of money: {value}",
+    ErrorCode.INVALID_TIME: "not a time: {value}",
+    ErrorCode.ILLEGAL_TRANSITION: "an order cannot go from {current} to {target}",
+    ErrorCode.NOT_FOUND: "no {what} {key}",
+    ErrorCode.ALREADY_EXISTS: "{what} {key} already exists",
+    ErrorCode.IMPORT_BAD_FILE: "cannot read {path}: {error}",
+    ErrorCode.IMPORT_MISSING_COLUMN: "{path}: the header row lacks the column {column}",
+    ErrorCode.IMPORT_BAD_VALUE: "{path} row {row}, column {column}: {error}",
+    ErrorCode.INSUFFICIENT_STOCK: "not enough stock of {sku} in {warehouse}",
+    ErrorCode.UNKNOWN_BENCHMARK: "no benchmark {name} (available: {available})",
+}
+
+
+def describe(error: DomainError) -> str:
+    template = TEXT.get(error.code, error.code.value)
+    try:
+        return template.format(**error.params)
+    except (KeyError, IndexError):
+        return f"{template} {error.params}"

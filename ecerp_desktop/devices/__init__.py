@@ -1,0 +1,1 @@
+"""Scanners, scales and printers as profile + driver (profiles in drivers/)."""

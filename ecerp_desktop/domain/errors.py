@@ -1,0 +1,54 @@
+"""Coded domain errors.
+
+The domain never raises sentences: it raises a code and parameters, and each front end
+(the Qt UI through tr(), the CLI through its English catalogue) turns them into words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Every failure a user may see. The value is stable: it is stored and translated."""
+
+    WRONG_PASSWORD = "auth.wrong_password"
+    USER_DISABLED = "auth.user_disabled"
+    USER_EXISTS = "auth.user_exists"
+    PASSWORD_TOO_SHORT = "auth.password_too_short"
+    PERMISSION_DENIED = "auth.permission_denied"
+    UNKNOWN_ROLE = "auth.unknown_role"
+    NETWORK_SHARE_REFUSED = "store.network_share"
+    DATABASE_UNREACHABLE = "store.unreachable"
+    SCHEMA_TOO_NEW = "store.schema_too_new"
+    INVALID_MONEY = "money.invalid"
+    INVALID_TIME = "time.invalid"
+    ILLEGAL_TRANSITION = "order.illegal_transition"
+    NOT_FOUND = "common.not_found"
+    ALREADY_EXISTS = "common.already_exists"
+    IMPORT_BAD_FILE = "import.bad_file"
+    IMPORT_MISSING_COLUMN = "import.missing_column"
+    IMPORT_BAD_VALUE = "import.bad_value"
+    INSUFFICIENT_STOCK = "stock.insufficient"
+    UNKNOWN_BENCHMARK = "bench.unknown"
+
+
+class DomainError(Exception):
+    """A failure with a stable code and the parameters its message needs."""
+
+    def __init__(self, code: ErrorCode, **params: Any) -> None:
+        super().__init__(code.value, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:  # for logs and tracebacks; users see a translated text
+        if not self.params:
+            return self.code.value
+        details = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{self.code.value} ({details})"
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, permission: str, user: str) -> None:
+        super().__init__(ErrorCode.PERMISSION_DENIED, permission=permission, user=user)

@@ -1,0 +1,82 @@
+"""The order's life (DESIGN.md): our status, the legal transitions, the hold reasons.
+
+    UNPAID ─▶ NEW ─▶ REVIEW ─┬─▶ HELD ─▶ REVIEW
+                             └─▶ APPROVED ─▶ WAYBILLED ─▶ PACKED ─▶ SHIPPED ─▶ DONE
+    any state before SHIPPED ─▶ INTERCEPTED (refund asked, 截单); CANCELLED (platform closed)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import DomainError, ErrorCode
+
+
+class OrderStatus(StrEnum):
+    UNPAID = "unpaid"
+    NEW = "new"
+    REVIEW = "review"
+    HELD = "held"
+    APPROVED = "approved"
+    WAYBILLED = "waybilled"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DONE = "done"
+    INTERCEPTED = "intercepted"
+    CANCELLED = "cancelled"
+
+
+S = OrderStatus
+_BEFORE_SHIPPED = {S.UNPAID, S.NEW, S.REVIEW, S.HELD, S.APPROVED, S.WAYBILLED, S.PACKED}
+
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.UNPAID: frozenset({S.NEW, S.CANCELLED}),
+    S.NEW: frozenset({S.REVIEW, S.HELD}),
+    S.REVIEW: frozenset({S.HELD, S.APPROVED}),
+    S.HELD: frozenset({S.REVIEW, S.APPROVED}),
+    S.APPROVED: frozenset({S.WAYBILLED, S.REVIEW, S.HELD}),
+    S.WAYBILLED: frozenset({S.PACKED, S.SHIPPED, S.REVIEW}),
+    S.PACKED: frozenset({S.SHIPPED}),
+    S.SHIPPED: frozenset({S.DONE}),
+    S.DONE: frozenset(),
+    S.INTERCEPTED: frozenset({S.REVIEW, S.CANCELLED}),  # refund withdrawn → review again
+    S.CANCELLED: frozenset(),
+}
+for _s in _BEFORE_SHIPPED:
+    TRANSITIONS[_s] = TRANSITIONS[_s] | {S.INTERCEPTED, S.CANCELLED}
+
+OPEN_STATUSES = frozenset(_BEFORE_SHIPPED - {S.UNPAID})
+FINAL_STATUSES = frozenset({S.DONE, S.CANCELLED})
+
+
+def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def check_transition(current: OrderStatus, target: OrderStatus) -> None:
+    """Raise ILLEGAL_TRANSITION unless *current* → *target* is declared above."""
+    if not can_transition(current, target):
+        raise DomainError(ErrorCode.ILLEGAL_TRANSITION, current=current.value,
+                          target=target.value)
+
+
+class HoldReason(StrEnum):
+    """Why an order is held (挂起). Rules may add free-text reasons beside these."""
+
+    UNMAPPED_SKU = "unmapped_sku"
+    OUT_OF_STOCK = "out_of_stock"
+    ADDRESS_INCOMPLETE = "address_incomplete"
+    REMOTE_REGION = "remote_region"
+    BLACKLIST = "blacklist"
+    BUYER_MESSAGE = "buyer_message"
+    PRICE_BELOW_FLOOR = "price_below_floor"
+    REFUND_PENDING = "refund_pending"
+    MANUAL = "manual"
+    RULE = "rule"
+
+
+class RefundState(StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    REFUNDED = "refunded"
+    REJECTED = "rejected"

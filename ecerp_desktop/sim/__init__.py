@@ -1,0 +1,1 @@
+"""Protocol-faithful simulators of the platforms and the courier waybill service."""

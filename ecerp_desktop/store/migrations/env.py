@@ -1,0 +1,16 @@
+"""Alembic environment: runs on the connection that ``store.migrate`` hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+from ecerp_desktop.store.schema import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

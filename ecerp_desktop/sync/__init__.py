@@ -1,0 +1,1 @@
+"""The sync engine: per-shop cursors, the outbox relay, retries, leadership."""

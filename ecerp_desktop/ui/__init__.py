@@ -1,0 +1,1 @@
+"""The Qt Widgets front end. The only package that imports PySide6."""
