@@ -80,3 +80,27 @@ class RefundState(StrEnum):
     REQUESTED = "requested"
     REFUNDED = "refunded"
     REJECTED = "rejected"
+
+
+def follow_platform(current: OrderStatus, incoming: OrderStatus) -> OrderStatus | None:
+    """Our new status when the platform reports *incoming* for an order we hold as *current*,
+    or None to keep ours. The platform is followed for payment, closing and completion; the
+    steps in between (review, waybill, packing) are ours."""
+    if incoming == S.CANCELLED:
+        return S.CANCELLED if current in _BEFORE_SHIPPED or current == S.INTERCEPTED else None
+    if current == S.UNPAID and incoming != S.UNPAID:
+        return S.NEW
+    if incoming == S.DONE and current == S.SHIPPED:
+        return S.DONE
+    return None
+
+
+def initial_status(incoming: OrderStatus) -> OrderStatus:
+    """Where a newly pulled order starts: unpaid stays unpaid, closed stays closed, anything
+    paid enters our pipeline as NEW (even when the platform already calls it shipped, so a
+    seller who shipped outside ecerp still sees it once)."""
+    if incoming in (S.UNPAID, S.CANCELLED):
+        return incoming
+    if incoming in (S.SHIPPED, S.DONE):
+        return incoming
+    return S.NEW
