@@ -30,6 +30,25 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.IMPORT_BAD_VALUE: "{path} row {row}, column {column}: {error}",
     ErrorCode.INSUFFICIENT_STOCK: "not enough stock of {sku} in {warehouse}",
     ErrorCode.UNKNOWN_BENCHMARK: "no benchmark {name} (available: {available})",
+    ErrorCode.BARCODE_INVALID: "cannot print {value!r} as {symbology}: {reason}",
+    ErrorCode.TEMPLATE_INVALID: "label template {template}: {error}",
+    ErrorCode.PRINTER_PROFILE_INVALID: "printer profile {path}: {error}",
+    ErrorCode.PRINTER_UNREACHABLE: (
+        "printer {printer} is off or unreachable ({error}); the job stays queued, "
+        "retry when the printer is on"),
+    ErrorCode.PRINT_SEND_INTERRUPTED: (
+        "sending to printer {printer} broke off ({error}); the label may be partly "
+        "printed: check it and reprint if needed"),
+    ErrorCode.PRINT_LANGUAGE_UNSUPPORTED: "{what} cannot be printed in {language}",
+    ErrorCode.PRINT_ALREADY_SENT: (
+        "print job {job} was already sent to the printer; ask for a reprint (with a reason) "
+        "to print it again"),
+    ErrorCode.PRINT_REASON_REQUIRED: "a reprint needs a reason",
+    ErrorCode.CREDENTIAL_STORE: (
+        "the OS credential store is not available ({error}); on a headless machine set "
+        "PYTHON_KEYRING_BACKEND, e.g. keyrings.alt.file.PlaintextKeyring"),
+    ErrorCode.SYNC_FAILED: "sync of shop {shop} failed: {error}",
+    ErrorCode.REQUIRED: "{what} is required",
 }
 
 

@@ -32,6 +32,17 @@ class ErrorCode(StrEnum):
     IMPORT_BAD_VALUE = "import.bad_value"
     INSUFFICIENT_STOCK = "stock.insufficient"
     UNKNOWN_BENCHMARK = "bench.unknown"
+    BARCODE_INVALID = "print.barcode_invalid"
+    TEMPLATE_INVALID = "print.template_invalid"
+    PRINTER_PROFILE_INVALID = "print.profile_invalid"
+    PRINTER_UNREACHABLE = "print.printer_unreachable"
+    PRINT_SEND_INTERRUPTED = "print.send_interrupted"
+    PRINT_LANGUAGE_UNSUPPORTED = "print.language_unsupported"
+    PRINT_ALREADY_SENT = "print.already_sent"
+    PRINT_REASON_REQUIRED = "print.reason_required"
+    CREDENTIAL_STORE = "sync.credential_store"
+    SYNC_FAILED = "sync.failed"
+    REQUIRED = "common.required"
 
 
 class DomainError(Exception):
