@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.orders import OrderStatus, follow_platform, initial_status
 from ecerp_desktop.domain.platform_order import PlatformOrder, PlatformOrderLine
+from ecerp_desktop.domain.text import storable
 from ecerp_desktop.store.schema import OrderHistoryRow, OrderLineRow, OrderRow
 
 _CHUNK = 500
@@ -46,7 +47,7 @@ class UpsertResult:
 
 def _order_values(shop_id: int, o: PlatformOrder, now: datetime) -> dict[str, Any]:
     a = o.address
-    return {
+    values = {
         "shop_id": shop_id, "platform_order_id": o.platform_order_id,
         "platform_status": o.platform_status, "buyer_nick": o.buyer_nick,
         "receiver_name": a.name, "receiver_phone": a.phone, "phone_hash": phone_hash(a.phone),
@@ -60,13 +61,20 @@ def _order_values(shop_id: int, o: PlatformOrder, now: datetime) -> dict[str, An
         "paid_at": o.paid_at, "modified_at": o.modified_at, "pulled_at": now,
         "updated_at": now, "raw": o.raw,
     }
+    for key in _BUYER_TEXT:
+        values[key] = storable(values[key])
+    return values
+
+
+_BUYER_TEXT = ("buyer_nick", "receiver_name", "receiver_phone", "province", "city", "district",
+               "town", "address_detail", "zip_code", "buyer_message", "seller_memo")
 
 
 def _line_values(order_id: int, lines: Sequence[PlatformOrderLine]) -> list[dict[str, Any]]:
     return [{
         "order_id": order_id, "platform_line_id": ln.platform_line_id,
         "platform_item_id": ln.platform_item_id, "platform_sku_id": ln.platform_sku_id,
-        "merchant_sku_code": ln.merchant_sku_code, "title": ln.title, "qty": ln.qty,
+        "merchant_sku_code": ln.merchant_sku_code, "title": storable(ln.title), "qty": ln.qty,
         "price": ln.price, "paid_amount": ln.paid_amount,
         "refund_state": ln.refund_state.value, "is_gift": False,
     } for ln in lines]
