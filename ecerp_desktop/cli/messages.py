@@ -30,6 +30,11 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.IMPORT_BAD_VALUE: "{path} row {row}, column {column}: {error}",
     ErrorCode.INSUFFICIENT_STOCK: "not enough stock of {sku} in {warehouse}",
     ErrorCode.UNKNOWN_BENCHMARK: "no benchmark {name} (available: {available})",
+    ErrorCode.INVALID_BARCODE: (
+        "not a valid EAN-13 barcode: {value} (13 digits, the last one a check digit)"),
+    ErrorCode.BARCODE_TAKEN: "barcode {barcode} already belongs to SKU {sku}",
+    ErrorCode.INVALID_QUANTITY: "not a valid quantity: {value}",
+    ErrorCode.IMPORT_TOO_BIG: "{path} is too big to import ({what}, limit {limit})",
     ErrorCode.BARCODE_INVALID: "cannot print {value!r} as {symbology}: {reason}",
     ErrorCode.TEMPLATE_INVALID: "label template {template}: {error}",
     ErrorCode.PRINTER_PROFILE_INVALID: "printer profile {path}: {error}",
