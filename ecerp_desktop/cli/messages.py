@@ -30,6 +30,8 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.IMPORT_BAD_VALUE: "{path} row {row}, column {column}: {error}",
     ErrorCode.INSUFFICIENT_STOCK: "not enough stock of {sku} in {warehouse}",
     ErrorCode.UNKNOWN_BENCHMARK: "no benchmark {name} (available: {available})",
+    ErrorCode.RULES_INVALID: "rules: {where}: {error}",
+    ErrorCode.ORDER_NOT_INTERCEPTABLE: "order {order} cannot be intercepted: it is {status}",
     ErrorCode.INVALID_BARCODE: (
         "not a valid EAN-13 barcode: {value} (13 digits, the last one a check digit)"),
     ErrorCode.BARCODE_TAKEN: "barcode {barcode} already belongs to SKU {sku}",

@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     IMPORT_BAD_VALUE = "import.bad_value"
     INSUFFICIENT_STOCK = "stock.insufficient"
     UNKNOWN_BENCHMARK = "bench.unknown"
+    RULES_INVALID = "rules.invalid"
+    ORDER_NOT_INTERCEPTABLE = "order.not_interceptable"
     INVALID_BARCODE = "barcode.invalid"
     BARCODE_TAKEN = "barcode.taken"
     INVALID_QUANTITY = "common.invalid_quantity"
