@@ -1,0 +1,265 @@
+"""The composition root of the desktop app: arguments → Qt → database → log-in → main window.
+
+Only this module knows which concrete store and services the windows get. It keeps start-up
+lean (the benchmark ``ecerp bench startup`` measures it): pages are built on first visit and
+heavy modules are imported when needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QObject,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+
+from ecerp_desktop.domain.auth import Actor
+from ecerp_desktop.domain.errors import DomainError
+from ecerp_desktop.paths import data_dir
+from ecerp_desktop.ui import appconfig, i18n
+from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.fonts import register_bundled_font
+from ecerp_desktop.ui.ops import run_and_wait, wait_all
+
+log = logging.getLogger("ecerp_desktop.ui")
+
+SHOWN_MARKER = "MAIN_WINDOW_SHOWN"
+# A Qt warning that means a file, resource or font is missing fails --smoke.
+_MISSING = re.compile(r"cannot (open|find|load|read)|could ?n[o']t (open|find|load|read)|"
+                      r"unable to (open|find|load|read)|failed to (open|find|load|read)|"
+                      r"no such file|not found|does not exist|missing|font", re.IGNORECASE)
+
+# Said by the offscreen platform for every top-level window; nothing is wrong.
+_NOISE = frozenset({"This plugin does not support propagateSizeHints()"})
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="ecerp-desktop",
+                                     description="ecerp, the desktop e-commerce ERP (电商ERP)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the separate demo database (seeded on first use)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="demo mode: log in as the demo admin, open every area, exit")
+    parser.add_argument("--db", metavar="URL", help="database URL (beats ECERP_DATABASE_URL)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of this run")
+    parser.add_argument("--exit-when-shown", action="store_true",
+                        help=f"print {SHOWN_MARKER} when the main window is shown, then exit "
+                             "(with --demo the demo admin logs in automatically)")
+    parser.add_argument("--area", metavar="KEY", help="open this area first (e.g. settings)")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="save a picture of the main window, then exit (for the docs)")
+    return parser.parse_known_args(argv)
+
+
+@dataclass
+class QtWarnings:
+    """Qt's own warnings of this run; the ones about missing files fail --smoke."""
+
+    all: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def handler(self, mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if mode in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) or message in _NOISE:
+            return
+        self.all.append(message)
+        if _MISSING.search(message):
+            self.missing.append(message)
+        print(f"Qt: {message}", file=sys.stderr, flush=True)
+
+
+class _Progress(QObject):
+    """Carries progress from a worker thread to the GUI thread (queued signal)."""
+
+    changed = Signal(int, int)
+
+
+def demo_url() -> str:
+    return "sqlite:///" + str(data_dir() / "demo.sqlite3")
+
+
+def database_url(args: argparse.Namespace) -> str | None:
+    """--db, else ECERP_DATABASE_URL, else config.json, else None (the default SQLite file)."""
+    return args.db or os.environ.get("ECERP_DATABASE_URL") or appconfig.saved_database_url()
+
+
+class App:
+    """One run of the desktop application."""
+
+    def __init__(self, args: argparse.Namespace, qt_args: list[str]) -> None:
+        self.args = args
+        self.demo = bool(args.demo or args.smoke)
+        self.unattended = bool(args.smoke or ((args.exit_when_shown or args.screenshot)
+                                              and self.demo))
+        self.warnings = QtWarnings()
+        self.exit_code = 0
+        qInstallMessageHandler(self.warnings.handler)
+        existing = QApplication.instance()
+        self.qapp: QApplication = existing if isinstance(existing, QApplication) else \
+            QApplication(qt_args)
+        self.qapp.setApplicationName("ecerp")
+        self.qapp.setOrganizationName("ecerp")
+        if register_bundled_font(self.qapp) is None:
+            self.warnings.missing.append("bundled CJK font missing")
+        config = appconfig.load()
+        i18n.install(args.lang or config.language or i18n.DEFAULT_LANGUAGE)
+        self.store: Any = None
+        self.window: Any = None
+
+    # -- messages ---------------------------------------------------------------------
+    def fatal(self, text: str) -> int:
+        """Tell the user why ecerp cannot go on; no modal box when nobody is watching."""
+        print(text, file=sys.stderr, flush=True)
+        if not self.unattended:
+            QMessageBox.critical(None, QCoreApplication.translate("App", "ecerp"), text)
+        return 1
+
+    # -- steps ------------------------------------------------------------------------
+    def open_store(self) -> Any:
+        from ecerp_desktop.services.setup import open_store
+
+        if not self.demo:
+            url = database_url(self.args)
+            return run_and_wait(lambda: open_store(url))
+        try:
+            from ecerp_desktop.services import demo
+        except ImportError as exc:
+            raise RuntimeError(QCoreApplication.translate(
+                "App", "Demo mode is not available in this build.")) from exc
+        url = demo_url()
+        progress = _Progress()
+        dialog = QProgressDialog(QCoreApplication.translate(
+            "App", "Preparing the demo database…"), "", 0, 0)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(600)
+        dialog.setWindowTitle(QCoreApplication.translate("App", "ecerp"))
+
+        def show_progress(done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+
+        progress.changed.connect(show_progress)
+
+        def work() -> Any:
+            store = open_store(url)
+            demo.ensure_demo(store, progress=lambda d, t: progress.changed.emit(d, t))
+            return store
+
+        try:
+            return run_and_wait(work)
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
+
+    def log_in(self) -> Actor | None:
+        from ecerp_desktop.services import auth
+        from ecerp_desktop.ui.login_dialog import FirstAdminDialog, LoginDialog
+
+        demo_users: list[tuple[str, str, str]] | None = None
+        if self.demo:
+            from ecerp_desktop.services.demo import DEMO_USERS
+
+            demo_users = list(DEMO_USERS)
+            if self.unattended:
+                name, password, _role = demo_users[0]
+                return run_and_wait(lambda: auth.login(self.store, name, password))
+        if not run_and_wait(lambda: auth.has_users(self.store)):
+            if self.unattended:
+                raise RuntimeError("no user exists; --smoke needs the demo users")
+            first = FirstAdminDialog(self.store)
+            if first.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return first.actor
+        dialog = LoginDialog(self.store, demo_users=demo_users)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
+
+    def show_main_window(self, actor: Actor) -> None:
+        from ecerp_desktop.ui.main_window import MainWindow
+
+        self.window = MainWindow(self.store, actor, demo=self.demo)
+        if self.args.area in self.window.visible_keys():
+            self.window.open_area(self.args.area)
+        if self.args.screenshot:
+            self.window.first_shown.connect(self._screenshot_then_quit)
+        elif self.args.exit_when_shown:
+            self.window.first_shown.connect(self._shown_then_quit)
+        elif self.args.smoke:
+            self.window.first_shown.connect(self.smoke)
+        self.window.show()
+
+    def _shown_then_quit(self) -> None:
+        print(SHOWN_MARKER, flush=True)
+        self.qapp.quit()
+
+    def _screenshot_then_quit(self) -> None:
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        if not self.window.grab().save(self.args.screenshot):
+            self.exit_code = 1
+        self.qapp.quit()
+
+    def smoke(self) -> None:
+        """Open every area once, let each page really paint, then quit (1 on trouble)."""
+        window = self.window
+        for key in window.visible_keys():
+            page = window.open_area(key)
+            for _ in range(3):
+                QCoreApplication.processEvents()
+            page.grab()  # forces a full paint of the page
+            print(f"SMOKE area {key} ok", flush=True)
+        QCoreApplication.processEvents()
+        failed = bool(window.page_errors or self.warnings.missing)
+        for key, error in window.page_errors.items():
+            print(f"SMOKE area {key} failed: {error}", file=sys.stderr, flush=True)
+        for message in self.warnings.missing:
+            print(f"SMOKE Qt warning: {message}", file=sys.stderr, flush=True)
+        self.exit_code = 1 if failed else 0
+        self.qapp.quit()
+
+    def run(self) -> int:
+        if self.warnings.missing and self.args.smoke:
+            return self.fatal("; ".join(self.warnings.missing))
+        try:
+            self.store = self.open_store()
+            actor = self.log_in()
+        except DomainError as exc:
+            return self.fatal(describe(exc))
+        except RuntimeError as exc:
+            return self.fatal(str(exc))
+        if actor is None:  # the user cancelled the log-in
+            return 0
+        self.show_main_window(actor)
+        code = self.qapp.exec()
+        return code or self.exit_code
+
+    def close(self) -> None:
+        wait_all()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        if self.store is not None:
+            self.store.dispose()
+
+
+def run(argv: list[str]) -> int:
+    """Run the desktop app; *argv* as in sys.argv. Returns the process exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args, qt_args = parse_args(argv[1:])
+    app = App(args, [argv[0] if argv else "ecerp-desktop", *qt_args])
+    try:
+        return app.run()
+    finally:
+        app.close()

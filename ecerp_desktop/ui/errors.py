@@ -1,0 +1,67 @@
+"""DomainError codes turned into words in the user's language (Qt translations).
+
+The domain raises codes with parameters; this table holds the English source text of every
+code (context ``Errors`` in the .ts file) with ``{name}`` placeholders for its parameters.
+The CLI has its own English catalogue in cli/messages.py.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
+
+log = logging.getLogger(__name__)
+
+TEXT: dict[ErrorCode, str] = {
+    ErrorCode.WRONG_PASSWORD: QT_TRANSLATE_NOOP("Errors", "Wrong user name or password."),
+    ErrorCode.USER_DISABLED: QT_TRANSLATE_NOOP("Errors", "The user {username} is disabled."),
+    ErrorCode.USER_EXISTS: QT_TRANSLATE_NOOP("Errors", "The user {username} already exists."),
+    ErrorCode.PASSWORD_TOO_SHORT: QT_TRANSLATE_NOOP(
+        "Errors", "The password must have at least {minimum} characters."),
+    ErrorCode.PERMISSION_DENIED: QT_TRANSLATE_NOOP(
+        "Errors", "{user} may not do this (it needs the permission {permission})."),
+    ErrorCode.UNKNOWN_ROLE: QT_TRANSLATE_NOOP(
+        "Errors", "Unknown role: choose admin, clerk, packer, warehouse or finance."),
+    ErrorCode.NETWORK_SHARE_REFUSED: QT_TRANSLATE_NOOP(
+        "Errors", "The database {path} is on a network share, where SQLite corrupts data. "
+                  "Keep it on this PC, or let several stations share a PostgreSQL database."),
+    ErrorCode.DATABASE_UNREACHABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Cannot reach the database {url}: {error}"),
+    ErrorCode.SCHEMA_TOO_NEW: QT_TRANSLATE_NOOP(
+        "Errors", "The database was written by a newer version of ecerp (schema {revision}). "
+                  "Please update ecerp."),
+    ErrorCode.INVALID_MONEY: QT_TRANSLATE_NOOP("Errors", "Not an amount of money: {value}"),
+    ErrorCode.INVALID_TIME: QT_TRANSLATE_NOOP("Errors", "Not a time: {value}"),
+    ErrorCode.ILLEGAL_TRANSITION: QT_TRANSLATE_NOOP(
+        "Errors", "An order cannot go from {current} to {target}."),
+    ErrorCode.NOT_FOUND: QT_TRANSLATE_NOOP("Errors", "Not found: {what} {key}"),
+    ErrorCode.ALREADY_EXISTS: QT_TRANSLATE_NOOP("Errors", "{what} {key} already exists."),
+    ErrorCode.IMPORT_BAD_FILE: QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {error}"),
+    ErrorCode.IMPORT_MISSING_COLUMN: QT_TRANSLATE_NOOP(
+        "Errors", "{path}: the header row lacks the column {column}."),
+    ErrorCode.IMPORT_BAD_VALUE: QT_TRANSLATE_NOOP(
+        "Errors", "{path}, row {row}, column {column}: {error}"),
+    ErrorCode.INSUFFICIENT_STOCK: QT_TRANSLATE_NOOP(
+        "Errors", "Not enough stock of {sku} in {warehouse}."),
+    ErrorCode.UNKNOWN_BENCHMARK: QT_TRANSLATE_NOOP(
+        "Errors", "No benchmark {name} (available: {available})."),
+}
+
+
+def describe(error: BaseException) -> str:
+    """The user's sentence for *error*: a DomainError translated, anything else as a bug."""
+    if not isinstance(error, DomainError):
+        return QCoreApplication.translate(
+            "Errors", "Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}")
+    source = TEXT.get(error.code)
+    if source is None:  # a code added after this table: still say something useful
+        log.warning("no UI text for error code %s", error.code.value)
+        return str(error)
+    text = QCoreApplication.translate("Errors", source)
+    try:
+        return text.format(**error.params)
+    except (KeyError, IndexError, ValueError):
+        return f"{text} {error.params}"

@@ -1,0 +1,150 @@
+"""Background ops: the one way a page runs work off the GUI thread.
+
+Like Anki's ``QueryOp``/``CollectionOp``: a page hands a plain callable (a service call) to
+:class:`Op`; it runs on a worker of a QThreadPool, and its result — or the DomainError it
+raised — comes back on the GUI thread through one signal. The callable never touches a
+widget; the callbacks run on the GUI thread and may.
+
+Database work runs on one serial lane (``DB_LANE``, one thread) so that two ops of the same
+window never race each other for the SQLite write lock; CPU work may pass its own pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal
+
+from ecerp_desktop.domain.errors import DomainError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_lanes: dict[str, QThreadPool] = {}
+
+
+def lane(name: str = "db", threads: int = 1) -> QThreadPool:
+    """A named thread pool, created on first use (``db``: one thread, serial)."""
+    pool = _lanes.get(name)
+    if pool is None:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(threads)
+        pool.setObjectName(f"ecerp-{name}")
+        _lanes[name] = pool
+    return pool
+
+
+def wait_all(timeout_ms: int = 10_000) -> None:
+    """Let running ops finish (at exit, so no worker outlives the store)."""
+    for pool in _lanes.values():
+        pool.waitForDone(timeout_ms)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
+
+    done = Signal(bool, object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self._fn()
+        except DomainError as exc:
+            self._relay.done.emit(False, exc)
+        except Exception as exc:  # unexpected: keep the traceback for the log
+            log.error("op failed:\n%s", traceback.format_exc())
+            self._relay.done.emit(False, exc)
+        else:
+            self._relay.done.emit(True, result)
+
+
+_running: set[Op[Any]] = set()  # keeps ops alive until their result was delivered
+
+
+class Op(QObject, Generic[T]):
+    """Run ``fn`` in the background; deliver ``succeeded(result)`` or ``failed(error)``.
+
+    ``failed`` carries the exception: a :class:`DomainError` for a user-facing failure
+    (translate it with ``ui.errors.describe``), anything else for a bug. When ``owner`` is
+    given and has been deleted by the time the result arrives, no callback runs.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, fn: Callable[[], T], *, owner: QObject | None = None,
+                 on_success: Callable[[T], None] | None = None,
+                 on_failure: Callable[[BaseException], None] | None = None,
+                 pool: QThreadPool | None = None) -> None:
+        super().__init__()
+        self._fn = fn
+        self._owner = owner
+        self._pool = pool
+        self._relay = _Relay()
+        self._relay.done.connect(self._deliver)
+        if on_success is not None:
+            self.succeeded.connect(on_success)
+        if on_failure is not None:
+            self.failed.connect(on_failure)
+        self.ok: bool | None = None
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def start(self) -> Op[T]:
+        _running.add(self)
+        (self._pool or lane()).start(_Runnable(self._fn, self._relay))
+        return self
+
+    def _deliver(self, ok: bool, value: object) -> None:  # GUI thread
+        _running.discard(self)
+        self.ok = ok
+        if ok:
+            self.result = value
+        else:
+            self.error = value  # type: ignore[assignment]
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            return
+        if ok:
+            self.succeeded.emit(value)
+        else:
+            self.failed.emit(value)
+        self.finished.emit()
+
+
+def run_op(fn: Callable[[], T], *, owner: QObject | None = None,
+           on_success: Callable[[T], None] | None = None,
+           on_failure: Callable[[BaseException], None] | None = None,
+           pool: QThreadPool | None = None) -> Op[T]:
+    """Start an op and return it (connect further slots to its signals if needed)."""
+    return Op(fn, owner=owner, on_success=on_success, on_failure=on_failure,
+              pool=pool).start()
+
+
+def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None) -> T:
+    """Run ``fn`` in the background while the GUI keeps painting; return or raise.
+
+    For start-up steps that must finish before anything else can happen (opening the
+    database, seeding the demo): a local event loop keeps progress dialogs alive.
+    """
+    op: Op[T] = Op(fn, pool=pool)
+    loop = QEventLoop()
+    op._relay.done.connect(lambda *_: loop.quit())
+    op.start()
+    if op.ok is None:
+        loop.exec()
+    if op.ok:
+        return op.result  # type: ignore[no-any-return]
+    assert op.error is not None
+    raise op.error

@@ -1,0 +1,422 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <source>ecerp</source>
+        <translation>ecerp</translation>
+    </message>
+    <message>
+        <source>Demo mode is not available in this build.</source>
+        <translation>此版本不含演示模式。</translation>
+    </message>
+    <message>
+        <source>Preparing the demo database…</source>
+        <translation>正在准备演示数据库…</translation>
+    </message>
+</context>
+<context>
+    <name>Areas</name>
+    <message>
+        <source>Order review</source>
+        <translation>订单审核</translation>
+    </message>
+    <message>
+        <source>Packing station</source>
+        <translation>打包台</translation>
+    </message>
+    <message>
+        <source>Printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Purchasing</source>
+        <translation>采购</translation>
+    </message>
+    <message>
+        <source>Finance</source>
+        <translation>财务</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>The user {username} is disabled.</source>
+        <translation>用户 {username} 已停用。</translation>
+    </message>
+    <message>
+        <source>The user {username} already exists.</source>
+        <translation>用户 {username} 已存在。</translation>
+    </message>
+    <message>
+        <source>The password must have at least {minimum} characters.</source>
+        <translation>密码至少需要 {minimum} 个字符。</translation>
+    </message>
+    <message>
+        <source>{user} may not do this (it needs the permission {permission}).</source>
+        <translation>{user} 无权执行此操作（需要权限 {permission}）。</translation>
+    </message>
+    <message>
+        <source>Unknown role: choose admin, clerk, packer, warehouse or finance.</source>
+        <translation>未知角色：请选择管理员、客服/审单、打包员、仓库或财务。</translation>
+    </message>
+    <message>
+        <source>The database {path} is on a network share, where SQLite corrupts data. Keep it on this PC, or let several stations share a PostgreSQL database.</source>
+        <translation>数据库 {path} 位于网络共享上，SQLite 在网络共享上会损坏数据。请将其保存在本机，或让多个工作站共用一个 PostgreSQL 数据库。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the database {url}: {error}</source>
+        <translation>无法连接数据库 {url}：{error}</translation>
+    </message>
+    <message>
+        <source>The database was written by a newer version of ecerp (schema {revision}). Please update ecerp.</source>
+        <translation>该数据库由更新版本的 ecerp 写入（结构版本 {revision}）。请升级 ecerp。</translation>
+    </message>
+    <message>
+        <source>Not an amount of money: {value}</source>
+        <translation>不是有效的金额：{value}</translation>
+    </message>
+    <message>
+        <source>Not a time: {value}</source>
+        <translation>不是有效的时间：{value}</translation>
+    </message>
+    <message>
+        <source>An order cannot go from {current} to {target}.</source>
+        <translation>订单不能从 {current} 变为 {target}。</translation>
+    </message>
+    <message>
+        <source>Not found: {what} {key}</source>
+        <translation>未找到：{what} {key}</translation>
+    </message>
+    <message>
+        <source>{what} {key} already exists.</source>
+        <translation>{what} {key} 已存在。</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation>无法读取 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>{path}: the header row lacks the column {column}.</source>
+        <translation>{path}：表头缺少列 {column}。</translation>
+    </message>
+    <message>
+        <source>{path}, row {row}, column {column}: {error}</source>
+        <translation>{path}，第 {row} 行，{column} 列：{error}</translation>
+    </message>
+    <message>
+        <source>Not enough stock of {sku} in {warehouse}.</source>
+        <translation>仓库 {warehouse} 中 {sku} 的库存不足。</translation>
+    </message>
+    <message>
+        <source>No benchmark {name} (available: {available}).</source>
+        <translation>没有名为 {name} 的基准测试（可用：{available}）。</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <source>Welcome to ecerp</source>
+        <translation>欢迎使用 ecerp</translation>
+    </message>
+    <message>
+        <source>No user exists yet. Create the administrator, who can then add the other users in Settings.</source>
+        <translation>尚无任何用户。请先创建管理员，之后可在“设置”中添加其他用户。</translation>
+    </message>
+    <message>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <source>At least {minimum} characters.</source>
+        <translation>至少 {minimum} 个字符。</translation>
+    </message>
+    <message>
+        <source>Please enter a user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>The password must have at least {minimum} characters.</source>
+        <translation>密码至少需要 {minimum} 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Clerk (order review)</source>
+        <translation>客服/审单</translation>
+    </message>
+    <message>
+        <source>Packer</source>
+        <translation>打包员</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Finance</source>
+        <translation>财务</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in to ecerp</source>
+        <translation>登录 ecerp</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Demo users (user name / password / role):</source>
+        <translation>演示用户（用户名 / 密码 / 角色）：</translation>
+    </message>
+    <message>
+        <source>Please enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>ecerp e-commerce ERP</source>
+        <translation>ecerp 电商ERP</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>User: {name}</source>
+        <translation>用户：{name}</translation>
+    </message>
+    <message>
+        <source>Role: {role}</source>
+        <translation>角色：{role}</translation>
+    </message>
+    <message>
+        <source>Database: {db}</source>
+        <translation>数据库：{db}</translation>
+    </message>
+</context>
+<context>
+    <name>NotAvailablePage</name>
+    <message>
+        <source>This area is not available yet: it comes in a later version of ecerp.</source>
+        <translation>此功能暂未开放：将在 ecerp 的后续版本中提供。</translation>
+    </message>
+</context>
+<context>
+    <name>PageErrorPage</name>
+    <message>
+        <source>The page {area} could not be opened.</source>
+        <translation>无法打开页面“{area}”。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>The new language applies at once; open pages are reopened in it. It is remembered on this PC.</source>
+        <translation>新语言立即生效，已打开的页面会以新语言重新打开。本机会记住此设置。</translation>
+    </message>
+    <message>
+        <source>My password</source>
+        <translation>我的密码</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Repeat new password</source>
+        <translation>确认新密码</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <source>The password must have at least {minimum} characters.</source>
+        <translation>密码至少需要 {minimum} 个字符。</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>In use: {db}</source>
+        <translation>当前使用：{db}</translation>
+    </message>
+    <message>
+        <source>empty: the local SQLite file; or postgresql://user@host/ecerp</source>
+        <translation>留空：使用本机 SQLite 文件；或填写 postgresql://用户@主机/ecerp</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Several stations share one PostgreSQL database; a single PC can keep the local SQLite file. A new database takes effect when ecerp is restarted. A password is kept in the system&apos;s credential store, not in the settings file.</source>
+        <translation>多个工作站共用一个 PostgreSQL 数据库；单台电脑可使用本机 SQLite 文件。更换数据库在重新启动 ecerp 后生效。密码保存在系统凭据库中，不写入设置文件。</translation>
+    </message>
+    <message>
+        <source>Demo mode always uses its own demo database.</source>
+        <translation>演示模式始终使用独立的演示数据库。</translation>
+    </message>
+    <message>
+        <source>The local SQLite file needs no test.</source>
+        <translation>本机 SQLite 文件无需测试。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Connected to {db}. It is empty: ecerp creates its tables on the next start.</source>
+        <translation>已连接 {db}。该数据库为空：ecerp 将在下次启动时创建数据表。</translation>
+    </message>
+    <message>
+        <source>Connected to {db}. Its schema is upgraded on the next start.</source>
+        <translation>已连接 {db}。其结构将在下次启动时升级。</translation>
+    </message>
+    <message>
+        <source>Connected to {db}. Its schema is up to date.</source>
+        <translation>已连接 {db}。其结构已是最新。</translation>
+    </message>
+    <message>
+        <source>Saved. Restart ecerp to use this database.</source>
+        <translation>已保存。重新启动 ecerp 后使用此数据库。</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Please enter a user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>User {name} added.</source>
+        <translation>已添加用户 {name}。</translation>
+    </message>
+</context>
+</TS>
