@@ -18,12 +18,15 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.sim.faults import FaultInjector, FaultSpec
+from ecerp_desktop.sim.generator import OrderBook, OrderGenerator
 
 HTML_ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
                    b"<body><h1>\xe7\xb3\xbb\xe7\xbb\x9f\xe7\xb9\x81\xe5\xbf\x99</h1>"
@@ -86,7 +89,7 @@ class SimServer:
     """Base of every simulator: a ThreadingHTTPServer on loopback plus a fault injector.
 
     ``faults`` is a SPEC string, a FaultSpec or a FaultInjector. ``request_log`` keeps the
-    last requests (method, path, params) for tests.
+    last requests (method, path, query) for tests.
     """
 
     platform = "generic"
@@ -218,3 +221,99 @@ def _make_handler(sim: SimServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+class PlatformSim(SimServer):
+    """Shared state of the marketplace simulators (Taobao, JD, Pinduoduo, own shops).
+
+    - ``book`` (an :class:`OrderBook`) serves the orders; ``generator`` is its generator and
+      ``generator.catalog`` the shop's SKUs with platform ids and merchant codes;
+    - ``shipments`` (list of dicts, in arrival order), ``stock`` ({(item id, sku id): qty})
+      and ``stock_calls`` (one dict per accepted stock call) record what was pushed;
+    - ``app_key`` / ``app_secret`` / ``session`` are the credentials it accepts;
+    - :meth:`wire_items` turns orders into the platform's JSON text once per order version
+      (cached), serving a poison version for the orders the fault SPEC poisons;
+    - :meth:`page` slices a result list into a page, applying the ``repeat`` and
+      ``endless_paging`` faults.
+
+    Subclasses implement :meth:`encode_order` (and :meth:`poison_order`).
+    """
+
+    def __init__(self, *, book: OrderBook | None = None, seed: int = 0,
+                 sku_codes: Sequence[str] | None = None, bundle_codes: Sequence[str] = (),
+                 app_key: str = "", app_secret: str = "", session: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if book is None:
+            book = OrderBook(OrderGenerator(platform=self.platform, seed=seed,
+                                            sku_codes=sku_codes, bundle_codes=bundle_codes))
+        self.book = book
+        self.generator = book.generator
+        self.app_key = app_key or f"sim-{self.platform}-key"
+        self.app_secret = app_secret or f"sim-{self.platform}-secret"
+        self.session = session if session else f"sim-{self.platform}-session"
+        self.shipments: list[dict[str, Any]] = []
+        self.stock: dict[tuple[str, str], int] = {}
+        self.stock_calls: list[dict[str, Any]] = []
+        self.state_lock = threading.RLock()
+        self._wire: dict[tuple[str, str], tuple[PlatformOrder, str]] = {}
+
+    def encode_order(self, order: PlatformOrder, variant: str) -> Any:
+        """The platform's JSON object for *order* (*variant* names a shape, e.g. simplified)."""
+        raise NotImplementedError
+
+    def poison_order(self, order: PlatformOrder, variant: str) -> Any:
+        """A malformed version of *order*: valid JSON, nonsense content."""
+        return {"id": order.platform_order_id, "lines": "CORRUPT", "amount": "abc"}
+
+    def wire_text(self, order: PlatformOrder, variant: str = "") -> str:
+        key = (order.platform_order_id, variant)
+        cached = self._wire.get(key)
+        if cached is not None and cached[0] is order:
+            return cached[1]
+        text = json.dumps(self.encode_order(order, variant), ensure_ascii=False,
+                          separators=(",", ":"))
+        self._wire[key] = (order, text)
+        return text
+
+    def wire_items(self, orders: Sequence[PlatformOrder], variant: str = "") -> str:
+        """Comma-joined JSON texts of *orders* (for splicing into a page body)."""
+        out = []
+        poison = self.faults.spec.poison > 0
+        for o in orders:
+            if poison and self.faults.is_poison(self.book.index_of(o.platform_order_id)):
+                self.faults.counts["poison"] += 1
+                out.append(json.dumps(self.poison_order(o, variant), ensure_ascii=False))
+            else:
+                out.append(self.wire_text(o, variant))
+        return ",".join(out)
+
+    def page(self, results: list[PlatformOrder], page_no: int,
+             page_size: int) -> tuple[list[PlatformOrder], int, bool]:
+        """(page items, total to announce, has_next) for 1-based *page_no*."""
+        total = len(results)
+        lo = (page_no - 1) * page_size
+        items = results[lo:lo + page_size]
+        has_next = lo + page_size < total
+        if items and self.faults.roll("repeat"):
+            # an order from a neighbouring page shows up here too
+            neighbour = results[lo + page_size] if has_next else (
+                results[lo - 1] if lo > 0 else None)
+            if neighbour is not None:
+                items = [*items, neighbour]
+        if self.faults.endless_paging:
+            self.faults.counts["endless_paging"] += 1
+            if not items and results:
+                last = (total - 1) // page_size * page_size
+                items = results[last:last + page_size]
+            return items, total + 1_000_000, True
+        return items, total, has_next
+
+    def record_stock(self, call: dict[str, Any], changes: dict[tuple[str, str], int]) -> None:
+        with self.state_lock:
+            self.stock.update(changes)
+            self.stock_calls.append(call)
+
+    def catalog_ids(self) -> dict[tuple[str, str], Any]:
+        """{(item id, sku id): CatalogSku} of the simulated shop."""
+        return {(c.item_id, c.sku_id): c for c in self.generator.catalog}
