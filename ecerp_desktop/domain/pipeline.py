@@ -15,7 +15,7 @@ the store swaps them for real ids when it inserts them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -289,9 +289,16 @@ def _held(o: OrderFacts, reason: str, detail: str, why: list[str], rule_id: int 
 
 
 def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
-               usage: GiftUsage | None = None) -> ChunkPlan:
+               usage: GiftUsage | None = None,
+               load_stock: Callable[[set[int]], Mapping[tuple[int, int], int]] | None = None
+               ) -> ChunkPlan:
     """Decide every order of the chunk. *stock* is consumed as parcels are planned, so the
-    next chunk sees what this one took; *usage* counts gift grants across chunks."""
+    next chunk sees what this one took; *usage* counts gift grants across chunks.
+
+    *load_stock*, when given, is called once after mapping with the SKU ids the approved
+    orders need, and what it returns is added to *stock* (the service reads the balances
+    then, in its transaction, once the platform lines are known as our SKUs).
+    """
     usage = usage if usage is not None else GiftUsage()
     plan = ChunkPlan()
     ids = _Ids()
@@ -351,6 +358,9 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
         out = Outcome(o.id, o.status, OrderStatus.APPROVED.value, rule_id=d.rule_id,
                       rule_name=d.rule_name, tags=d.tags, priority=d.priority, why=why)
         decided.append((o, d, out))
+    if load_stock is not None:
+        need = {ln.sku_id for o, _, _ in decided for ln in o.lines if ln.sku_id is not None}
+        stock.update(load_stock(need))
     _route_all(decided, held_ids, cfg, stock, plan)
     return plan
 

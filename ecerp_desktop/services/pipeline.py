@@ -1,0 +1,383 @@
+"""The order pipeline as use cases: process pending orders in bulk, dry-run a rule set,
+intercept (截单), release a hold, undo a merge, and keep the rule documents.
+
+:func:`process_pending` loads the configuration once, then takes the pending orders in
+chunks of a few thousand; each chunk is one write transaction that reads the orders and the
+stock, plans them with :func:`ecerp_desktop.domain.pipeline.plan_chunk` and writes the
+result in bulk (mapped SKUs, component and gift lines, holds, parcels with their lines,
+reservations through the stock ledger, history with the rule and the why of every
+decision). A crash loses at most the chunk in flight, which the next run takes again.
+
+Any thread but the GUI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ecerp_desktop.domain.auth import Actor, Permission
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
+from ecerp_desktop.domain.gifts import GiftRule, gift_rules_from_dict, gift_rules_to_dict
+from ecerp_desktop.domain.orders import OrderStatus, check_transition
+from ecerp_desktop.domain.pipeline import PARCEL_INTERCEPTED, Config, Outcome, plan_chunk
+from ecerp_desktop.domain.rules import RuleSet, ruleset_from_dict
+from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.store import Store
+from ecerp_desktop.store import pipeline as ps
+from ecerp_desktop.store.sync import enqueue
+
+CHUNK = 2000
+_RETRIES = 5
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(slots=True)
+class ProcessResult:
+    """What a run did, for the CLI and the review screen's status line."""
+
+    processed: int = 0
+    approved: int = 0
+    held: Counter[str] = field(default_factory=Counter)
+    merged: int = 0  # orders that joined another order's parcel
+    split: int = 0  # orders shipping in more than one parcel
+    parcels: int = 0
+    rerouted: int = 0
+    unchanged: int = 0  # still held for the same reason
+    cancelled: bool = False
+    seconds: float = 0.0
+    why: dict[int, list[str]] = field(default_factory=dict)  # dry run: order id → why
+    outcome: dict[int, str] = field(default_factory=dict)  # dry run: order id → decision
+
+    @property
+    def held_total(self) -> int:
+        return sum(self.held.values())
+
+    def summary(self) -> str:
+        held = ", ".join(f"{k} {v}" for k, v in sorted(self.held.items())) or "none"
+        return (f"processed {self.processed}: approved {self.approved}, held "
+                f"{self.held_total} ({held}), merged {self.merged}, split {self.split}, "
+                f"parcels {self.parcels}, re-routed {self.rerouted}")
+
+
+def _count(result: ProcessResult, outcomes: list[Outcome], plan_parcels: list[Any]) -> None:
+    per_order: Counter[int] = Counter(p.order_id for p in plan_parcels)
+    for out in outcomes:
+        if out.status == OrderStatus.APPROVED.value:
+            result.approved += 1
+            if out.merged_into:
+                result.merged += 1
+            if per_order.get(out.order_id, 0) > 1:
+                result.split += 1
+        else:
+            result.held[out.hold_reason] += 1
+        if out.rerouted:
+            result.rerouted += 1
+    result.parcels += len(plan_parcels)
+
+
+def _chunked(ids: list[tuple[int, str]], size: int) -> list[list[int]]:
+    """Chunks of about *size* ids, never cutting between orders of one phone hash."""
+    out: list[list[int]] = []
+    cur: list[int] = []
+    last = None
+    for oid, ph in ids:
+        if len(cur) >= size and (not ph or ph != last):
+            out.append(cur)
+            cur = []
+        cur.append(oid)
+        last = ph
+    if cur:
+        out.append(cur)
+    return out
+
+
+def process_pending(store: Store, actor: Actor, progress: Progress | None = None,
+                    cancel: Cancel | None = None, chunk_size: int = CHUNK,
+                    limit: int | None = None) -> ProcessResult:
+    """Run NEW, REVIEW and retryable HELD orders through the pipeline to APPROVED or HELD."""
+    actor.require(Permission.ORDERS_REVIEW)
+    started = time.perf_counter()
+    result = ProcessResult()
+    with store.read() as s:
+        cfg = ps.load_config(s)
+        shops = ps.shops(s)
+        usage = ps.gift_usage_totals(s)
+        chunks = _chunked(ps.pending_orders(s, limit), chunk_size)
+    total = sum(len(c) for c in chunks)
+    loaded_buyers: set[str] = set()
+    who = ps.Actorish(actor.user_id, actor.username)
+    done = 0
+    for ids in chunks:
+        if cancel is not None and cancel():
+            result.cancelled = True
+            break
+        for attempt in range(_RETRIES):
+            # Gift counts are kept in memory across chunks: plan on a copy so a retried
+            # chunk does not count its grants twice.
+            trial = type(usage)(dict(usage.total), dict(usage.per_buyer))
+            trial_loaded = set(loaded_buyers)
+            try:
+                with store.write() as s:
+                    loaded = ps.load_facts(s, ids, shops)
+                    ps.load_buyer_usage(s, trial, (f.buyer_key or f"order:{f.id}"
+                                                   for f in loaded.facts), trial_loaded)
+                    plan = plan_chunk(loaded.facts, cfg, {}, trial,
+                                      lambda skus, s=s: ps.available(s, skus))
+                    changed = ps.write_plan(s, plan, loaded, who, utcnow())
+                usage, loaded_buyers = trial, trial_loaded
+                break
+            except ps.Conflict:
+                if attempt == _RETRIES - 1:
+                    raise
+            except DomainError as exc:
+                if exc.code != ErrorCode.INSUFFICIENT_STOCK or attempt == _RETRIES - 1:
+                    raise
+        result.processed += len(loaded.facts)
+        result.unchanged += len(plan.outcomes) - len(changed)
+        _count(result, plan.outcomes, plan.parcels)
+        done += len(ids)
+        if progress is not None:
+            progress(done, total)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
+            gift_rules: tuple[GiftRule, ...] | None = None, days: int = 7,
+            chunk_size: int = 5000, keep_why: bool = True) -> ProcessResult:
+    """What *rules* (default: the saved set) would do to the orders of the last *days*,
+    with nothing written. Every order is re-planned as if none had been reviewed yet, so
+    stock is taken to be what is on hand (their reservations given back)."""
+    actor.require(Permission.ORDERS_VIEW)
+    started = time.perf_counter()
+    result = ProcessResult()
+    with store.read() as s:
+        cfg = ps.load_config(s, rules, gift_rules)
+        shops = ps.shops(s)
+        usage = ps.gift_usage_totals(s)
+        ids = ps.order_ids_since(s, utcnow() - timedelta(days=days))
+        stock: dict[tuple[int, int], int] = {}
+        seen: set[int] = set()
+        loaded_buyers: set[str] = set()
+        for chunk in _chunked(ids, chunk_size):
+            loaded = ps.load_facts(s, chunk, shops)
+            for f in loaded.facts:
+                f.status = OrderStatus.REVIEW.value
+            ps.load_buyer_usage(s, usage, (f.buyer_key or f"order:{f.id}"
+                                           for f in loaded.facts), loaded_buyers)
+            def load(need: set[int], s: Any = s) -> dict[tuple[int, int], int]:
+                fresh = need - seen
+                seen.update(fresh)
+                return ps.available(s, fresh, on_hand=True)
+            plan = plan_chunk(loaded.facts, cfg, stock, usage, load)
+            result.processed += len(loaded.facts)
+            _count(result, plan.outcomes, plan.parcels)
+            if keep_why:
+                for out in plan.outcomes:
+                    result.why[out.order_id] = out.why
+                    result.outcome[out.order_id] = (out.status if out.status != "held"
+                                                    else f"held: {out.hold_reason}")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- intercept, release, unmerge -------------------------------------------------------------
+
+@dataclass(slots=True)
+class InterceptResult:
+    order_id: int
+    status: str
+    parcels: list[int] = field(default_factory=list)  # intercepted parcel ids
+    waybill_cancels: int = 0  # outbox rows enqueued
+    back_to_review: list[int] = field(default_factory=list)  # merged orders re-planned
+
+
+_NOT_INTERCEPTABLE = {OrderStatus.SHIPPED.value, OrderStatus.DONE.value,
+                      OrderStatus.CANCELLED.value, OrderStatus.UNPAID.value}
+
+
+def intercept(store: Store, order_id: int, reason: str, line_ids: list[int] | None = None,
+              actor: Actor | None = None) -> InterceptResult:
+    """Stop an order that is not shipped yet (a refund request or a platform close).
+
+    With *line_ids* (a partial refund) only the parcels carrying those lines stop, and the
+    order itself becomes INTERCEPTED only when none of its parcels is left. Every stopped
+    parcel gives its reserved stock back and has its waybill cancel enqueued (outbox); the
+    other orders sharing a merged parcel go back to REVIEW to be planned on their own.
+    """
+    now = utcnow()
+    who = actor.username if actor else "sync"
+    uid = actor.user_id if actor else None
+    with store.write() as s:
+        head = ps.order_head(s, order_id, lock=True)
+        if head is None:
+            raise DomainError(ErrorCode.NOT_FOUND, what="order", key=order_id)
+        if head.status in _NOT_INTERCEPTABLE:
+            raise DomainError(ErrorCode.ORDER_NOT_INTERCEPTABLE, order=order_id,
+                              status=head.status)
+        res = InterceptResult(order_id, head.status)
+        lead = head.merged_into_id or order_id
+        parcels = ps.live_parcels(s, [order_id])
+        if line_ids is not None:
+            wanted = set(line_ids)
+            hit = [p for p in parcels if any(ln[0] in wanted for ln in p.lines)]
+        else:
+            hit = parcels
+        ps.release_parcels(s, hit, PARCEL_INTERCEPTED, now, uid, f"intercept: {reason}"[:255])
+        res.parcels = [p.id for p in hit]
+        for wb in ps.issued_waybills(s, res.parcels):
+            if enqueue(s, "waybill_cancel", f"courier:{wb.courier_id}",
+                       f"waybill_cancel:{wb.courier_id}:{wb.number}",
+                       {"waybill_id": wb.id, "number": wb.number, "parcel_id": wb.parcel_id,
+                        "order_id": order_id, "reason": reason[:255]}, now):
+                res.waybill_cancels += 1
+        history: list[dict[str, Any]] = []
+        others = sorted({o for p in hit for o in p.order_ids} - {order_id})
+        for other in others:
+            oh = ps.order_head(s, other)
+            if oh is None or oh.status != OrderStatus.APPROVED.value:
+                continue
+            rest = [p for p in ps.live_parcels(s, [other]) if p.id not in res.parcels]
+            ps.release_parcels(s, rest, "cancelled", now, uid,
+                               f"merged with intercepted order {order_id}")
+            ps.set_status(s, other, oh.status, OrderStatus.REVIEW.value, now,
+                          merged_into_id=None, warehouse_id=None, courier_id=None)
+            res.back_to_review.append(other)
+            history.append(_hist(other, who, uid, now, "unmerged", oh.status, "review",
+                                 f"shared a parcel with intercepted order {order_id}"))
+        remaining = [p for p in parcels if p.id not in res.parcels]
+        if line_ids is None or not remaining:
+            check_transition(OrderStatus(head.status), OrderStatus.INTERCEPTED)
+            ps.set_status(s, order_id, head.status, OrderStatus.INTERCEPTED.value, now,
+                          merged_into_id=None)
+            res.status = OrderStatus.INTERCEPTED.value
+        history.append(_hist(order_id, who, uid, now, "intercepted", head.status, res.status,
+                             reason, {"parcels": res.parcels, "lines": line_ids,
+                                      "lead": lead, "waybill_cancels": res.waybill_cancels}))
+        ps.add_history(s, history)
+    return res
+
+
+def _hist(order_id: int, actor: str, uid: int | None, now: Any, action: str, frm: str | None,
+          to: str | None, reason: str, detail: dict[str, Any] | None = None
+          ) -> dict[str, Any]:
+    return {"order_id": order_id, "at": now, "user_id": uid, "actor": actor[:64],
+            "action": action, "from_status": frm, "to_status": to, "rule": "",
+            "reason": reason[:255], "detail": detail}
+
+
+def release_hold(store: Store, order_id: int, actor: Actor, note: str = "") -> None:
+    """A clerk lets a held order go on: HELD → REVIEW, its holds closed. The next run
+    skips the review rules whose holds were released, so the order is not held again by
+    the same rule (stock and courier are still checked)."""
+    actor.require(Permission.ORDERS_REVIEW)
+    now = utcnow()
+    with store.write() as s:
+        head = ps.order_head(s, order_id, lock=True)
+        if head is None:
+            raise DomainError(ErrorCode.NOT_FOUND, what="order", key=order_id)
+        check_transition(OrderStatus(head.status), OrderStatus.REVIEW)
+        ps.close_holds(s, order_id, now)
+        ps.set_status(s, order_id, head.status, OrderStatus.REVIEW.value, now)
+        ps.add_history(s, [_hist(order_id, actor.username, actor.user_id, now, "released",
+                                 head.status, "review", note or "hold released")])
+
+
+def unmerge(store: Store, order_id: int, actor: Actor) -> list[int]:
+    """Undo a merge (合单): every order of the group gets its own parcel again (same
+    warehouse and courier, reservation moved with the lines) and the tag ``no_merge`` so
+    the next run does not merge it again. *order_id* is the lead or any member. Returns
+    the orders that were split off."""
+    from ecerp_desktop.domain.merge import NO_MERGE_TAG
+
+    actor.require(Permission.ORDERS_REVIEW)
+    now = utcnow()
+    with store.write() as s:
+        head = ps.order_head(s, order_id, lock=True)
+        if head is None:
+            raise DomainError(ErrorCode.NOT_FOUND, what="order", key=order_id)
+        lead = head.merged_into_id or order_id
+        members = ps.merged_members(s, lead)
+        if not members:
+            return []
+        parcels = [p for p in ps.live_parcels(s, [lead]) if p.order_id == lead]
+        history = []
+        for m in members:
+            for p in parcels:
+                ps.move_lines_to_new_parcels(s, p, m, now, actor.user_id)
+            mh = ps.order_head(s, m)
+            tags = list(dict.fromkeys([*(mh.tags if mh else ()), NO_MERGE_TAG]))
+            ps.set_order_fields(s, m, merged_into_id=None, tags=tags, updated_at=now)
+            history.append(_hist(m, actor.username, actor.user_id, now, "unmerged", None, None,
+                                 f"merge with order {lead} undone"))
+        lh = ps.order_head(s, lead)
+        ps.set_order_fields(s, lead, tags=list(dict.fromkeys([*(lh.tags if lh else ()),
+                                                              NO_MERGE_TAG])), updated_at=now)
+        history.append(_hist(lead, actor.username, actor.user_id, now, "unmerged", None, None,
+                             "merge undone: " + ", ".join(map(str, members))))
+        ps.add_history(s, history)
+    return members
+
+
+# --- rule documents --------------------------------------------------------------------------
+
+def save_rules(store: Store, actor: Actor, rules: RuleSet, comment: str = "") -> int:
+    """Validate and keep *rules* as the next version; returns the version."""
+    actor.require(Permission.ORDERS_REVIEW)
+    doc = rules.to_dict()
+    ruleset_from_dict(doc)  # a document that cannot be read back is never saved
+    with store.write() as s:
+        return ps.save_rules(s, ps.REVIEW_RULES, doc, utcnow(), actor.username, comment)
+
+
+def save_gift_rules(store: Store, actor: Actor, rules: tuple[GiftRule, ...],
+                    comment: str = "") -> int:
+    actor.require(Permission.ORDERS_REVIEW)
+    doc = gift_rules_to_dict(rules)
+    gift_rules_from_dict(doc)
+    with store.write() as s:
+        return ps.save_rules(s, ps.GIFT_RULES, doc, utcnow(), actor.username, comment)
+
+
+def current_rules(store: Store) -> tuple[RuleSet, tuple[GiftRule, ...]]:
+    with store.read() as s:
+        return ps.current_rules(s), ps.current_gift_rules(s)
+
+
+def export_document(store: Store) -> dict[str, Any]:
+    """Review and gift rules together, as ``ecerp rules export`` writes them."""
+    rules, gifts = current_rules(store)
+    doc = rules.to_dict()
+    doc["version"] = rules.version
+    doc["gift_rules"] = gift_rules_to_dict(gifts)["rules"]
+    return doc
+
+
+def read_document(doc: dict[str, Any]) -> tuple[RuleSet, tuple[GiftRule, ...] | None]:
+    """The review rules and (when present) gift rules of an exported document."""
+    body = {k: v for k, v in doc.items() if k not in ("gift_rules", "version")}
+    rules = ruleset_from_dict(body)
+    gifts = (gift_rules_from_dict({"rules": doc["gift_rules"]}) if "gift_rules" in doc
+             else None)
+    return rules, gifts
+
+
+def import_document(store: Store, actor: Actor, doc: dict[str, Any],
+                    comment: str = "imported") -> tuple[int, int | None]:
+    """Save an exported document as new versions; returns (rules version, gifts version)."""
+    rules, gifts = read_document(doc)
+    v = save_rules(store, actor, rules, comment)
+    g = save_gift_rules(store, actor, gifts, comment) if gifts is not None else None
+    return v, g
+
+
+def config(store: Store) -> Config:
+    with store.read() as s:
+        return ps.load_config(s)

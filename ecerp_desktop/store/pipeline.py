@@ -1,0 +1,718 @@
+"""Persistence of the order pipeline: its configuration (rule versions, remote regions,
+province → warehouse priority), the orders it works on as :class:`OrderFacts`, and writing
+a :class:`ChunkPlan` back in bulk.
+
+Everything is set-based: a chunk of a few thousand orders costs a handful of queries to
+read and a handful of executemany statements to write, never a query per order. Stock is
+reserved through :func:`ecerp_desktop.store.stock.post_moves` (one conditional UPDATE per
+warehouse and SKU, one ledger row per parcel and SKU), in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ecerp_desktop.domain.facts import LineFacts, OrderFacts
+from ecerp_desktop.domain.gifts import GiftRule, GiftUsage, gift_rules_from_dict
+from ecerp_desktop.domain.mapping import Catalog, LineRef, SkuInfo
+from ecerp_desktop.domain.orders import OPEN_STATUSES, HoldReason, OrderStatus, RefundState
+from ecerp_desktop.domain.pipeline import (
+    NO_COURIER,
+    PARCEL_OPEN,
+    ChunkPlan,
+    Config,
+    Options,
+    Outcome,
+    RemoteRoute,
+)
+from ecerp_desktop.domain.regions import RegionPattern, province_short
+from ecerp_desktop.domain.routing import CourierInfo, Rate, WarehouseInfo
+from ecerp_desktop.domain.rules import RuleSet, ruleset_from_dict
+from ecerp_desktop.domain.stock import MoveKind
+from ecerp_desktop.store import settings as settings_store
+from ecerp_desktop.store.schema import (
+    BundleComponentRow,
+    CourierRateRow,
+    CourierRow,
+    CustomerRow,
+    ListingRow,
+    OrderHistoryRow,
+    OrderHoldRow,
+    OrderLineRow,
+    OrderRow,
+    ParcelLineRow,
+    ParcelRow,
+    ShopRow,
+    SkuBarcodeRow,
+    SkuRow,
+    StockBalanceRow,
+    WarehouseRow,
+)
+from ecerp_desktop.store.schema_rules import (
+    GiftGrantRow,
+    ProvinceWarehouseRow,
+    RemoteRegionRow,
+    RuleVersionRow,
+)
+from ecerp_desktop.store.stock import Move, post_moves
+
+REVIEW_RULES, GIFT_RULES = "review", "gift"
+OPTIONS_KEY = "pipeline.options"
+# Holds the pipeline lifts by itself on its next run (the cause may be gone by then);
+# every other hold waits for a clerk.
+RETRYABLE_HOLDS = (HoldReason.UNMAPPED_SKU.value, HoldReason.OUT_OF_STOCK.value, NO_COURIER)
+_IN = 900  # ids per IN (…) list: well below every database's parameter limit
+
+
+def _chunks(items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+# --- rule documents ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RuleVersionRecord:
+    kind: str
+    version: int
+    document: dict[str, Any]
+    created_at: datetime
+    created_by: str
+    comment: str
+
+
+def save_rules(s: Session, kind: str, document: dict[str, Any], now: datetime, by: str,
+               comment: str = "") -> int:
+    """Keep *document* as the next version of *kind*; returns that version. Two clerks
+    saving at once cannot both get one version: (kind, version) is UNIQUE."""
+    last = s.scalar(select(func.max(RuleVersionRow.version)).where(RuleVersionRow.kind == kind))
+    version = int(last or 0) + 1
+    s.execute(insert(RuleVersionRow).values(kind=kind, version=version, document=document,
+                                            created_at=now, created_by=by[:64],
+                                            comment=comment[:255]))
+    return version
+
+
+def rule_versions(s: Session, kind: str) -> list[RuleVersionRecord]:
+    """Every saved version of *kind*, newest first."""
+    return [RuleVersionRecord(r.kind, r.version, r.document, r.created_at, r.created_by,
+                              r.comment)
+            for r in s.scalars(select(RuleVersionRow).where(RuleVersionRow.kind == kind)
+                               .order_by(RuleVersionRow.version.desc()))]
+
+
+def rule_version(s: Session, kind: str, version: int | None = None) -> RuleVersionRecord | None:
+    """One version of *kind* (the latest when *version* is None)."""
+    q = select(RuleVersionRow).where(RuleVersionRow.kind == kind)
+    q = q.where(RuleVersionRow.version == version) if version is not None else q.order_by(
+        RuleVersionRow.version.desc()).limit(1)
+    r = s.scalar(q)
+    return None if r is None else RuleVersionRecord(r.kind, r.version, r.document,
+                                                    r.created_at, r.created_by, r.comment)
+
+
+def current_rules(s: Session) -> RuleSet:
+    rec = rule_version(s, REVIEW_RULES)
+    return RuleSet() if rec is None else ruleset_from_dict(rec.document, rec.version)
+
+
+def current_gift_rules(s: Session) -> tuple[GiftRule, ...]:
+    rec = rule_version(s, GIFT_RULES)
+    return () if rec is None else gift_rules_from_dict(rec.document)
+
+
+# --- remote regions, province priority, options -----------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RemoteRegionRecord:
+    region: str
+    hold: bool
+    courier_code: str | None
+
+
+def remote_regions(s: Session) -> list[RemoteRegionRecord]:
+    return [RemoteRegionRecord(r.region, r.hold, r.courier_code)
+            for r in s.scalars(select(RemoteRegionRow).order_by(RemoteRegionRow.region))]
+
+
+def set_remote_region(s: Session, region: str, hold: bool = False,
+                      courier_code: str | None = None) -> None:
+    text = str(RegionPattern.parse(region))
+    s.execute(delete(RemoteRegionRow).where(RemoteRegionRow.region == text))
+    s.execute(insert(RemoteRegionRow).values(region=text, hold=hold, courier_code=courier_code))
+
+
+def remove_remote_region(s: Session, region: str) -> bool:
+    text = str(RegionPattern.parse(region))
+    return bool(s.execute(delete(RemoteRegionRow).where(RemoteRegionRow.region == text))
+                .rowcount)  # type: ignore[attr-defined]
+
+
+def province_priority(s: Session) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for p, w in s.execute(select(ProvinceWarehouseRow.province, ProvinceWarehouseRow.warehouse_id)
+                          .order_by(ProvinceWarehouseRow.province,
+                                    ProvinceWarehouseRow.priority)):
+        out.setdefault(p, []).append(w)
+    return out
+
+
+def set_province_priority(s: Session, province: str, warehouse_ids: Sequence[int]) -> None:
+    """Ship to *province* ('*' for everywhere else) from these warehouses, in this order."""
+    p = "*" if province.strip() == "*" else province_short(province)
+    s.execute(delete(ProvinceWarehouseRow).where(ProvinceWarehouseRow.province == p))
+    if warehouse_ids:
+        s.execute(insert(ProvinceWarehouseRow), [
+            {"province": p, "warehouse_id": w, "priority": n}
+            for n, w in enumerate(warehouse_ids)])
+
+
+def options(s: Session) -> Options:
+    return Options.from_dict(settings_store.get(s, OPTIONS_KEY, None))
+
+
+def set_options(s: Session, opts: Options, now: datetime) -> None:
+    settings_store.put(s, OPTIONS_KEY, opts.to_dict(), now)
+
+
+# --- configuration --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ShopInfo:
+    id: int
+    name: str
+    platform: str
+    allow_merge: bool
+
+
+def shops(s: Session) -> dict[int, ShopInfo]:
+    return {r.id: ShopInfo(r.id, r.name, r.platform, r.allow_merge) for r in s.execute(
+        select(ShopRow.id, ShopRow.name, ShopRow.platform, ShopRow.allow_merge))}
+
+
+def load_catalog(s: Session) -> Catalog:
+    skus = [SkuInfo(r.id, r.code, r.name, r.weight_g, r.price_floor, r.is_bundle, r.is_gift,
+                    r.active, r.cost)
+            for r in s.execute(select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.weight_g,
+                                      SkuRow.price_floor, SkuRow.is_bundle, SkuRow.is_gift,
+                                      SkuRow.active, SkuRow.cost))]
+    listings = [(a, b, c, d) for a, b, c, d in s.execute(
+        select(ListingRow.shop_id, ListingRow.platform_item_id, ListingRow.platform_sku_id,
+               ListingRow.sku_id).where(ListingRow.sku_id.is_not(None)))]
+    barcodes = [(a, b) for a, b in s.execute(select(SkuBarcodeRow.barcode,
+                                                    SkuBarcodeRow.sku_id))]
+    bundles = [(a, b, c) for a, b, c in s.execute(
+        select(BundleComponentRow.bundle_sku_id, BundleComponentRow.component_sku_id,
+               BundleComponentRow.qty))]
+    return Catalog.build(skus, listings, barcodes, bundles)
+
+
+def load_couriers(s: Session) -> list[CourierInfo]:
+    rates: dict[int, list[Rate]] = {}
+    for r in s.execute(select(CourierRateRow.courier_id, CourierRateRow.province,
+                              CourierRateRow.first_weight_g, CourierRateRow.first_price,
+                              CourierRateRow.step_weight_g, CourierRateRow.step_price,
+                              CourierRateRow.excluded)):
+        rates.setdefault(r.courier_id, []).append(
+            Rate(r.province, r.first_weight_g, r.first_price, r.step_weight_g, r.step_price,
+                 r.excluded))
+    return [CourierInfo.build(r.id, r.code, r.name, rates.get(r.id, ()), r.settings, r.active)
+            for r in s.execute(select(CourierRow.id, CourierRow.code, CourierRow.name,
+                                      CourierRow.settings, CourierRow.active)
+                               .order_by(CourierRow.code))]
+
+
+def load_config(s: Session, rules: RuleSet | None = None,
+                gift_rules: Sequence[GiftRule] | None = None) -> Config:
+    """The whole configuration of one run (a draft rule set may replace the saved one)."""
+    whs = [WarehouseInfo(r.id, r.code, r.province, r.active) for r in s.execute(
+        select(WarehouseRow.id, WarehouseRow.code, WarehouseRow.province,
+               WarehouseRow.active).order_by(WarehouseRow.id))]
+    remote = [RemoteRoute(RegionPattern.parse(r.region), r.hold, r.courier_code)
+              for r in remote_regions(s)]
+    return Config(load_catalog(s), rules if rules is not None else current_rules(s),
+                  tuple(gift_rules) if gift_rules is not None else current_gift_rules(s),
+                  whs, province_priority(s), load_couriers(s), remote, options(s))
+
+
+def gift_usage_totals(s: Session) -> GiftUsage:
+    u = GiftUsage()
+    for rule_id, n in s.execute(select(GiftGrantRow.rule_id,
+                                       func.count(func.distinct(GiftGrantRow.order_id)))
+                                .group_by(GiftGrantRow.rule_id)):
+        u.total[rule_id] = int(n)
+    return u
+
+
+def load_buyer_usage(s: Session, usage: GiftUsage, buyers: Iterable[str],
+                     loaded: set[str]) -> None:
+    """Add the per-buyer gift counts of *buyers* not loaded yet (this run's own grants are
+    counted in memory as they are made)."""
+    todo = sorted(set(buyers) - loaded)
+    for part in _chunks(todo):
+        for rule_id, buyer, n in s.execute(
+                select(GiftGrantRow.rule_id, GiftGrantRow.buyer_key,
+                       func.count(func.distinct(GiftGrantRow.order_id)))
+                .where(GiftGrantRow.buyer_key.in_(part))
+                .group_by(GiftGrantRow.rule_id, GiftGrantRow.buyer_key)):
+            usage.per_buyer[(rule_id, buyer)] = int(n)
+    loaded.update(todo)
+
+
+# --- the orders to work on ------------------------------------------------------------------
+
+def pending_orders(s: Session, limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, phone hash) of the orders a run should take: NEW and REVIEW, and HELD ones
+    whose only open holds are retryable. Sorted by phone hash so that a buyer's orders sit
+    together (chunks never cut a merge group)."""
+    o = OrderRow
+    other_hold = exists().where(OrderHoldRow.order_id == o.id,
+                                OrderHoldRow.released_at.is_(None),
+                                OrderHoldRow.reason.not_in(RETRYABLE_HOLDS))
+    q = select(o.id, o.phone_hash).where(or_(
+        o.status.in_([OrderStatus.NEW.value, OrderStatus.REVIEW.value]),
+        and_(o.status == OrderStatus.HELD.value, ~other_hold))).order_by(o.phone_hash, o.id)
+    if limit:
+        q = q.limit(limit)
+    return [(int(a), b) for a, b in s.execute(q)]
+
+
+def order_ids_since(s: Session, since: datetime) -> list[tuple[int, str]]:
+    """Orders created since *since* that are not unpaid or cancelled (for a dry run)."""
+    q = select(OrderRow.id, OrderRow.phone_hash).where(
+        OrderRow.created_at >= since,
+        OrderRow.status.not_in([OrderStatus.UNPAID.value, OrderStatus.CANCELLED.value]),
+        OrderRow.merged_into_id.is_(None)).order_by(OrderRow.phone_hash, OrderRow.id)
+    return [(int(a), b) for a, b in s.execute(q)]
+
+
+_REFUNDED = (RefundState.REQUESTED.value, RefundState.REFUNDED.value)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A chunk of orders as facts, plus what writing back needs to know."""
+
+    facts: list[OrderFacts]
+    open_holds: dict[int, list[tuple[int, str]]]  # order id → [(hold id, reason)]
+
+
+def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo]) -> Loaded:
+    o = OrderRow
+    facts: dict[int, OrderFacts] = {}
+    nicks: set[str] = set()
+    for part in _chunks(list(ids)):
+        for r in s.execute(
+                select(o.id, o.shop_id, o.status, o.buyer_nick, o.customer_id,
+                       o.receiver_name, o.phone_hash, o.province, o.city, o.district,
+                       o.address_detail, o.buyer_message, o.seller_memo, o.seller_flag,
+                       o.is_cod, o.is_presale, o.paid_amount, o.created_at, o.paid_at, o.tags,
+                       o.warehouse_id, o.courier_id, CustomerRow.blacklisted)
+                .outerjoin(CustomerRow, CustomerRow.id == o.customer_id)
+                .where(o.id.in_(part))):
+            shop = shop_info.get(r.shop_id) or ShopInfo(r.shop_id, "", "", True)
+            facts[r.id] = OrderFacts(
+                r.id, r.shop_id, shop.name, shop.platform, shop.allow_merge, r.status,
+                f"{shop.platform}:{r.buyer_nick}" if r.buyer_nick else "", r.customer_id,
+                r.receiver_name, r.phone_hash, r.province, r.city, r.district,
+                r.address_detail, r.buyer_message, r.seller_memo, r.seller_flag, r.is_cod,
+                r.is_presale, r.paid_amount, r.created_at, r.paid_at,
+                buyer_blacklisted=bool(r.blacklisted), tags=list(r.tags or []),
+                prev_warehouse_id=r.warehouse_id, prev_courier_id=r.courier_id)
+            if r.buyer_nick:
+                nicks.add(r.buyer_nick)
+        ln = OrderLineRow
+        for r in s.execute(select(ln.id, ln.order_id, ln.platform_line_id, ln.platform_item_id,
+                                  ln.platform_sku_id, ln.merchant_sku_code, ln.title,
+                                  ln.sku_id, ln.qty, ln.price, ln.paid_amount,
+                                  ln.refund_state, ln.is_gift, ln.bundle_line_id)
+                           .where(ln.order_id.in_(part)).order_by(ln.id)):
+            f = facts.get(r.order_id)
+            if f is None:
+                continue
+            f.lines.append(LineFacts(
+                r.id, r.sku_id, "", r.qty, r.price, r.paid_amount, is_gift=r.is_gift,
+                is_presale=f.is_presale, refunded=r.refund_state in _REFUNDED,
+                title=r.title, platform_line_id=r.platform_line_id, parent_id=r.bundle_line_id,
+                ref=LineRef(r.platform_item_id, r.platform_sku_id, r.merchant_sku_code,
+                            r.title)))
+    open_holds: dict[int, list[tuple[int, str]]] = {}
+    released: dict[int, set[int]] = {}
+    for part in _chunks(list(ids)):
+        for r in s.execute(select(OrderHoldRow.id, OrderHoldRow.order_id, OrderHoldRow.reason,
+                                  OrderHoldRow.rule_id, OrderHoldRow.released_at)
+                           .where(OrderHoldRow.order_id.in_(part))):
+            if r.released_at is None:
+                open_holds.setdefault(r.order_id, []).append((r.id, r.reason))
+            elif r.rule_id is not None:
+                released.setdefault(r.order_id, set()).add(r.rule_id)
+    for oid, rules in released.items():
+        facts[oid].released_rule_ids = frozenset(rules)
+    _buyer_history(s, facts, nicks)
+    return Loaded([facts[i] for i in ids if i in facts], open_holds)
+
+
+def _buyer_history(s: Session, facts: dict[int, OrderFacts], nicks: set[str]) -> None:
+    """Earlier orders and other open orders of each buyer (same shop platform and nick)."""
+    if not nicks:
+        return
+    by_key: dict[str, list[tuple[int, datetime, str]]] = {}
+    platform_of = {f.shop_id: f.platform for f in facts.values()}
+    wanted_shops: dict[int, str] = dict(platform_of)
+    for part in _chunks(sorted(nicks)):
+        for r in s.execute(select(OrderRow.id, OrderRow.shop_id, OrderRow.buyer_nick,
+                                  OrderRow.created_at, OrderRow.status)
+                           .where(OrderRow.buyer_nick.in_(part))):
+            plat = wanted_shops.get(r.shop_id)
+            if plat is None:
+                plat = next((f.platform for f in facts.values() if f.shop_id == r.shop_id), "")
+            by_key.setdefault(f"{plat}:{r.buyer_nick}", []).append(
+                (r.id, r.created_at, r.status))
+    open_values = {st.value for st in OPEN_STATUSES}
+    for f in facts.values():
+        mine = by_key.get(f.buyer_key, [])
+        f.buyer_order_count = sum(1 for oid, at, st in mine
+                                  if oid != f.id and f.created_at is not None
+                                  and (at, oid) < (f.created_at, f.id)
+                                  and st != OrderStatus.CANCELLED.value)
+        f.other_open_orders = sum(1 for oid, _at, st in mine
+                                  if oid != f.id and st in open_values)
+
+
+def available(s: Session, sku_ids: Iterable[int], on_hand: bool = False
+              ) -> dict[tuple[int, int], int]:
+    """(warehouse, SKU) → available (or on hand, for a dry run that re-plans everything)."""
+    b = StockBalanceRow
+    out: dict[tuple[int, int], int] = {}
+    col = b.on_hand if on_hand else b.on_hand - b.reserved
+    for part in _chunks(sorted(set(sku_ids))):
+        for w, k, n in s.execute(select(b.warehouse_id, b.sku_id, col)
+                                 .where(b.sku_id.in_(part))):
+            out[(w, k)] = int(n)
+    return out
+
+
+# --- writing a plan ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Actorish:
+    user_id: int | None
+    username: str
+
+
+def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
+               now: datetime) -> list[Outcome]:
+    """Write one chunk's plan in the caller's transaction; returns the outcomes that
+    changed something (an order still held for the same reason is left untouched).
+
+    Raises ``DomainError(INSUFFICIENT_STOCK)`` when another station took stock since the
+    chunk was read (PostgreSQL): the caller rolls back and plans the chunk again.
+    """
+    facts = {f.id: f for f in loaded.facts}
+    if plan.mapped:
+        t = OrderLineRow.__table__
+        s.execute(update(t).where(t.c.id == bindparam("b_id")).values(sku_id=bindparam("b_sku")),
+                  [{"b_id": a, "b_sku": b} for a, b in plan.mapped])
+    real = _insert_new_lines(s, plan)
+    changed: list[Outcome] = []
+    close_holds: list[int] = []
+    new_holds: list[dict[str, Any]] = []
+    for out in plan.outcomes:
+        f = facts[out.order_id]
+        old = loaded.open_holds.get(out.order_id, [])
+        if (out.status == OrderStatus.HELD.value and f.status == OrderStatus.HELD.value
+                and [r for _, r in old] == [out.hold_reason]):
+            continue  # same hold as before: nothing new to say
+        changed.append(out)
+        close_holds += [h for h, _ in old]
+        if out.status == OrderStatus.HELD.value:
+            new_holds.append({"order_id": out.order_id, "reason": out.hold_reason[:64],
+                              "detail": out.hold_detail[:255], "rule_id": out.rule_id,
+                              "created_at": now, "released_at": None})
+    if close_holds:
+        for part in _chunks(close_holds):
+            s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
+                      .values(released_at=now))
+    if new_holds:
+        s.execute(insert(OrderHoldRow), new_holds)
+    if changed:
+        rows = []
+        for out in changed:
+            f = facts[out.order_id]
+            tags = list(dict.fromkeys([*f.tags, *out.tags]))
+            rows.append({"b_id": out.order_id, "b_from": f.status, "b_status": out.status,
+                         "b_wh": out.warehouse_id, "b_courier": out.courier_id,
+                         "b_priority": out.priority if out.priority is not None else 0,
+                         "b_tags": tags, "b_merged": out.merged_into, "b_now": now})
+        c = OrderRow.__table__.c
+        res = s.execute(update(OrderRow.__table__)
+                        .where(c.id == bindparam("b_id"), c.status == bindparam("b_from"))
+                        .values(status=bindparam("b_status"), warehouse_id=bindparam("b_wh"),
+                                courier_id=bindparam("b_courier"),
+                                priority=bindparam("b_priority"),
+                                tags=bindparam("b_tags", type_=c.tags.type),
+                                merged_into_id=bindparam("b_merged"),
+                                updated_at=bindparam("b_now", type_=c.updated_at.type)),
+                        rows)
+        if res.rowcount not in (-1, len(rows)):  # type: ignore[attr-defined]
+            raise _Conflict()
+    _write_parcels(s, plan, real, now)
+    if plan.gifts:
+        s.execute(insert(GiftGrantRow), [
+            {"rule_id": g.rule_id, "order_id": g.order_id, "buyer_key": g.buyer_key[:191],
+             "sku_id": g.sku_id, "qty": g.qty, "created_at": now} for g in plan.gifts])
+    if changed:
+        s.execute(insert(OrderHistoryRow), [_history(out, facts[out.order_id], actor, now)
+                                            for out in changed])
+    return changed
+
+
+class _Conflict(Exception):
+    """An order changed under the chunk (another station or a sync): plan it again."""
+
+
+Conflict = _Conflict
+
+
+def _history(out: Outcome, f: OrderFacts, actor: Actorish, now: datetime) -> dict[str, Any]:
+    action = "merged" if out.merged_into else out.status
+    detail: dict[str, Any] = {"why": out.why}
+    if out.hold_detail:
+        detail["hold"] = out.hold_detail
+    if out.merged_into:
+        detail["merged_into"] = out.merged_into
+    return {"order_id": out.order_id, "at": now, "user_id": actor.user_id,
+            "actor": actor.username[:64], "action": action, "from_status": f.status,
+            "to_status": out.status, "rule": out.rule_name[:128],
+            "reason": (out.hold_reason or ("approved" if out.status == "approved" else ""))[:255],
+            "detail": detail}
+
+
+def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
+    """Insert component and gift lines; returns temp id → real id."""
+    if not plan.new_lines:
+        return {}
+    s.execute(insert(OrderLineRow), [{
+        "order_id": n.order_id, "platform_line_id": n.platform_line_id[:64],
+        "platform_item_id": "", "platform_sku_id": "", "merchant_sku_code": "",
+        "title": n.title, "sku_id": n.sku_id, "qty": n.qty, "price": 0,
+        "paid_amount": n.paid_amount, "refund_state": RefundState.NONE.value,
+        "is_gift": n.is_gift, "bundle_line_id": n.parent_id} for n in plan.new_lines])
+    want = {(n.order_id, n.platform_line_id[:64]): n.temp_id for n in plan.new_lines}
+    real: dict[int, int] = {}
+    order_ids = sorted({n.order_id for n in plan.new_lines})
+    for part in _chunks(order_ids):
+        for lid, oid, pl in s.execute(select(OrderLineRow.id, OrderLineRow.order_id,
+                                             OrderLineRow.platform_line_id)
+                                      .where(OrderLineRow.order_id.in_(part))):
+            t = want.get((oid, pl))
+            if t is not None:
+                real[t] = lid
+    return real
+
+
+def _write_parcels(s: Session, plan: ChunkPlan, real: dict[int, int], now: datetime) -> None:
+    if not plan.parcels:
+        return
+    leads = sorted({p.order_id for p in plan.parcels})
+    offset: dict[int, int] = {}
+    for part in _chunks(leads):
+        offset.update({a: int(b) for a, b in s.execute(
+            select(ParcelRow.order_id, func.max(ParcelRow.seq)).where(
+                ParcelRow.order_id.in_(part)).group_by(ParcelRow.order_id))})
+    rows = [{"order_id": p.order_id, "seq": p.seq + offset.get(p.order_id, 0),
+             "status": PARCEL_OPEN, "warehouse_id": p.warehouse_id, "courier_id": p.courier_id,
+             "expected_weight_g": p.weight_g, "weight_g": None, "courier_cost": p.cost,
+             "station": None, "created_at": now, "shipped_at": None} for p in plan.parcels]
+    s.execute(insert(ParcelRow), rows)
+    ids: dict[tuple[int, int], int] = {}
+    for part in _chunks(leads):
+        for pid, oid, seq in s.execute(select(ParcelRow.id, ParcelRow.order_id, ParcelRow.seq)
+                                       .where(ParcelRow.order_id.in_(part))):
+            ids[(oid, seq)] = pid
+    lines: list[dict[str, Any]] = []
+    moves: list[Move] = []
+    for p, row in zip(plan.parcels, rows, strict=True):
+        pid = ids[(p.order_id, row["seq"])]
+        per_sku: dict[int, int] = {}
+        for i in p.items:
+            lid = real[i.line_id] if i.line_id < 0 else i.line_id
+            lines.append({"parcel_id": pid, "order_line_id": lid, "sku_id": i.sku_id,
+                          "qty": i.qty})
+            per_sku[i.sku_id] = per_sku.get(i.sku_id, 0) + i.qty
+        moves += [Move(p.warehouse_id, k, MoveKind.RESERVE, "parcel", str(pid), d_reserved=q)
+                  for k, q in per_sku.items()]
+    s.execute(insert(ParcelLineRow), lines)
+    post_moves(s, moves, now)
+
+
+# --- intercept, release, unmerge -------------------------------------------------------------
+
+STOPPED_PARCELS = ("intercepted", "cancelled", "shipped")
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelRecord:
+    id: int
+    order_id: int  # the lead order
+    seq: int
+    status: str
+    warehouse_id: int | None
+    courier_id: int | None
+    lines: tuple[tuple[int, int, int, int], ...]  # (order line id, its order id, sku id, qty)
+
+    @property
+    def order_ids(self) -> set[int]:
+        return {o for _, o, _, _ in self.lines}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderHead:
+    id: int
+    shop_id: int
+    status: str
+    merged_into_id: int | None
+    tags: tuple[str, ...]
+
+
+def order_head(s: Session, order_id: int, lock: bool = False) -> OrderHead | None:
+    q = select(OrderRow.id, OrderRow.shop_id, OrderRow.status, OrderRow.merged_into_id,
+               OrderRow.tags).where(OrderRow.id == order_id)
+    if lock and s.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update()
+    r = s.execute(q).first()
+    return None if r is None else OrderHead(r.id, r.shop_id, r.status, r.merged_into_id,
+                                            tuple(r.tags or ()))
+
+
+def live_parcels(s: Session, order_ids: Sequence[int]) -> list[ParcelRecord]:
+    """Parcels not stopped or shipped that carry a line of any of *order_ids*."""
+    pl, ln, p = ParcelLineRow, OrderLineRow, ParcelRow
+    pids = sorted({pid for (pid,) in s.execute(
+        select(pl.parcel_id).join(ln, ln.id == pl.order_line_id).join(p, p.id == pl.parcel_id)
+        .where(ln.order_id.in_(list(order_ids)), p.status.not_in(STOPPED_PARCELS)))})
+    if not pids:
+        return []
+    lines: dict[int, list[tuple[int, int, int, int]]] = {}
+    for pid, lid, oid, sku, qty in s.execute(
+            select(pl.parcel_id, pl.order_line_id, ln.order_id, pl.sku_id, pl.qty)
+            .join(ln, ln.id == pl.order_line_id).where(pl.parcel_id.in_(pids))
+            .order_by(pl.parcel_id, pl.order_line_id)):
+        lines.setdefault(pid, []).append((lid, oid, sku, qty))
+    return [ParcelRecord(r.id, r.order_id, r.seq, r.status, r.warehouse_id, r.courier_id,
+                         tuple(lines.get(r.id, ())))
+            for r in s.execute(select(p.id, p.order_id, p.seq, p.status, p.warehouse_id,
+                                      p.courier_id).where(p.id.in_(pids)).order_by(p.id))]
+
+
+def release_parcels(s: Session, parcels: Sequence[ParcelRecord], status: str, now: datetime,
+                    user_id: int | None, note: str) -> None:
+    """Give back the parcels' reserved stock and mark them *status*."""
+    moves = []
+    for p in parcels:
+        per: dict[int, int] = {}
+        for _lid, _oid, sku, qty in p.lines:
+            per[sku] = per.get(sku, 0) + qty
+        if p.warehouse_id is not None:
+            moves += [Move(p.warehouse_id, k, MoveKind.RELEASE, "parcel", str(p.id),
+                           d_reserved=-q, note=note[:255], user_id=user_id)
+                      for k, q in per.items()]
+    post_moves(s, moves, now)
+    if parcels:
+        s.execute(update(ParcelRow).where(ParcelRow.id.in_([p.id for p in parcels]))
+                  .values(status=status))
+
+
+@dataclass(frozen=True, slots=True)
+class WaybillRef:
+    id: int
+    parcel_id: int
+    courier_id: int
+    number: str
+
+
+def issued_waybills(s: Session, parcel_ids: Sequence[int]) -> list[WaybillRef]:
+    from ecerp_desktop.store.schema import WaybillRow
+
+    if not parcel_ids:
+        return []
+    return [WaybillRef(r.id, r.parcel_id, r.courier_id, r.number) for r in s.execute(
+        select(WaybillRow.id, WaybillRow.parcel_id, WaybillRow.courier_id, WaybillRow.number)
+        .where(WaybillRow.parcel_id.in_(list(parcel_ids)), WaybillRow.status == "issued"))]
+
+
+def set_status(s: Session, order_id: int, from_status: str, to_status: str, now: datetime,
+               **values: Any) -> bool:
+    """Move one order from *from_status* to *to_status* (False: it was no longer there)."""
+    res = s.execute(update(OrderRow).where(OrderRow.id == order_id,
+                                           OrderRow.status == from_status)
+                    .values(status=to_status, updated_at=now, **values))
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+def add_history(s: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        s.execute(insert(OrderHistoryRow), list(rows))
+
+
+def close_holds(s: Session, order_id: int, now: datetime) -> int:
+    res = s.execute(update(OrderHoldRow).where(OrderHoldRow.order_id == order_id,
+                                               OrderHoldRow.released_at.is_(None))
+                    .values(released_at=now))
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+def merged_members(s: Session, lead_id: int) -> list[int]:
+    return [int(i) for (i,) in s.execute(select(OrderRow.id).where(
+        OrderRow.merged_into_id == lead_id).order_by(OrderRow.id))]
+
+
+def move_lines_to_new_parcels(s: Session, source: ParcelRecord, order_id: int, now: datetime,
+                              user_id: int | None) -> int:
+    """Move *order_id*'s lines out of *source* into a new parcel of that order (same
+    warehouse and courier); the reservation follows the lines. Returns the new parcel id."""
+    mine = [ln for ln in source.lines if ln[1] == order_id]
+    if not mine:
+        return 0
+    seq = int(s.scalar(select(func.coalesce(func.max(ParcelRow.seq), 0))
+                       .where(ParcelRow.order_id == order_id)) or 0) + 1
+    s.execute(insert(ParcelRow).values(order_id=order_id, seq=seq, status=PARCEL_OPEN,
+                                       warehouse_id=source.warehouse_id,
+                                       courier_id=source.courier_id, expected_weight_g=0,
+                                       created_at=now))
+    pid = int(s.scalar(select(ParcelRow.id).where(ParcelRow.order_id == order_id,
+                                                  ParcelRow.seq == seq)) or 0)
+    s.execute(delete(ParcelLineRow).where(ParcelLineRow.parcel_id == source.id,
+                                          ParcelLineRow.order_line_id.in_(
+                                              [ln[0] for ln in mine])))
+    s.execute(insert(ParcelLineRow), [{"parcel_id": pid, "order_line_id": lid, "sku_id": sku,
+                                       "qty": qty} for lid, _o, sku, qty in mine])
+    if source.warehouse_id is not None:
+        per: dict[int, int] = {}
+        for _l, _o, sku, qty in mine:
+            per[sku] = per.get(sku, 0) + qty
+        moves = []
+        for k, q in per.items():
+            moves.append(Move(source.warehouse_id, k, MoveKind.RELEASE, "parcel", str(source.id),
+                              d_reserved=-q, note=f"moved to parcel {pid}", user_id=user_id))
+            moves.append(Move(source.warehouse_id, k, MoveKind.RESERVE, "parcel", str(pid),
+                              d_reserved=q, note=f"moved from parcel {source.id}",
+                              user_id=user_id))
+        post_moves(s, moves, now)
+    weights = dict(s.execute(select(SkuRow.id, SkuRow.weight_g).where(
+        SkuRow.id.in_({ln[2] for ln in source.lines}))).all())
+    for p_id, lns in ((pid, mine), (source.id, [ln for ln in source.lines
+                                                if ln[1] != order_id])):
+        s.execute(update(ParcelRow).where(ParcelRow.id == p_id).values(
+            expected_weight_g=sum(weights.get(ln[2], 0) * ln[3] for ln in lns)))
+    return pid
+
+
+def set_order_fields(s: Session, order_id: int, **values: Any) -> None:
+    s.execute(update(OrderRow).where(OrderRow.id == order_id).values(**values))
