@@ -177,3 +177,13 @@ def scanner_worker(profile: ScannerProfile, port: str, on_event: EventSink, *,
         raise ValueError(f"scanner profile {profile.slug} is not a serial scanner")
     return SerialWorker(device, port, profile.serial, profile.line_decoder(), on_event,
                         **kwargs)  # type: ignore[arg-type]
+
+
+def available_ports() -> list[tuple[str, str]]:
+    """Serial ports this PC has now, as (device, description), for the settings page."""
+    from serial.tools import list_ports
+
+    try:
+        return sorted((p.device, p.description or "") for p in list_ports.comports())
+    except OSError:  # e.g. /dev not readable in a sandbox
+        return []

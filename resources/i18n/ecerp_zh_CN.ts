@@ -419,4 +419,115 @@
         <translation>已添加用户 {name}。</translation>
     </message>
 </context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Devices of station {station}</source>
+        <translation>工位 {station} 的设备</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>Scale port</source>
+        <translation>电子秤端口</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫描枪</translation>
+    </message>
+    <message>
+        <source>Scanner port</source>
+        <translation>扫描枪端口</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>{slug} (missing profile)</source>
+        <translation>{slug}（配置文件缺失）</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Start test</source>
+        <translation>开始测试</translation>
+    </message>
+    <message>
+        <source>Click here and scan a barcode</source>
+        <translation>点击此处后扫描条码</translation>
+    </message>
+    <message>
+        <source>Last scan</source>
+        <translation>最近扫描</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Scale says</source>
+        <translation>秤状态</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Stop test</source>
+        <translation>停止测试</translation>
+    </message>
+    <message>
+        <source>Overload</source>
+        <translation>超载</translation>
+    </message>
+    <message>
+        <source>Under zero</source>
+        <translation>低于零点</translation>
+    </message>
+    <message>
+        <source>No weight (scale busy or error)</source>
+        <translation>无重量（秤忙或出错）</translation>
+    </message>
+    <message>
+        <source>Stable</source>
+        <translation>稳定</translation>
+    </message>
+    <message>
+        <source>Moving</source>
+        <translation>不稳定</translation>
+    </message>
+    <message>
+        <source>{grams} g</source>
+        <translation>{grams} 克</translation>
+    </message>
+    <message>
+        <source>{device}: connected ({detail})</source>
+        <translation>{device}：已连接（{detail}）</translation>
+    </message>
+    <message>
+        <source>{device}: not connected ({detail})</source>
+        <translation>{device}：未连接（{detail}）</translation>
+    </message>
+    <message>
+        <source>Profiles that could not be loaded</source>
+        <translation>无法加载的配置文件</translation>
+    </message>
+</context>
 </TS>
