@@ -1,0 +1,137 @@
+"""Transports against real endpoints: a TCP listener, a pty pair, files, a stand-in lp."""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import threading
+import tty
+
+import pytest
+from ecerp_desktop.domain.errors import ErrorCode
+from ecerp_desktop.printing.transports import (
+    CupsTransport,
+    FileTransport,
+    PrinterUnreachable,
+    SendInterrupted,
+    SerialTransport,
+    TcpTransport,
+    WindowsSpoolerTransport,
+    discover,
+    open_transport,
+)
+
+JOB = b"^XA^FO10,10^A0N,30,30^FDhello^FS^XZ\n"
+
+
+def test_target_strings_parse() -> None:
+    t = open_transport("tcp://10.0.0.5")
+    assert isinstance(t, TcpTransport) and (t.host, t.port) == ("10.0.0.5", 9100)
+    assert open_transport("tcp://h:6101").port == 6101
+    s = open_transport("serial:///dev/ttyUSB0?baud=115200")
+    assert isinstance(s, SerialTransport) and (s.port, s.baudrate) == ("/dev/ttyUSB0", 115200)
+    assert open_transport("serial:COM5").port == "COM5"
+    assert isinstance(open_transport("cups://Zebra_ZD421"), CupsTransport)
+    w = open_transport("win://ZDesigner GK888t (EPL)")
+    assert isinstance(w, WindowsSpoolerTransport) and w.queue == "ZDesigner GK888t (EPL)"
+    assert isinstance(open_transport("/tmp/x.zpl"), FileTransport)
+    assert isinstance(open_transport("file:///tmp/x.zpl"), FileTransport)
+
+
+def test_tcp_delivers_the_exact_bytes(raw_printer) -> None:
+    open_transport(raw_printer.target).send(JOB * 3)
+    assert raw_printer.wait_jobs(1) == [JOB * 3]
+
+
+def test_printer_off_is_a_clear_unreachable_error(dead_port) -> None:
+    with pytest.raises(PrinterUnreachable) as e:
+        TcpTransport("127.0.0.1", dead_port, connect_timeout=1).send(JOB)
+    assert e.value.code is ErrorCode.PRINTER_UNREACHABLE
+    assert e.value.params["error"] == "connection refused"
+    assert e.value.params["printer"] == f"tcp://127.0.0.1:{dead_port}"
+
+
+def test_connection_dropped_mid_job_is_an_interruption() -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def reset_after_first_read() -> None:
+        conn, _ = server.accept()
+        conn.recv(1024)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()  # RST: the printer went away mid-job
+
+    t = threading.Thread(target=reset_after_first_read)
+    t.start()
+    with pytest.raises(SendInterrupted) as e:
+        TcpTransport("127.0.0.1", port, send_timeout=5).send(b"x" * 50_000_000)
+    t.join()
+    server.close()
+    assert e.value.code is ErrorCode.PRINT_SEND_INTERRUPTED
+
+
+def test_serial_printer_on_a_pty_pair() -> None:
+    master, slave = os.openpty()
+    tty.setraw(master)
+    try:
+        SerialTransport(os.ttyname(slave), 9600).send(JOB)
+        got = b""
+        while len(got) < len(JOB):
+            got += os.read(master, 4096)
+        assert got == JOB
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_missing_serial_port_is_unreachable(tmp_path) -> None:
+    with pytest.raises(PrinterUnreachable):
+        SerialTransport(str(tmp_path / "ttyNOPE")).send(JOB)
+
+
+def test_file_transport_writes_whole_files_only(tmp_path) -> None:
+    out = tmp_path / "labels.zpl"
+    open_transport(str(out)).send(JOB)
+    assert out.read_bytes() == JOB
+    assert not list(tmp_path.glob("*.part"))
+    with pytest.raises(PrinterUnreachable):
+        open_transport(str(tmp_path / "nope" / "x.zpl")).send(JOB)
+
+
+@pytest.fixture
+def fake_lp(tmp_path, monkeypatch):
+    """A stand-in for the CUPS lp command (a system tool, not our code) on PATH."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    log = tmp_path / "lp.log"
+    script = bindir / "lp"
+    script.write_text(f"""#!/bin/sh
+if [ "$2" = "offline" ]; then echo "lp: The printer or class does not exist." >&2; exit 1; fi
+echo "$@" > {log}
+cat > {log}.data
+""")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    return log
+
+
+def test_cups_sends_raw_through_lp(fake_lp) -> None:
+    CupsTransport("Zebra_ZD421").send(JOB, "waybill 7")
+    assert fake_lp.read_text().split() == ["-d", "Zebra_ZD421", "-t", "waybill", "7", "-o",
+                                           "raw"]
+    assert fake_lp.with_suffix(".log.data").read_bytes() == JOB
+    with pytest.raises(PrinterUnreachable) as e:
+        CupsTransport("offline").send(JOB)
+    assert "does not exist" in e.value.params["error"]
+
+
+def test_windows_spooler_refuses_politely_elsewhere() -> None:
+    with pytest.raises(PrinterUnreachable) as e:
+        WindowsSpoolerTransport("ZDesigner").send(JOB)
+    assert "Windows" in e.value.params["error"]
+
+
+def test_discovery_never_fails() -> None:
+    for p in discover():
+        assert p.target and p.via in {"cups", "windows", "serial"}
