@@ -29,6 +29,9 @@ from ecerp_desktop.store.schema import StockBalanceRow, StockMoveRow
 
 B = StockBalanceRow
 M = StockMoveRow
+# Core tables for the hot statements: no ORM bookkeeping per row.
+BT = StockBalanceRow.__table__
+MT = StockMoveRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,8 @@ class Drift:
 
 def _insert_ignore(s: Session):  # type: ignore[no-untyped-def]
     if s.get_bind().dialect.name == "postgresql":
-        return pg_insert(B).on_conflict_do_nothing()
-    return sqlite_insert(B).on_conflict_do_nothing()
+        return pg_insert(BT).on_conflict_do_nothing()
+    return sqlite_insert(BT).on_conflict_do_nothing()
 
 
 def ensure_balances(s: Session, keys: Iterable[tuple[int, int]], now: datetime) -> None:
@@ -129,24 +132,25 @@ def post_moves(s: Session, moves: Sequence[Move], now: datetime) -> None:
         t[1] += m.d_reserved
         t[2] += m.d_in_transit
     ensure_balances(s, totals, now)
+    c = BT.c
     for (wh, sku), (dh, dr, dt) in sorted(totals.items()):
         if dh == dr == dt == 0:
             continue
-        stmt = update(B).where(B.warehouse_id == wh, B.sku_id == sku).values(
-            on_hand=B.on_hand + dh, reserved=B.reserved + dr, in_transit=B.in_transit + dt,
+        stmt = update(BT).where(c.warehouse_id == wh, c.sku_id == sku).values(
+            on_hand=c.on_hand + dh, reserved=c.reserved + dr, in_transit=c.in_transit + dt,
             updated_at=now)
         if dh < 0 or dr != 0 or dt < 0:
-            stmt = stmt.where(B.on_hand + dh >= 0, B.reserved + dr >= 0,
-                              B.in_transit + dt >= 0, B.reserved + dr <= B.on_hand + dh)
+            stmt = stmt.where(c.on_hand + dh >= 0, c.reserved + dr >= 0,
+                              c.in_transit + dt >= 0, c.reserved + dr <= c.on_hand + dh)
         if s.execute(stmt).rowcount != 1:
             raise DomainError(ErrorCode.INSUFFICIENT_STOCK, sku=sku, warehouse=wh)
-    s.execute(insert(M), [_move_values(m, now) for m in moves])
+    s.execute(insert(MT), [_move_values(m, now) for m in moves])
 
 
 def _conditional(s: Session, stmt, move: Move, now: datetime) -> bool:  # type: ignore[no-untyped-def]
     if s.execute(stmt.values(updated_at=now)).rowcount != 1:
         return False
-    s.execute(insert(M), [_move_values(move, now)])
+    s.execute(insert(MT), [_move_values(move, now)])
     return True
 
 
@@ -155,8 +159,9 @@ def reserve(s: Session, warehouse_id: int, sku_id: int, qty: int, *, doc_type: s
     """Reserve *qty* units if that many are available: one conditional UPDATE, so two
     stations racing for the last units never both get them. False when short."""
     _positive(qty)
-    stmt = update(B).where(B.warehouse_id == warehouse_id, B.sku_id == sku_id,
-                           B.on_hand - B.reserved >= qty).values(reserved=B.reserved + qty)
+    stmt = update(BT).where(BT.c.warehouse_id == warehouse_id, BT.c.sku_id == sku_id,
+                           BT.c.on_hand - BT.c.reserved >= qty).values(
+        reserved=BT.c.reserved + qty)
     return _conditional(s, stmt, Move(warehouse_id, sku_id, MoveKind.RESERVE, doc_type,
                                       doc_id, d_reserved=qty, note=note, user_id=user_id), now)
 
@@ -165,8 +170,9 @@ def release(s: Session, warehouse_id: int, sku_id: int, qty: int, *, doc_type: s
             doc_id: str, now: datetime, user_id: int | None = None, note: str = "") -> bool:
     """Give back *qty* reserved units. False when fewer than *qty* are reserved."""
     _positive(qty)
-    stmt = update(B).where(B.warehouse_id == warehouse_id, B.sku_id == sku_id,
-                           B.reserved >= qty).values(reserved=B.reserved - qty)
+    stmt = update(BT).where(BT.c.warehouse_id == warehouse_id, BT.c.sku_id == sku_id,
+                           BT.c.reserved >= qty).values(
+        reserved=BT.c.reserved - qty)
     return _conditional(s, stmt, Move(warehouse_id, sku_id, MoveKind.RELEASE, doc_type,
                                       doc_id, d_reserved=-qty, note=note, user_id=user_id), now)
 
@@ -176,9 +182,9 @@ def ship(s: Session, warehouse_id: int, sku_id: int, qty: int, *, doc_type: str,
     """Turn *qty* reserved units into a shipment: on hand − and reserved −, together.
     False when fewer than *qty* are reserved."""
     _positive(qty)
-    stmt = update(B).where(B.warehouse_id == warehouse_id, B.sku_id == sku_id,
-                           B.reserved >= qty, B.on_hand >= qty).values(
-        on_hand=B.on_hand - qty, reserved=B.reserved - qty)
+    stmt = update(BT).where(BT.c.warehouse_id == warehouse_id, BT.c.sku_id == sku_id,
+                           BT.c.reserved >= qty, BT.c.on_hand >= qty).values(
+        on_hand=BT.c.on_hand - qty, reserved=BT.c.reserved - qty)
     return _conditional(s, stmt, Move(warehouse_id, sku_id, MoveKind.SHIPMENT, doc_type,
                                       doc_id, d_on_hand=-qty, d_reserved=-qty, note=note,
                                       user_id=user_id), now)
