@@ -2,7 +2,10 @@
 
 The canonical simulated order is :class:`PlatformOrder`, exactly what a connector should
 hand back after reading the platform's wire shape (addresses normalised: a county-level
-city is the city, a municipality's city is the municipality). Each platform simulator turns
+city is the city, a municipality's city is the municipality). What a platform cannot carry
+is left out for it (JD and Pinduoduo: no unpaid orders, refunds per whole order, a
+refused refund reads as "no refund", no zip; JD no seller flag; Pinduoduo also one line per order, no buyer
+nick, no street level). Each platform simulator turns
 these into its own JSON once per order version and caches the text.
 
 - :class:`OrderGenerator` draws orders (Chinese buyers from ``fakedata``, 1–N lines whose
@@ -104,6 +107,11 @@ class OrderGenerator:
                                     seed=seed, bundle_codes=bundle_codes)
         self._plain = [c for c in self.catalog if not c.is_bundle]
         self._bundles = [c for c in self.catalog if c.is_bundle]
+        if platform == "pdd":  # one goods per order
+            max_lines = 1
+        if platform in ("pdd", "jd"):  # orders appear once paid; refunds are per order
+            unpaid_rate = 0.0
+        self.whole_order_refunds = platform in ("pdd", "jd")
         self.max_lines = max(1, min(max_lines, len(self._plain)))
         self.unpaid_rate, self.message_rate = unpaid_rate, message_rate
         self.hostile_rate, self.bundle_rate = hostile_rate, bundle_rate
@@ -139,7 +147,9 @@ class OrderGenerator:
             discount = Decimal(rng.choice((3, 5, 10, 20))).quantize(Decimal("0.01"))
         address = normalise_address(fakedata.address(rng, hostile_rate=self.hostile_rate))
         if self.platform == "pdd":
-            address = replace(address, town="")  # PDD has no street level
+            address = replace(address, town="", zip_code="")  # PDD: no street level, no zip
+        elif self.platform == "jd":
+            address = replace(address, zip_code="")
         post_fee = Decimal("10.00") if address.province in fakedata.REMOTE_PROVINCES else (
             Decimal("8.00") if rng.random() < 0.15 else ZERO)
         shares = allocate(total - discount, gross)
@@ -160,7 +170,7 @@ class OrderGenerator:
             platform_order_id=oid, platform_status="",
             status=OrderStatus.UNPAID if unpaid else OrderStatus.NEW,
             created_at=created, modified_at=at, lines=tuple(order_lines), address=address,
-            paid_at=paid_at, buyer_nick=fakedata.nick(rng),
+            paid_at=paid_at, buyer_nick="" if self.platform == "pdd" else fakedata.nick(rng),
             buyer_message=fakedata.buyer_message(rng, message_rate=self.message_rate,
                                                  hostile_rate=self.hostile_rate),
             total_amount=total, paid_amount=total - discount + post_fee, post_fee=post_fee,
@@ -182,20 +192,23 @@ class OrderGenerator:
         asked = [i for i, ln in enumerate(order.lines) if ln.refund_state == RefundState.REQUESTED]
         lines = list(order.lines)
         if asked:  # the seller (or the platform) settles the refund
-            i = asked[0]
             outcome = RefundState.REFUNDED if rng.random() < 0.6 else RefundState.REJECTED
-            lines[i] = replace(lines[i], refund_state=outcome)
+            if outcome == RefundState.REJECTED and self.whole_order_refunds:
+                outcome = RefundState.NONE  # JD unlocks, PDD "after-sales closed"
+            for i in asked if self.whole_order_refunds else asked[:1]:
+                lines[i] = replace(lines[i], refund_state=outcome)
             status = (OrderStatus.CANCELLED
                       if all(ln.refund_state == RefundState.REFUNDED for ln in lines) else s)
             return replace(order, lines=tuple(lines), status=status, modified_at=at)
         if rng.random() < 0.5:  # the buyer asks for a refund after paying
             open_lines = [i for i, ln in enumerate(lines) if ln.refund_state == RefundState.NONE]
             if open_lines:
-                i = rng.choice(open_lines)
-                lines[i] = replace(lines[i], refund_state=RefundState.REQUESTED)
+                for i in open_lines if self.whole_order_refunds else [rng.choice(open_lines)]:
+                    lines[i] = replace(lines[i], refund_state=RefundState.REQUESTED)
                 return replace(order, lines=tuple(lines), modified_at=at)
         memo = rng.choice(_MEMOS[1:])
-        return replace(order, seller_memo=memo, seller_flag=rng.randint(1, 5), modified_at=at)
+        flag = 0 if self.platform == "jd" else rng.randint(1, 5)  # JD has no flag colours
+        return replace(order, seller_memo=memo, seller_flag=flag, modified_at=at)
 
 
 class OrderBook:
