@@ -259,6 +259,11 @@ class PlatformSim(SimServer):
         self.state_lock = threading.RLock()
         self._wire: dict[tuple[str, str], tuple[PlatformOrder, str]] = {}
 
+    def stop(self) -> None:
+        """Stop the order feed (if any) and the server."""
+        self.book.stop_feed()
+        super().stop()
+
     def encode_order(self, order: PlatformOrder, variant: str) -> Any:
         """The platform's JSON object for *order* (*variant* names a shape, e.g. simplified)."""
         raise NotImplementedError
