@@ -317,7 +317,7 @@ def enqueue(s: Session, kind: str, target: str, idempotency_key: str,
     else:
         stmt = sqlite_insert(OutboxRow).values(values).on_conflict_do_nothing(
             index_elements=["idempotency_key"])
-    return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return s.execute(stmt.returning(OutboxRow.id)).scalar() is not None
 
 
 def pending(s: Session, *, targets: Sequence[str] | None = None, limit: int = 500

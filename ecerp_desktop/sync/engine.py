@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from ecerp_desktop.connectors import registry
-from ecerp_desktop.connectors.base import ConnectorError, PlatformConnector
+from ecerp_desktop.connectors.base import AuthFailed, ConnectorError, PlatformConnector
 from ecerp_desktop.domain.timeutil import to_zone, utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import shops as shop_store
@@ -179,17 +179,25 @@ class SyncEngine:
                             now=self.now, cancel=cancel, still_leader=lock.holds,
                             progress=report)
             state.state, state.progress = "pulling", 0.0
-            run.orders = puller.pull_orders(since)
-            if self.settings.refunds and hasattr(connector, "pull_refunds"):
-                try:
-                    run.refunds = puller.pull_refunds(since)
-                except PullFailed as exc:
-                    if not isinstance(exc.cause, NotImplementedError):
-                        raise
+            try:
+                run.orders = puller.pull_orders(since)
+                if self.settings.refunds and hasattr(connector, "pull_refunds"):
+                    try:
+                        run.refunds = puller.pull_refunds(since)
+                    except PullFailed as exc:
+                        if not isinstance(exc.cause, NotImplementedError):
+                            raise
+            except PullFailed as exc:
+                # pushes do not wait for pulls: shipments still go out while the order
+                # API fails, unless the credentials are refused
+                run.error = str(exc)
+                if isinstance(exc.cause, AuthFailed):
+                    raise
             state.state, state.progress = "pushing", None
             run.outbox = self._relay(cancel, {shop_target(shop.id): ShopDeliverer(connector)},
                                      lock).drain([shop_target(shop.id)])
-            state.state, state.error = "idle", ""
+            if not run.error:
+                state.state, state.error = "idle", ""
         except Cancelled:
             run.error = "cancelled"
             state.state = "stopped"
