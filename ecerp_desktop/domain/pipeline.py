@@ -113,6 +113,17 @@ class Config:
         self._courier_ids = {c.id: c.code for c in self.couriers}
         self._order_cache: dict[str, list[int]] = {}
 
+    @property
+    def needs_buyer_history(self) -> bool:
+        """True when a rule looks at the buyer's other or earlier orders."""
+        kinds = {"first_order", "other_open_order"}
+
+        def uses(conds: Sequence[Any]) -> bool:
+            return any(c.kind in kinds or uses(c.params.get("conditions", ()))
+                       for c in conds)
+        return (any(uses(r.conditions) for r in self.rules.rules if r.enabled)
+                or any(g.first_order_only for g in self.gift_rules if g.enabled))
+
     def wh_order(self, province: str) -> list[int]:
         got = self._order_cache.get(province)
         if got is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The 34 provincial-level divisions by short name, with the big region each belongs to
 # (used to rank warehouses when no explicit province → warehouse priority is set).
@@ -40,6 +41,7 @@ _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别
 _CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
 
 
+@lru_cache(maxsize=4096)
 def province_short(name: str) -> str:
     """'浙江省' → '浙江', '新疆维吾尔自治区' → '新疆', '*' and unknown names kept trimmed."""
     s = name.strip()
@@ -50,6 +52,7 @@ def province_short(name: str) -> str:
     return s
 
 
+@lru_cache(maxsize=16384)
 def city_short(name: str) -> str:
     s = name.strip()
     for suffix in _CITY_SUFFIXES:

@@ -31,7 +31,7 @@ from ecerp_desktop.store import Store
 from ecerp_desktop.store import pipeline as ps
 from ecerp_desktop.store.sync import enqueue
 
-CHUNK = 2000
+CHUNK = 5000
 _RETRIES = 5
 
 Progress = Callable[[int, int], None]
@@ -125,7 +125,7 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
             trial_loaded = set(loaded_buyers)
             try:
                 with store.write() as s:
-                    loaded = ps.load_facts(s, ids, shops)
+                    loaded = ps.load_facts(s, ids, shops, cfg.needs_buyer_history)
                     ps.load_buyer_usage(s, trial, (f.buyer_key or f"order:{f.id}"
                                                    for f in loaded.facts), trial_loaded)
                     plan = plan_chunk(loaded.facts, cfg, {}, trial,
@@ -167,7 +167,7 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
         seen: set[int] = set()
         loaded_buyers: set[str] = set()
         for chunk in _chunked(ids, chunk_size):
-            loaded = ps.load_facts(s, chunk, shops)
+            loaded = ps.load_facts(s, chunk, shops, cfg.needs_buyer_history)
             for f in loaded.facts:
                 f.status = OrderStatus.REVIEW.value
             ps.load_buyer_usage(s, usage, (f.buyer_key or f"order:{f.id}"

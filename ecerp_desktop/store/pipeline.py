@@ -303,18 +303,22 @@ class Loaded:
     open_holds: dict[int, list[tuple[int, str]]]  # order id → [(hold id, reason)]
 
 
-def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo]) -> Loaded:
-    o = OrderRow
+def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
+               buyer_history: bool = True) -> Loaded:
+    """The orders *ids* as facts. *buyer_history* (earlier and other open orders of the
+    same buyer) costs a query more; the service skips it when no rule looks at it."""
+    o = OrderRow.__table__.c
+    cu = CustomerRow.__table__.c
     facts: dict[int, OrderFacts] = {}
-    nicks: set[str] = set()
     for part in _chunks(list(ids)):
         for r in s.execute(
                 select(o.id, o.shop_id, o.status, o.buyer_nick, o.customer_id,
                        o.receiver_name, o.phone_hash, o.province, o.city, o.district,
                        o.address_detail, o.buyer_message, o.seller_memo, o.seller_flag,
                        o.is_cod, o.is_presale, o.paid_amount, o.created_at, o.paid_at, o.tags,
-                       o.warehouse_id, o.courier_id, CustomerRow.blacklisted)
-                .outerjoin(CustomerRow, CustomerRow.id == o.customer_id)
+                       o.warehouse_id, o.courier_id, cu.blacklisted)
+                .select_from(OrderRow.__table__.outerjoin(CustomerRow.__table__,
+                                                          cu.id == o.customer_id))
                 .where(o.id.in_(part))):
             shop = shop_info.get(r.shop_id) or ShopInfo(r.shop_id, "", "", True)
             facts[r.id] = OrderFacts(
@@ -325,9 +329,7 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo]) -
                 r.is_presale, r.paid_amount, r.created_at, r.paid_at,
                 buyer_blacklisted=bool(r.blacklisted), tags=list(r.tags or []),
                 prev_warehouse_id=r.warehouse_id, prev_courier_id=r.courier_id)
-            if r.buyer_nick:
-                nicks.add(r.buyer_nick)
-        ln = OrderLineRow
+        ln = OrderLineRow.__table__.c
         for r in s.execute(select(ln.id, ln.order_id, ln.platform_line_id, ln.platform_item_id,
                                   ln.platform_sku_id, ln.merchant_sku_code, ln.title,
                                   ln.sku_id, ln.qty, ln.price, ln.paid_amount,
@@ -345,42 +347,39 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo]) -
     open_holds: dict[int, list[tuple[int, str]]] = {}
     released: dict[int, set[int]] = {}
     for part in _chunks(list(ids)):
-        for r in s.execute(select(OrderHoldRow.id, OrderHoldRow.order_id, OrderHoldRow.reason,
-                                  OrderHoldRow.rule_id, OrderHoldRow.released_at)
-                           .where(OrderHoldRow.order_id.in_(part))):
+        h = OrderHoldRow.__table__.c
+        for r in s.execute(select(h.id, h.order_id, h.reason, h.rule_id, h.released_at)
+                           .where(h.order_id.in_(part))):
             if r.released_at is None:
                 open_holds.setdefault(r.order_id, []).append((r.id, r.reason))
             elif r.rule_id is not None:
                 released.setdefault(r.order_id, set()).add(r.rule_id)
     for oid, rules in released.items():
         facts[oid].released_rule_ids = frozenset(rules)
-    _buyer_history(s, facts, nicks)
+    if buyer_history:
+        _buyer_history(s, facts)
     return Loaded([facts[i] for i in ids if i in facts], open_holds)
 
 
-def _buyer_history(s: Session, facts: dict[int, OrderFacts], nicks: set[str]) -> None:
-    """Earlier orders and other open orders of each buyer (same shop platform and nick)."""
-    if not nicks:
-        return
-    by_key: dict[str, list[tuple[int, datetime, str]]] = {}
-    platform_of = {f.shop_id: f.platform for f in facts.values()}
-    wanted_shops: dict[int, str] = dict(platform_of)
-    for part in _chunks(sorted(nicks)):
-        for r in s.execute(select(OrderRow.id, OrderRow.shop_id, OrderRow.buyer_nick,
-                                  OrderRow.created_at, OrderRow.status)
-                           .where(OrderRow.buyer_nick.in_(part))):
-            plat = wanted_shops.get(r.shop_id)
-            if plat is None:
-                plat = next((f.platform for f in facts.values() if f.shop_id == r.shop_id), "")
-            by_key.setdefault(f"{plat}:{r.buyer_nick}", []).append(
-                (r.id, r.created_at, r.status))
+def _buyer_history(s: Session, facts: dict[int, OrderFacts]) -> None:
+    """Earlier orders and other open orders of each buyer, a buyer being one receiver phone
+    (its hash is indexed and the same across shops and platforms)."""
+    hashes = sorted({f.phone_hash for f in facts.values() if f.phone_hash})
+    by_hash: dict[str, list[tuple[int, datetime, str]]] = {}
+    oc = OrderRow.__table__.c
+    for part in _chunks(hashes):
+        for r in s.execute(select(oc.id, oc.phone_hash, oc.created_at, oc.status)
+                           .where(oc.phone_hash.in_(part))):
+            by_hash.setdefault(r.phone_hash, []).append((r.id, r.created_at, r.status))
     open_values = {st.value for st in OPEN_STATUSES}
+    cancelled = OrderStatus.CANCELLED.value
     for f in facts.values():
-        mine = by_key.get(f.buyer_key, [])
+        mine = by_hash.get(f.phone_hash, ()) if f.phone_hash else ()
+        if len(mine) <= 1:
+            continue
         f.buyer_order_count = sum(1 for oid, at, st in mine
                                   if oid != f.id and f.created_at is not None
-                                  and (at, oid) < (f.created_at, f.id)
-                                  and st != OrderStatus.CANCELLED.value)
+                                  and (at, oid) < (f.created_at, f.id) and st != cancelled)
         f.other_open_orders = sum(1 for oid, _at, st in mine
                                   if oid != f.id and st in open_values)
 
@@ -388,7 +387,7 @@ def _buyer_history(s: Session, facts: dict[int, OrderFacts], nicks: set[str]) ->
 def available(s: Session, sku_ids: Iterable[int], on_hand: bool = False
               ) -> dict[tuple[int, int], int]:
     """(warehouse, SKU) → available (or on hand, for a dry run that re-plans everything)."""
-    b = StockBalanceRow
+    b = StockBalanceRow.__table__.c
     out: dict[tuple[int, int], int] = {}
     col = b.on_hand if on_hand else b.on_hand - b.reserved
     for part in _chunks(sorted(set(sku_ids))):
@@ -440,7 +439,7 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
             s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
                       .values(released_at=now))
     if new_holds:
-        s.execute(insert(OrderHoldRow), new_holds)
+        s.execute(insert(OrderHoldRow.__table__), new_holds)
     if changed:
         rows = []
         for out in changed:
@@ -464,11 +463,11 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
             raise _Conflict()
     _write_parcels(s, plan, real, now)
     if plan.gifts:
-        s.execute(insert(GiftGrantRow), [
+        s.execute(insert(GiftGrantRow.__table__), [
             {"rule_id": g.rule_id, "order_id": g.order_id, "buyer_key": g.buyer_key[:191],
              "sku_id": g.sku_id, "qty": g.qty, "created_at": now} for g in plan.gifts])
     if changed:
-        s.execute(insert(OrderHistoryRow), [_history(out, facts[out.order_id], actor, now)
+        s.execute(insert(OrderHistoryRow.__table__), [_history(out, facts[out.order_id], actor, now)
                                             for out in changed])
     return changed
 
@@ -498,7 +497,7 @@ def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
     """Insert component and gift lines; returns temp id → real id."""
     if not plan.new_lines:
         return {}
-    s.execute(insert(OrderLineRow), [{
+    s.execute(insert(OrderLineRow.__table__), [{
         "order_id": n.order_id, "platform_line_id": n.platform_line_id[:64],
         "platform_item_id": "", "platform_sku_id": "", "merchant_sku_code": "",
         "title": n.title, "sku_id": n.sku_id, "qty": n.qty, "price": 0,
@@ -508,9 +507,9 @@ def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
     real: dict[int, int] = {}
     order_ids = sorted({n.order_id for n in plan.new_lines})
     for part in _chunks(order_ids):
-        for lid, oid, pl in s.execute(select(OrderLineRow.id, OrderLineRow.order_id,
-                                             OrderLineRow.platform_line_id)
-                                      .where(OrderLineRow.order_id.in_(part))):
+        lc = OrderLineRow.__table__.c
+        for lid, oid, pl in s.execute(select(lc.id, lc.order_id, lc.platform_line_id)
+                                      .where(lc.order_id.in_(part))):
             t = want.get((oid, pl))
             if t is not None:
                 real[t] = lid
@@ -530,11 +529,12 @@ def _write_parcels(s: Session, plan: ChunkPlan, real: dict[int, int], now: datet
              "status": PARCEL_OPEN, "warehouse_id": p.warehouse_id, "courier_id": p.courier_id,
              "expected_weight_g": p.weight_g, "weight_g": None, "courier_cost": p.cost,
              "station": None, "created_at": now, "shipped_at": None} for p in plan.parcels]
-    s.execute(insert(ParcelRow), rows)
+    s.execute(insert(ParcelRow.__table__), rows)
     ids: dict[tuple[int, int], int] = {}
     for part in _chunks(leads):
-        for pid, oid, seq in s.execute(select(ParcelRow.id, ParcelRow.order_id, ParcelRow.seq)
-                                       .where(ParcelRow.order_id.in_(part))):
+        pc = ParcelRow.__table__.c
+        for pid, oid, seq in s.execute(select(pc.id, pc.order_id, pc.seq)
+                                       .where(pc.order_id.in_(part))):
             ids[(oid, seq)] = pid
     lines: list[dict[str, Any]] = []
     moves: list[Move] = []
@@ -548,7 +548,7 @@ def _write_parcels(s: Session, plan: ChunkPlan, real: dict[int, int], now: datet
             per_sku[i.sku_id] = per_sku.get(i.sku_id, 0) + i.qty
         moves += [Move(p.warehouse_id, k, MoveKind.RESERVE, "parcel", str(pid), d_reserved=q)
                   for k, q in per_sku.items()]
-    s.execute(insert(ParcelLineRow), lines)
+    s.execute(insert(ParcelLineRow.__table__), lines)
     post_moves(s, moves, now)
 
 
@@ -658,7 +658,7 @@ def set_status(s: Session, order_id: int, from_status: str, to_status: str, now:
 
 def add_history(s: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        s.execute(insert(OrderHistoryRow), list(rows))
+        s.execute(insert(OrderHistoryRow.__table__), list(rows))
 
 
 def close_holds(s: Session, order_id: int, now: datetime) -> int:
@@ -691,7 +691,7 @@ def move_lines_to_new_parcels(s: Session, source: ParcelRecord, order_id: int, n
     s.execute(delete(ParcelLineRow).where(ParcelLineRow.parcel_id == source.id,
                                           ParcelLineRow.order_line_id.in_(
                                               [ln[0] for ln in mine])))
-    s.execute(insert(ParcelLineRow), [{"parcel_id": pid, "order_line_id": lid, "sku_id": sku,
+    s.execute(insert(ParcelLineRow.__table__), [{"parcel_id": pid, "order_line_id": lid, "sku_id": sku,
                                        "qty": qty} for lid, _o, sku, qty in mine])
     if source.warehouse_id is not None:
         per: dict[int, int] = {}
