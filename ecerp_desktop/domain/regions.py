@@ -83,9 +83,10 @@ class RegionPattern:
     def matches(self, province: str, city: str = "", district: str = "") -> bool:
         if self.province != province_short(province):
             return False
-        if self.city and self.city != city_short(city):
+        # Prefixes, so "甘孜" covers "甘孜藏族自治州" and "西湖" covers "西湖区".
+        if self.city and not city_short(city).startswith(self.city):
             return False
-        return not self.district or self.district == district.strip()
+        return not self.district or district.strip().startswith(self.district)
 
     def __str__(self) -> str:
         return "/".join(p for p in (self.province, self.city, self.district) if p)
