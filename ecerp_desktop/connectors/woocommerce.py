@@ -286,10 +286,12 @@ class WooCommerceConnector:
 
     # -- orders ----------------------------------------------------------------------
     def _window(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
-        # modified_after is exclusive and second-grained; step back one second so an
-        # order modified exactly at *start* is included (duplicates are harmless).
+        # Both bounds are exclusive and second-grained: widen each by a second so orders
+        # modified exactly at *start*, or in *end*'s second, are included (the sync engine
+        # moves its cursor to *end*; duplicates are harmless, misses are not).
         return [("modified_after", gmt_param(start - timedelta(seconds=1))),
-                ("modified_before", gmt_param(end)), ("dates_are_gmt", "true"),
+                ("modified_before", gmt_param(end + timedelta(seconds=1))),
+                ("dates_are_gmt", "true"),
                 ("status", "any"), ("orderby", "id"), ("order", "asc")]
 
     def _raw_pages(self, start: datetime, end: datetime) -> Iterator[list[Any]]:

@@ -40,9 +40,7 @@ from urllib.parse import quote
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.domain.timeutil import CHINA, utcnow
-from ecerp_desktop.sim.faults import FaultInjector, FaultSpec
-from ecerp_desktop.sim.generator import OrderBook, OrderGenerator
-from ecerp_desktop.sim.server import SimRequest, SimResponse, SimServer
+from ecerp_desktop.sim.server import PlatformSim, SimRequest, SimResponse
 from ecerp_desktop.sim.woocommerce import split_name
 
 PROVINCE_CODES = {
@@ -92,32 +90,32 @@ class LeakyBucket:
             return True, math.ceil(self.level)
 
 
-class ShopifySim(SimServer):
-    """The simulated shop. ``access_token`` is the Admin API token it accepts."""
+class ShopifySim(PlatformSim):
+    """The simulated shop. ``access_token`` (the base's ``session``) is the Admin API token
+    it accepts. Read-back: ``fulfillments`` per order, ``shipments`` (every fulfilment, in
+    arrival order), ``stock`` {(product id, variant id): available}, ``inventory``
+    {(inventory item id, location id): available}."""
 
     platform = "shopify"
 
     def __init__(self, *, access_token: str = "shpat_ecerp_test", bucket: int = 40,
-                 leak_rate: float = 2.0, retry_after: float = 2.0,
-                 book: OrderBook | None = None, seed: int = 0, host: str = "127.0.0.1",
-                 port: int = 0,
-                 faults: str | FaultSpec | FaultInjector | None = None) -> None:
-        super().__init__(host=host, port=port, faults=faults)
-        self.access_token = access_token
+                 leak_rate: float = 2.0, retry_after: float = 2.0, **kwargs: Any) -> None:
+        kwargs.setdefault("session", access_token)
+        super().__init__(**kwargs)
+        self.access_token = self.session
         self.bucket = LeakyBucket(bucket, leak_rate)
         self.retry_after = retry_after  # what a full bucket announces (Shopify: 2.0)
-        self.book = book or OrderBook(OrderGenerator(platform="shopify", seed=seed))
-        self._lock = threading.Lock()
         self.fulfillments: dict[str, list[dict[str, Any]]] = {}
         self.fulfilled_qty: dict[str, int] = {}  # line item id → quantity fulfilled
-        self.inventory: dict[tuple[int, int], int] = {}  # (inventory item, location) → qty
+        self.inventory: dict[tuple[int, int], int] = {}
         self.throttled = 0
         self.auth_failures = 0
         self._next_id = 1
-        catalog = self.book.generator.catalog
         self.variants: dict[str, list[str]] = {}
-        for c in catalog:
+        self._by_inventory_item: dict[int, tuple[str, str]] = {}
+        for c in self.generator.catalog:
             self.variants.setdefault(c.item_id, []).append(c.sku_id)
+            self._by_inventory_item[self.inventory_item_id(c.sku_id)] = (c.item_id, c.sku_id)
 
     def stop(self) -> None:
         self.book.stop_feed()
@@ -162,8 +160,10 @@ class ShopifySim(SimServer):
             order = self.book.get(match.group(1))
             if order is None:
                 return _errors("Not Found", 404)
-            return SimResponse.json({"order": _fields(self._wire(order),
-                                                      request.query.get("fields"))})
+            fields = request.query.get("fields")
+            if fields:
+                return SimResponse.json({"order": _fields(self.encode_order(order), fields)})
+            return SimResponse.json('{"order":' + self.wire_text(order) + "}")
         if (match := re.fullmatch(r"/orders/(\d+)/fulfillment_orders\.json", path)) and \
                 m == "GET":
             order = self.book.get(match.group(1))
@@ -173,7 +173,7 @@ class ShopifySim(SimServer):
         if (match := re.fullmatch(r"/orders/(\d+)/fulfillments\.json", path)) and m == "GET":
             if self.book.get(match.group(1)) is None:
                 return _errors("Not Found", 404)
-            with self._lock:
+            with self.state_lock:
                 return SimResponse.json(
                     {"fulfillments": list(self.fulfillments.get(match.group(1), []))})
         if path == "/fulfillments.json" and m == "POST":
@@ -238,7 +238,11 @@ class ShopifySim(SimServer):
             previous = [o for o in self._filtered(filters) if int(o.platform_order_id) >= last_id]
             if previous:
                 chunk = [previous[-1], *chunk]
-        body = {"orders": [_fields(self._wire(o), fields) for o in chunk]}
+        if fields:
+            body = json.dumps({"orders": [_fields(self.encode_order(o), fields) for o in chunk]},
+                              ensure_ascii=False)
+        else:
+            body = '{"orders":[' + self.wire_items(chunk) + "]}"
         return SimResponse.json(body, **headers)
 
     def _filtered(self, filters: dict[str, str]) -> list[PlatformOrder]:
@@ -281,7 +285,7 @@ class ShopifySim(SimServer):
 
     def _fulfillment_order(self, order: PlatformOrder) -> dict[str, Any]:
         items = []
-        with self._lock:
+        with self.state_lock:
             for i, ln in enumerate(order.lines):
                 lid = self.line_id(order, i)
                 done = self.fulfilled_qty.get(lid, 0)
@@ -337,7 +341,7 @@ class ShopifySim(SimServer):
         assert order is not None
         oid = order.platform_order_id
         now = utcnow().replace(microsecond=0)
-        with self._lock:
+        with self.state_lock:
             for _, lid, qty in plan:
                 self.fulfilled_qty[lid] = self.fulfilled_qty.get(lid, 0) + qty
             record = {"id": self._next_id, "order_id": int(oid), "status": "success",
@@ -348,6 +352,7 @@ class ShopifySim(SimServer):
                       "line_items": [{"id": int(lid), "quantity": q} for _, lid, q in plan]}
             self._next_id += 1
             self.fulfillments.setdefault(oid, []).append(record)
+            self.shipments.append(record)
             all_done = all(self.fulfilled_qty.get(self.line_id(order, i), 0) >= ln.qty
                            for i, ln in enumerate(order.lines))
         if all_done:
@@ -364,19 +369,27 @@ class ShopifySim(SimServer):
                                      body.get("available"))
         if location != _LOCATION:
             return _errors({"location_id": ["is invalid"]}, 422)
-        known = {self.inventory_item_id(v) for vs in self.variants.values() for v in vs}
-        if item not in known:
+        variant = self._by_inventory_item.get(item) if isinstance(item, int) else None
+        if variant is None:
             return _errors({"inventory_item_id": ["is invalid"]}, 422)
         if not isinstance(available, int) or isinstance(available, bool):
             return _errors({"available": ["must be an integer"]}, 422)
-        with self._lock:
+        with self.state_lock:
             self.inventory[(item, location)] = available
+        self.record_stock({"api": "inventory_levels/set", "location_id": location,
+                           "inventory_item_id": item, "available": available},
+                          {variant: available})
         return SimResponse.json({"inventory_level": {
             "inventory_item_id": item, "location_id": location, "available": available,
             "updated_at": _ts(utcnow())}})
 
     # -- wire shape --------------------------------------------------------------------
-    def _wire(self, order: PlatformOrder) -> dict[str, Any]:
+    def poison_order(self, order: PlatformOrder, variant: str) -> Any:
+        data = self.encode_order(order, variant)
+        _poison(data, self.book.index_of(order.platform_order_id))
+        return data
+
+    def encode_order(self, order: PlatformOrder, variant: str = "") -> dict[str, Any]:
         index = self.book.index_of(order.platform_order_id)
         oid = order.platform_order_id
         a = order.address
@@ -389,7 +402,7 @@ class ShopifySim(SimServer):
                    "country": "China", "country_code": a.country or "CN", "phone": a.phone,
                    "company": None}
         lines, refund_items = [], []
-        with self._lock:
+        with self.state_lock:
             fulfilled = {self.line_id(order, i): self.fulfilled_qty.get(self.line_id(order, i), 0)
                          for i in range(len(order.lines))}
         for i, ln in enumerate(order.lines):
@@ -453,8 +466,6 @@ class ShopifySim(SimServer):
                           "created_at": _ts(order.modified_at),
                           "refund_line_items": refund_items}] if refund_items else []),
         }
-        if index >= 0 and self.faults.is_poison(index):
-            _poison(data, index)
         return data
 
 
@@ -476,18 +487,3 @@ def _poison(data: dict[str, Any], index: int) -> None:
     else:
         data["financial_status"] = "mystery"
 
-
-def make_server(*, host: str = "127.0.0.1", port: int = 0, orders_per_minute: float = 0.0,
-                faults: str | None = None, seed: int = 0, preload: int = 0,
-                access_token: str = "shpat_ecerp_test", bucket: int = 40,
-                leak_rate: float = 2.0) -> ShopifySim:
-    """A Shopify simulator (not started) for ``ecerp sim serve --platform shopify``:
-    *preload* orders over the last 3 days, then *orders_per_minute* new ones."""
-    sim = ShopifySim(access_token=access_token, bucket=bucket, leak_rate=leak_rate, seed=seed,
-                     host=host, port=port, faults=faults)
-    if preload:
-        now = utcnow().replace(microsecond=0)
-        sim.book.pregenerate(preload, now - timedelta(days=3), now - timedelta(seconds=1))
-    if orders_per_minute > 0:
-        sim.book.start_feed(orders_per_minute)
-    return sim

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import math
 import re
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -37,9 +36,7 @@ from urllib.parse import quote
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.domain.timeutil import CHINA, utcnow
-from ecerp_desktop.sim.faults import FaultInjector, FaultSpec
-from ecerp_desktop.sim.generator import OrderBook, OrderGenerator
-from ecerp_desktop.sim.server import SimRequest, SimResponse, SimServer
+from ecerp_desktop.sim.server import PlatformSim, SimRequest, SimResponse
 
 PREFIX = "/wp-json/wc/v3"
 NONCE_WINDOW = 15 * 60  # WooCommerce: timestamps more than 15 minutes off are refused
@@ -87,29 +84,31 @@ def split_name(name: str) -> tuple[str, str]:
     return name, ""
 
 
-class WooCommerceSim(SimServer):
-    """The simulated site. ``consumer_key``/``consumer_secret`` are the API keys."""
+class WooCommerceSim(PlatformSim):
+    """The simulated site. ``consumer_key``/``consumer_secret`` (the base's ``app_key`` /
+    ``app_secret``) are the API keys; ``auth`` is ``"oauth1"`` (plain HTTP) or ``"basic"``
+    (as behind HTTPS). Read-back: ``notes`` per order, ``completed`` order ids, ``meta``,
+    ``shipments`` (every note posted), ``stock`` {(product id, variation id or ""): qty}."""
 
     platform = "woocommerce"
 
     def __init__(self, *, consumer_key: str = "ck_ecerp_test",
                  consumer_secret: str = "cs_ecerp_test", auth: str = "oauth1",
-                 book: OrderBook | None = None, seed: int = 0, host: str = "127.0.0.1",
-                 port: int = 0, faults: str | FaultSpec | FaultInjector | None = None) -> None:
-        super().__init__(host=host, port=port, faults=faults)
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("app_key", consumer_key)
+        kwargs.setdefault("app_secret", consumer_secret)
+        super().__init__(**kwargs)
         if auth not in ("oauth1", "basic"):
             raise ValueError("auth is 'oauth1' or 'basic'")
-        self.consumer_key, self.consumer_secret, self.auth = consumer_key, consumer_secret, auth
-        self.book = book or OrderBook(OrderGenerator(platform="woocommerce", seed=seed))
-        self._lock = threading.Lock()
+        self.consumer_key, self.consumer_secret, self.auth = \
+            self.app_key, self.app_secret, auth
         self._nonces: dict[str, float] = {}
         self.notes: dict[str, list[dict[str, Any]]] = {}
         self.meta: dict[str, list[dict[str, Any]]] = {}
         self.completed: list[str] = []  # order ids set to completed through the API
-        self.stock: dict[tuple[str, str], int] = {}  # (product id, variation id or "") → qty
         self.auth_failures = 0
         self._next_note = 1
-        catalog = self.book.generator.catalog
+        catalog = self.generator.catalog
         self.products = {c.item_id for c in catalog}
         self.variations = {(c.item_id, c.sku_id) for c in catalog}
 
@@ -177,7 +176,7 @@ class WooCommerceSim(SimServer):
             self.auth_failures += 1
             return _err("woocommerce_rest_authentication_error", "Invalid timestamp.", 401)
         nonce = params["oauth_nonce"]
-        with self._lock:
+        with self.state_lock:
             for old in [n for n, t in self._nonces.items() if t < now - NONCE_WINDOW]:
                 del self._nonces[old]
             if nonce in self._nonces:
@@ -268,21 +267,13 @@ class WooCommerceSim(SimServer):
             orders.sort(key=lambda o: (o.modified_at, int(o.platform_order_id)), reverse=desc)
         else:
             orders.sort(key=lambda o: (o.created_at, int(o.platform_order_id)), reverse=desc)
-        total = len(orders)
-        chunk = orders[(page - 1) * per_page: page * per_page]
-        if chunk and self.faults.roll("repeat"):
-            neighbour = orders[page * per_page: page * per_page + 1] or \
-                orders[max(0, (page - 1) * per_page - 1):(page - 1) * per_page]
-            chunk = chunk + neighbour
-        if self.faults.endless_paging:
-            total += 1_000_000
+        chunk, total, _ = self.page(orders, page, per_page)  # repeat/endless faults
         pages = math.ceil(total / per_page) if total else 0
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
         link = self._link(request, page, pages)
         if link:
             headers["Link"] = link
-        body = [self._wire(o) for o in chunk]
-        return SimResponse.json(body, **headers)
+        return SimResponse.json("[" + self.wire_items(chunk) + "]", **headers)
 
     def _link(self, request: SimRequest, page: int, pages: int) -> str:
         base = f"http://{request.headers.get('host', '')}{request.path}"
@@ -303,7 +294,7 @@ class WooCommerceSim(SimServer):
         order = self.book.get(oid)
         if order is None:
             return _invalid_order()
-        return SimResponse.json(self._wire(order))
+        return SimResponse.json(self.wire_text(order))
 
     def _update_order(self, oid: str, body: Any) -> SimResponse:
         if not isinstance(body, dict):
@@ -320,19 +311,19 @@ class WooCommerceSim(SimServer):
         new = self.book.change(oid, apply)
         if new is None:
             return _invalid_order()
-        with self._lock:
+        with self.state_lock:
             if status == "completed":
                 self.completed.append(oid)
             for item in body.get("meta_data") or ():
                 if isinstance(item, dict):
                     self.meta.setdefault(oid, []).append(item)
-        return SimResponse.json(self._wire(new))
+        return SimResponse.json(self.wire_text(new))
 
     def _order_notes(self, oid: str, method: str, body: Any) -> SimResponse:
         if self.book.get(oid) is None:
             return _invalid_order()
         if method == "GET":
-            with self._lock:
+            with self.state_lock:
                 return SimResponse.json(list(reversed(self.notes.get(oid, []))))
         if method != "POST":
             return _err("rest_no_route", "No route was found matching the URL and request "
@@ -341,12 +332,14 @@ class WooCommerceSim(SimServer):
                 or not body["note"].strip():
             return _err("woocommerce_rest_missing_note", "Note is required.", 400)
         now = utcnow()
-        with self._lock:
+        with self.state_lock:
             note = {"id": self._next_note, "author": "ecerp", "date_created": _local(now),
                     "date_created_gmt": _gmt(now), "note": body["note"],
                     "customer_note": bool(body.get("customer_note")), "added_by_user": False}
             self._next_note += 1
             self.notes.setdefault(oid, []).append(note)
+            self.shipments.append({"order_id": oid, "note": note["note"],
+                                   "customer_note": note["customer_note"]})
         return SimResponse.json(note, status=201)
 
     # -- stock -------------------------------------------------------------------------
@@ -364,8 +357,8 @@ class WooCommerceSim(SimServer):
             return {"id": pid, "error": {"code": "rest_invalid_param",
                                          "message": "Invalid parameter(s): stock_quantity",
                                          "data": {"status": 400}}}
-        with self._lock:
-            self.stock[(product, variation)] = qty
+        self.record_stock({"api": "PUT products" + ("/variations" if variation else ""),
+                           "id": pid, "stock_quantity": qty}, {(product, variation): qty})
         return {"id": pid, "parent_id": int(product) if variation else 0,
                 "manage_stock": True, "stock_quantity": qty,
                 "stock_status": "instock" if qty > 0 else "outofstock"}
@@ -414,7 +407,12 @@ class WooCommerceSim(SimServer):
                  "refunded_by": 1, "refunded_payment": True, "meta_data": [],
                  "line_items": items}]
 
-    def _wire(self, order: PlatformOrder) -> dict[str, Any]:
+    def poison_order(self, order: PlatformOrder, variant: str) -> Any:
+        data = self.encode_order(order, variant)
+        _poison(data, self.book.index_of(order.platform_order_id))
+        return data
+
+    def encode_order(self, order: PlatformOrder, variant: str = "") -> dict[str, Any]:
         index = self.book.index_of(order.platform_order_id)
         a = order.address
         first, last = split_name(a.name)
@@ -455,8 +453,6 @@ class WooCommerceSim(SimServer):
             "refunds": [{"id": r["id"], "reason": r["reason"], "total": f"-{r['amount']}"}
                         for r in refunds],
         }
-        if index >= 0 and self.faults.is_poison(index):
-            _poison(data, index)
         return data
 
 
@@ -494,19 +490,3 @@ def _poison(data: dict[str, Any], index: int) -> None:
 def _invalid_order() -> SimResponse:
     return _err("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
 
-
-def make_server(*, host: str = "127.0.0.1", port: int = 0, orders_per_minute: float = 0.0,
-                faults: str | None = None, seed: int = 0, preload: int = 0,
-                consumer_key: str = "ck_ecerp_test", consumer_secret: str = "cs_ecerp_test",
-                auth: str = "oauth1") -> WooCommerceSim:
-    """A WooCommerce simulator (not started) for ``ecerp sim serve --platform woocommerce``:
-    *preload* orders spread over the last 3 days, then *orders_per_minute* new ones once
-    :meth:`start_feed` runs (started here when positive)."""
-    sim = WooCommerceSim(consumer_key=consumer_key, consumer_secret=consumer_secret,
-                         auth=auth, seed=seed, host=host, port=port, faults=faults)
-    if preload:
-        now = utcnow().replace(microsecond=0)
-        sim.book.pregenerate(preload, now - timedelta(days=3), now - timedelta(seconds=1))
-    if orders_per_minute > 0:
-        sim.book.start_feed(orders_per_minute)
-    return sim
