@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from ecerp_desktop.connectors import ownshop
 from ecerp_desktop.connectors.base import (
+    AuthFailed,
     BadPayload,
     ConnectorError,
     PullPage,
@@ -304,8 +305,14 @@ class WooCommerceConnector:
                                  "refusing to page through it", code="paging_runaway",
                                  retryable=False)
         for page in range(pages, 0, -1):
-            data, _ = self._call("GET", "/orders", [*window, ("per_page", str(self.per_page)),
-                                                    ("page", str(page))])
+            try:
+                data, _ = self._call("GET", "/orders", [
+                    *window, ("per_page", str(self.per_page)), ("page", str(page))])
+            except ConnectorError as exc:
+                # orders left the window since we counted: the last page is gone
+                if exc.code.endswith("invalid_page_number"):
+                    continue
+                raise
             if not isinstance(data, list):
                 raise ConnectorError("WooCommerce order list is not a JSON array",
                                      code="bad_response")
@@ -337,7 +344,13 @@ class WooCommerceConnector:
                 and item.get("status") != "refunded"):
             return None
         oid = ownshop.ident(item.get("id"), "id")
-        data, _ = self._call("GET", f"/orders/{oid}/refunds", [("per_page", "100")])
+        try:
+            data, _ = self._call("GET", f"/orders/{oid}/refunds", [("per_page", "100")])
+        except ConnectorError as exc:
+            if exc.retryable or isinstance(exc, AuthFailed):
+                raise
+            # e.g. the order was deleted meanwhile: park this order, keep the page
+            raise BadOrder(f"its refunds could not be read: {exc}") from exc
         if not isinstance(data, list):
             raise BadOrder("refund list is not an array")
         return data

@@ -269,6 +269,9 @@ class WooCommerceSim(PlatformSim):
             orders.sort(key=lambda o: (o.created_at, int(o.platform_order_id)), reverse=desc)
         chunk, total, _ = self.page(orders, page, per_page)  # repeat/endless faults
         pages = math.ceil(total / per_page) if total else 0
+        if page > pages and total > 0:  # as WordPress answers for posts
+            return _err("rest_post_invalid_page_number", "The page number requested "
+                        "is larger than the number of pages available.", 400)
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
         link = self._link(request, page, pages)
         if link:

@@ -353,3 +353,18 @@ def test_mapping_of_a_hand_written_order() -> None:
     assert o.lines[0].refund_state == RefundState.REQUESTED  # 1 of 2 refunded: hold, look
     assert o.buyer_message == "=cmd|'/c calc'!A1"  # kept verbatim; outputs escape it
     assert o.paid_amount == Decimal("0.00")
+
+
+def test_last_page_vanishing_while_paging_is_skipped_not_fatal(small: WooCommerceSim) -> None:
+    conn = _connector(small, per_page=20)  # 250 orders: 13 pages, the last one has 10
+    pages = conn.pull_orders(START, END)
+    got = {o.platform_order_id for o in next(pages).orders}
+    leaving = sorted(small.book.all(), key=lambda o: int(o.platform_order_id))[:30]
+    now = datetime.now(UTC).replace(microsecond=0)
+    for o in leaving:  # modified again now: out of the window, 11 pages remain
+        small.book.change(o.platform_order_id, lambda x: replace(x, modified_at=now))
+    for page in pages:
+        got.update(o.platform_order_id for o in page.orders)
+    expected = {o.platform_order_id for o in small.book.all()} - \
+        {o.platform_order_id for o in leaving}
+    assert expected <= got
