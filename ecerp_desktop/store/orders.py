@@ -22,7 +22,12 @@ from ecerp_desktop.domain.platform_order import PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.text import storable
 from ecerp_desktop.store.schema import OrderHistoryRow, OrderLineRow, OrderRow
 
-_CHUNK = 500
+_CHUNK = 1000
+# Core tables, not mapped classes: an ORM-enabled bulk insert goes through the unit of work's
+# persistence code and splits into many executemany calls; the table takes one per chunk.
+_ORDERS = OrderRow.__table__
+_LINES = OrderLineRow.__table__
+_HISTORY = OrderHistoryRow.__table__
 
 
 def phone_hash(phone: str) -> str:
@@ -126,7 +131,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
             values = _order_values(shop_id, o, now)
             values["status"] = initial_status(o.status).value
             rows.append(values)
-        s.execute(_insert_ignore(s, OrderRow), rows)
+        s.connection().execute(_insert_ignore(s, _ORDERS), rows)
         new_ids = dict(s.execute(
             select(OrderRow.platform_order_id, OrderRow.id).where(
                 OrderRow.shop_id == shop_id,
@@ -140,7 +145,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
                             "from_status": None, "to_status": row["status"],
                             "reason": o.platform_status})
         if lines:
-            s.execute(_insert_ignore(s, OrderLineRow), lines)
+            s.connection().execute(_insert_ignore(s, _LINES), lines)
         result.inserted += len(fresh)
     for o in chunk:
         old = existing.get(o.platform_order_id)
@@ -163,7 +168,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
         _refresh_lines(s, old.id, o)
         result.updated += 1
     if history:
-        s.execute(insert(OrderHistoryRow), history)
+        s.connection().execute(insert(_HISTORY), history)
     return result
 
 
