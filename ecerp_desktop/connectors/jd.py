@@ -139,7 +139,8 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
                        dec(it.get("jdPrice"), "jdPrice")))
     payment = dec(o.get("orderPayment"), "orderPayment")
     freight = dec(o.get("freightPrice"), "freightPrice")
-    shares = allocate(payment - freight, [price * qty for _it, qty, price in parsed])
+    shares = ([payment - freight] if len(parsed) == 1  # the common case, no allocation
+              else allocate(payment - freight, [price * qty for _it, qty, price in parsed]))
     lines = tuple(PlatformOrderLine(
         platform_line_id=ident(it.get("skuId"), "skuId"), qty=qty, price=price,
         paid_amount=share, platform_item_id=text(it.get("wareId")),

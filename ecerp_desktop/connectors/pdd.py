@@ -154,7 +154,8 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
         raw_lines.append((it, integer(it.get("goods_count"), "goods_count"),
                           dec(it.get("goods_price"), "goods_price")))
     goods = sum((price * qty for _it, qty, price in raw_lines), dec(0))
-    shares = allocate(pay - postage, [price * qty for _it, qty, price in raw_lines])
+    shares = ([pay - postage] if len(raw_lines) == 1  # the common case, no allocation
+              else allocate(pay - postage, [price * qty for _it, qty, price in raw_lines]))
     lines = tuple(PlatformOrderLine(
         platform_line_id=ident(it.get("sku_id"), "sku_id"), qty=qty, price=price,
         paid_amount=share, platform_item_id=ident(it.get("goods_id"), "goods_id"),

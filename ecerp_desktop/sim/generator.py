@@ -222,6 +222,7 @@ class OrderBook:
         self.generator = generator or OrderGenerator()
         self._orders: dict[str, PlatformOrder] = {}
         self._rank: dict[str, int] = {}
+        self._mts: dict[str, float] = {}  # current modified time of each order (POSIX)
         self._ts: list[float] = []  # modified times, ascending (stale entries skipped)
         self._ids: list[str] = []
         self._lock = threading.RLock()
@@ -251,6 +252,7 @@ class OrderBook:
             if oid not in self._rank:
                 self._rank[oid] = len(self._rank)
             self._orders[oid] = order
+            self._mts[oid] = ts
             pos = bisect.bisect_right(self._ts, ts)
             self._ts.insert(pos, ts)
             self._ids.insert(pos, oid)
@@ -264,8 +266,8 @@ class OrderBook:
                 if o.platform_order_id not in self._rank:
                     self._rank[o.platform_order_id] = len(self._rank)
                 self._orders[o.platform_order_id] = o
-            pairs = sorted(((o.modified_at.timestamp(), o.platform_order_id)
-                            for o in self._orders.values()), key=lambda p: p[0])
+                self._mts[o.platform_order_id] = o.modified_at.timestamp()
+            pairs = sorted(((ts, oid) for oid, ts in self._mts.items()), key=lambda p: p[0])
             self._ts = [p[0] for p in pairs]
             self._ids = [p[1] for p in pairs]
 
@@ -277,12 +279,8 @@ class OrderBook:
         with self._lock:
             lo = bisect.bisect_left(self._ts, lo_ts)
             hi = bisect.bisect_right(self._ts, hi_ts)
-            orders = self._orders
-            out = []
-            for i in range(lo, hi):
-                o = orders[self._ids[i]]
-                if o.modified_at.timestamp() == self._ts[i]:
-                    out.append(o)
+            orders, mts, ids, tss = self._orders, self._mts, self._ids, self._ts
+            out = [orders[ids[i]] for i in range(lo, hi) if mts[ids[i]] == tss[i]]
             # a version written twice in the same second leaves two live entries
             if len(out) > 1:
                 seen: set[str] = set()

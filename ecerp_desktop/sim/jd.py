@@ -27,6 +27,8 @@ from ecerp_desktop.sim.server import PlatformSim, SimRequest, SimResponse
 from ecerp_desktop.sim.signing import md5_wrapped
 
 NOT_YET = "0001-01-01 00:00:00"
+_SERVED_STATES = frozenset({"WAIT_SELLER_STOCK_OUT", "LOCKED", "WAIT_GOODS_RECEIVE_CONFIRM",
+                            "FINISHED_L", "TRADE_CANCELED"})
 
 
 class JdError(Exception):
@@ -145,7 +147,7 @@ class JdSim(PlatformSim):
             results.sort(key=lambda o: o.created_at, reverse=True)
         else:
             results = self.book.modified_between(start, end)
-        if states:
+        if states and not states >= _SERVED_STATES:  # a filter that removes something
             results = [o for o in results if self._state(o) in states]
         items, total, _has_next = self.page(results, page_no, page_size)
         return ('"searchorderinfo_result":{"apiResult":{"success":true,"numberCode":0},'
