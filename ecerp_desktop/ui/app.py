@@ -100,8 +100,9 @@ class App:
     def __init__(self, args: argparse.Namespace, qt_args: list[str]) -> None:
         self.args = args
         self.demo = bool(args.demo or args.smoke)
-        self.unattended = bool(args.smoke or ((args.exit_when_shown or args.screenshot)
-                                              and self.demo))
+        # Nobody watches a smoke run, a benchmark or a screenshot: no modal dialogs then.
+        self.headless = bool(args.smoke or args.exit_when_shown or args.screenshot)
+        self.unattended = self.headless and self.demo
         self.warnings = QtWarnings()
         self.exit_code = 0
         qInstallMessageHandler(self.warnings.handler)
@@ -121,7 +122,7 @@ class App:
     def fatal(self, text: str) -> int:
         """Tell the user why ecerp cannot go on; no modal box when nobody is watching."""
         print(text, file=sys.stderr, flush=True)
-        if not self.unattended:
+        if not self.headless:
             QMessageBox.critical(None, QCoreApplication.translate("App", "ecerp"), text)
         return 1
 
@@ -175,12 +176,18 @@ class App:
                 name, password, _role = demo_users[0]
                 return run_and_wait(lambda: auth.login(self.store, name, password))
         if not run_and_wait(lambda: auth.has_users(self.store)):
-            if self.unattended:
-                raise RuntimeError("no user exists; --smoke needs the demo users")
+            if self.headless:
+                raise RuntimeError(QCoreApplication.translate(
+                    "App", "No user exists yet: start ecerp normally to create the "
+                           "administrator."))
             first = FirstAdminDialog(self.store)
             if first.exec() != QDialog.DialogCode.Accepted:
                 return None
             return first.actor
+        if self.headless:
+            raise RuntimeError(QCoreApplication.translate(
+                "App", "Only demo mode logs in by itself: add --demo to --smoke, "
+                       "--exit-when-shown or --screenshot."))
         dialog = LoginDialog(self.store, demo_users=demo_users)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -48,6 +48,40 @@ TEXT: dict[ErrorCode, str] = {
         "Errors", "Not enough stock of {sku} in {warehouse}."),
     ErrorCode.UNKNOWN_BENCHMARK: QT_TRANSLATE_NOOP(
         "Errors", "No benchmark {name} (available: {available})."),
+    ErrorCode.RULES_INVALID: QT_TRANSLATE_NOOP("Errors", "Rules: {where}: {error}"),
+    ErrorCode.ORDER_NOT_INTERCEPTABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Order {order} cannot be intercepted: it is {status}."),
+    ErrorCode.INVALID_BARCODE: QT_TRANSLATE_NOOP(
+        "Errors", "Not a valid EAN-13 barcode: {value} (13 digits, the last one a check "
+                  "digit)."),
+    ErrorCode.BARCODE_TAKEN: QT_TRANSLATE_NOOP(
+        "Errors", "The barcode {barcode} already belongs to SKU {sku}."),
+    ErrorCode.INVALID_QUANTITY: QT_TRANSLATE_NOOP("Errors", "Not a valid quantity: {value}"),
+    ErrorCode.IMPORT_TOO_BIG: QT_TRANSLATE_NOOP(
+        "Errors", "{path} is too big to import ({what}, limit {limit})."),
+    ErrorCode.BARCODE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Cannot print {value} as {symbology}: {reason}"),
+    ErrorCode.TEMPLATE_INVALID: QT_TRANSLATE_NOOP("Errors", "Label template {template}: {error}"),
+    ErrorCode.PRINTER_PROFILE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Printer profile {path}: {error}"),
+    ErrorCode.PRINTER_UNREACHABLE: QT_TRANSLATE_NOOP(
+        "Errors", "The printer {printer} is off or unreachable ({error}). The job stays "
+                  "queued: retry when the printer is on."),
+    ErrorCode.PRINT_SEND_INTERRUPTED: QT_TRANSLATE_NOOP(
+        "Errors", "Sending to the printer {printer} broke off ({error}). The label may be "
+                  "partly printed: check it and reprint if needed."),
+    ErrorCode.PRINT_LANGUAGE_UNSUPPORTED: QT_TRANSLATE_NOOP(
+        "Errors", "{what} cannot be printed in {language}."),
+    ErrorCode.PRINT_ALREADY_SENT: QT_TRANSLATE_NOOP(
+        "Errors", "Print job {job} was already sent to the printer. Ask for a reprint (with "
+                  "a reason) to print it again."),
+    ErrorCode.PRINT_REASON_REQUIRED: QT_TRANSLATE_NOOP("Errors", "A reprint needs a reason."),
+    ErrorCode.CREDENTIAL_STORE: QT_TRANSLATE_NOOP(
+        "Errors", "The system's credential store is not available ({error})."),
+    ErrorCode.SYNC_FAILED: QT_TRANSLATE_NOOP("Errors", "Sync of shop {shop} failed: {error}"),
+    ErrorCode.REQUIRED: QT_TRANSLATE_NOOP("Errors", "{what} is required."),
+    ErrorCode.TEXT_TOO_LONG: QT_TRANSLATE_NOOP(
+        "Errors", "{what} is longer than {limit} characters."),
 }
 
 

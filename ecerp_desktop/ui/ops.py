@@ -45,9 +45,13 @@ def wait_all(timeout_ms: int = 10_000) -> None:
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits through it (queued across threads)."""
+    """Lives on the GUI thread; the worker emits through it (queued across threads).
 
-    done = Signal(bool, object)
+    Only ``object`` arguments: PySide6 has miscounted references to queued ``bool``s.
+    """
+
+    result = Signal(object)
+    error = Signal(object)
 
 
 class _Runnable(QRunnable):
@@ -61,12 +65,12 @@ class _Runnable(QRunnable):
         try:
             result = self._fn()
         except DomainError as exc:
-            self._relay.done.emit(False, exc)
+            self._relay.error.emit(exc)
         except Exception as exc:  # unexpected: keep the traceback for the log
             log.error("op failed:\n%s", traceback.format_exc())
-            self._relay.done.emit(False, exc)
+            self._relay.error.emit(exc)
         else:
-            self._relay.done.emit(True, result)
+            self._relay.result.emit(result)
 
 
 _running: set[Op[Any]] = set()  # keeps ops alive until their result was delivered
@@ -93,7 +97,8 @@ class Op(QObject, Generic[T]):
         self._owner = owner
         self._pool = pool
         self._relay = _Relay()
-        self._relay.done.connect(self._deliver)
+        self._relay.result.connect(lambda value: self._deliver(True, value))
+        self._relay.error.connect(lambda exc: self._deliver(False, exc))
         if on_success is not None:
             self.succeeded.connect(on_success)
         if on_failure is not None:
@@ -140,7 +145,8 @@ def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None) -> T:
     """
     op: Op[T] = Op(fn, pool=pool)
     loop = QEventLoop()
-    op._relay.done.connect(lambda *_: loop.quit())
+    op._relay.result.connect(lambda _: loop.quit())
+    op._relay.error.connect(lambda _: loop.quit())
     op.start()
     if op.ok is None:
         loop.exec()

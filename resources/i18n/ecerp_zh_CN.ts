@@ -15,6 +15,14 @@
         <source>Preparing the demo database…</source>
         <translation>正在准备演示数据库…</translation>
     </message>
+    <message>
+        <source>No user exists yet: start ecerp normally to create the administrator.</source>
+        <translation>尚无任何用户：请正常启动 ecerp 以创建管理员。</translation>
+    </message>
+    <message>
+        <source>Only demo mode logs in by itself: add --demo to --smoke, --exit-when-shown or --screenshot.</source>
+        <translation>只有演示模式会自动登录：请为 --smoke、--exit-when-shown 或 --screenshot 加上 --demo。</translation>
+    </message>
 </context>
 <context>
     <name>Areas</name>
@@ -53,6 +61,117 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Devices of station {station}</source>
+        <translation>工位 {station} 的设备</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>Scale port</source>
+        <translation>电子秤端口</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫描枪</translation>
+    </message>
+    <message>
+        <source>Scanner port</source>
+        <translation>扫描枪端口</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>{slug} (missing profile)</source>
+        <translation>{slug}（配置文件缺失）</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Start test</source>
+        <translation>开始测试</translation>
+    </message>
+    <message>
+        <source>Click here and scan a barcode</source>
+        <translation>点击此处后扫描条码</translation>
+    </message>
+    <message>
+        <source>Last scan</source>
+        <translation>最近扫描</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Scale says</source>
+        <translation>秤状态</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Stop test</source>
+        <translation>停止测试</translation>
+    </message>
+    <message>
+        <source>Overload</source>
+        <translation>超载</translation>
+    </message>
+    <message>
+        <source>Under zero</source>
+        <translation>低于零点</translation>
+    </message>
+    <message>
+        <source>No weight (scale busy or error)</source>
+        <translation>无重量（秤忙或出错）</translation>
+    </message>
+    <message>
+        <source>Stable</source>
+        <translation>稳定</translation>
+    </message>
+    <message>
+        <source>Moving</source>
+        <translation>不稳定</translation>
+    </message>
+    <message>
+        <source>{grams} g</source>
+        <translation>{grams} 克</translation>
+    </message>
+    <message>
+        <source>{device}: connected ({detail})</source>
+        <translation>{device}：已连接（{detail}）</translation>
+    </message>
+    <message>
+        <source>{device}: not connected ({detail})</source>
+        <translation>{device}：未连接（{detail}）</translation>
+    </message>
+    <message>
+        <source>Profiles that could not be loaded</source>
+        <translation>无法加载的配置文件</translation>
     </message>
 </context>
 <context>
@@ -132,6 +251,78 @@
     <message>
         <source>No benchmark {name} (available: {available}).</source>
         <translation>没有名为 {name} 的基准测试（可用：{available}）。</translation>
+    </message>
+    <message>
+        <source>Rules: {where}: {error}</source>
+        <translation>规则：{where}：{error}</translation>
+    </message>
+    <message>
+        <source>Order {order} cannot be intercepted: it is {status}.</source>
+        <translation>订单 {order} 无法截单：当前状态为 {status}。</translation>
+    </message>
+    <message>
+        <source>Not a valid EAN-13 barcode: {value} (13 digits, the last one a check digit).</source>
+        <translation>不是有效的 EAN-13 条码：{value}（13 位数字，最后一位为校验位）。</translation>
+    </message>
+    <message>
+        <source>The barcode {barcode} already belongs to SKU {sku}.</source>
+        <translation>条码 {barcode} 已属于 SKU {sku}。</translation>
+    </message>
+    <message>
+        <source>Not a valid quantity: {value}</source>
+        <translation>不是有效的数量：{value}</translation>
+    </message>
+    <message>
+        <source>{path} is too big to import ({what}, limit {limit}).</source>
+        <translation>{path} 太大，无法导入（{what}，上限 {limit}）。</translation>
+    </message>
+    <message>
+        <source>Cannot print {value} as {symbology}: {reason}</source>
+        <translation>无法将 {value} 打印为 {symbology}：{reason}</translation>
+    </message>
+    <message>
+        <source>Label template {template}: {error}</source>
+        <translation>标签模板 {template}：{error}</translation>
+    </message>
+    <message>
+        <source>Printer profile {path}: {error}</source>
+        <translation>打印机配置 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>The printer {printer} is off or unreachable ({error}). The job stays queued: retry when the printer is on.</source>
+        <translation>打印机 {printer} 未开机或无法连接（{error}）。打印任务仍在队列中：打印机开机后请重试。</translation>
+    </message>
+    <message>
+        <source>Sending to the printer {printer} broke off ({error}). The label may be partly printed: check it and reprint if needed.</source>
+        <translation>向打印机 {printer} 发送时中断（{error}）。标签可能只打印了一部分：请检查，必要时重打。</translation>
+    </message>
+    <message>
+        <source>{what} cannot be printed in {language}.</source>
+        <translation>{what} 无法用 {language} 打印。</translation>
+    </message>
+    <message>
+        <source>Print job {job} was already sent to the printer. Ask for a reprint (with a reason) to print it again.</source>
+        <translation>打印任务 {job} 已发送到打印机。如需再次打印，请申请重打（并填写原因）。</translation>
+    </message>
+    <message>
+        <source>A reprint needs a reason.</source>
+        <translation>重打需要填写原因。</translation>
+    </message>
+    <message>
+        <source>The system&apos;s credential store is not available ({error}).</source>
+        <translation>系统凭据库不可用（{error}）。</translation>
+    </message>
+    <message>
+        <source>Sync of shop {shop} failed: {error}</source>
+        <translation>店铺 {shop} 同步失败：{error}</translation>
+    </message>
+    <message>
+        <source>{what} is required.</source>
+        <translation>{what} 为必填项。</translation>
+    </message>
+    <message>
+        <source>{what} is longer than {limit} characters.</source>
+        <translation>{what} 超过 {limit} 个字符。</translation>
     </message>
     <message>
         <source>Unexpected error: {error}</source>
@@ -417,117 +608,6 @@
     <message>
         <source>User {name} added.</source>
         <translation>已添加用户 {name}。</translation>
-    </message>
-</context>
-<context>
-    <name>DevicesPage</name>
-    <message>
-        <source>Devices of station {station}</source>
-        <translation>工位 {station} 的设备</translation>
-    </message>
-    <message>
-        <source>(none)</source>
-        <translation>（无）</translation>
-    </message>
-    <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Scale</source>
-        <translation>电子秤</translation>
-    </message>
-    <message>
-        <source>Scale port</source>
-        <translation>电子秤端口</translation>
-    </message>
-    <message>
-        <source>Scanner</source>
-        <translation>扫描枪</translation>
-    </message>
-    <message>
-        <source>Scanner port</source>
-        <translation>扫描枪端口</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>{slug} (missing profile)</source>
-        <translation>{slug}（配置文件缺失）</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>已保存。</translation>
-    </message>
-    <message>
-        <source>Test</source>
-        <translation>测试</translation>
-    </message>
-    <message>
-        <source>Start test</source>
-        <translation>开始测试</translation>
-    </message>
-    <message>
-        <source>Click here and scan a barcode</source>
-        <translation>点击此处后扫描条码</translation>
-    </message>
-    <message>
-        <source>Last scan</source>
-        <translation>最近扫描</translation>
-    </message>
-    <message>
-        <source>Weight</source>
-        <translation>重量</translation>
-    </message>
-    <message>
-        <source>Scale says</source>
-        <translation>秤状态</translation>
-    </message>
-    <message>
-        <source>Connection</source>
-        <translation>连接</translation>
-    </message>
-    <message>
-        <source>Stop test</source>
-        <translation>停止测试</translation>
-    </message>
-    <message>
-        <source>Overload</source>
-        <translation>超载</translation>
-    </message>
-    <message>
-        <source>Under zero</source>
-        <translation>低于零点</translation>
-    </message>
-    <message>
-        <source>No weight (scale busy or error)</source>
-        <translation>无重量（秤忙或出错）</translation>
-    </message>
-    <message>
-        <source>Stable</source>
-        <translation>稳定</translation>
-    </message>
-    <message>
-        <source>Moving</source>
-        <translation>不稳定</translation>
-    </message>
-    <message>
-        <source>{grams} g</source>
-        <translation>{grams} 克</translation>
-    </message>
-    <message>
-        <source>{device}: connected ({detail})</source>
-        <translation>{device}：已连接（{detail}）</translation>
-    </message>
-    <message>
-        <source>{device}: not connected ({detail})</source>
-        <translation>{device}：未连接（{detail}）</translation>
-    </message>
-    <message>
-        <source>Profiles that could not be loaded</source>
-        <translation>无法加载的配置文件</translation>
     </message>
 </context>
 </TS>
