@@ -37,6 +37,7 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.BARCODE_TAKEN: "barcode {barcode} already belongs to SKU {sku}",
     ErrorCode.INVALID_QUANTITY: "not a valid quantity: {value}",
     ErrorCode.IMPORT_TOO_BIG: "{path} is too big to import ({what}, limit {limit})",
+    ErrorCode.TEXT_TOO_LONG: "{what} is longer than {limit} characters",
     ErrorCode.BARCODE_INVALID: "cannot print {value!r} as {symbology}: {reason}",
     ErrorCode.TEMPLATE_INVALID: "label template {template}: {error}",
     ErrorCode.PRINTER_PROFILE_INVALID: "printer profile {path}: {error}",

@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     BARCODE_TAKEN = "barcode.taken"
     INVALID_QUANTITY = "common.invalid_quantity"
     IMPORT_TOO_BIG = "import.too_big"
+    TEXT_TOO_LONG = "common.text_too_long"
     BARCODE_INVALID = "print.barcode_invalid"
     TEMPLATE_INVALID = "print.template_invalid"
     PRINTER_PROFILE_INVALID = "print.profile_invalid"

@@ -22,11 +22,17 @@ def add_warehouse(store: Store, actor: Actor, name: str, *, province: str = "",
     name, province = storable(name.strip()), storable(province.strip())
     if not name:
         raise DomainError(ErrorCode.REQUIRED, what="name")
-    code = (code or "").strip() or None
+    code = storable((code or "").strip()) or None
+    for what, value, limit in (("name", name, 128), ("code", code or "", 32),
+                               ("province", province, 32), ("address", address, 255)):
+        if len(value) > limit:
+            raise DomainError(ErrorCode.TEXT_TOO_LONG, what=what, limit=limit)
     with store.write() as s:
-        existing = cat.warehouse_by_key(s, code) if code else None
-        existing = existing or cat.warehouse_by_key(s, name)
-        if existing is not None and code and existing.code != code:
+        by_code = cat.warehouse_by_key(s, code) if code else None
+        by_name = cat.warehouse_by_key(s, name)
+        existing = by_code or by_name
+        if (by_name is not None and existing is not None and by_name.id != existing.id) or (
+                existing is not None and code and existing.code != code):
             raise DomainError(ErrorCode.ALREADY_EXISTS, what="warehouse", key=name)
         wh = cat.upsert_warehouse(
             s, code=existing.code if existing else (code or cat.next_warehouse_code(s)),
@@ -49,7 +55,7 @@ def list_warehouses(store: Store, actor: Actor) -> list[WarehouseRecord]:
 def sku_by_code_or_barcode(store: Store, actor: Actor, key: str) -> SkuRecord:
     """The SKU whose code or one of whose barcodes is *key* (scans and typed codes)."""
     actor.require(Permission.STOCK_VIEW)
-    key = key.strip()
+    key = storable(key.strip())
     with store.read() as s:
         found = cat.sku_by_code(s, key) or cat.sku_by_barcode(s, key)
     if found is None:

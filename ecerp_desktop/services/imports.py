@@ -118,6 +118,8 @@ def read_table(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[st
 def _decode(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -133,7 +135,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = _decode(path, path.read_bytes())
     except UnicodeDecodeError:
         raise _bad(path, "the text is not valid UTF-8") from None
-    if "\x00" in text[:4096]:
+    head = text[:4096]
+    if head.count("\x00") > len(head) // 10:  # a stray NUL is text; many are a binary file
         raise _bad(path, "binary data, not a CSV file")
     sample = text[:8192]
     try:
@@ -248,13 +251,15 @@ def _data_rows(rows: Iterator[tuple[int, list[str]]], cols: dict[str, int]
     for n, cells in rows:
         if not any(c.strip() for c in cells):
             continue
-        yield n, {k: (cells[i] if i < len(cells) else "").strip() for k, i in cols.items()}
+        # NUL and lone surrogates become U+FFFD, so both databases take and match them
+        yield n, {k: storable((cells[i] if i < len(cells) else "").strip())
+                  for k, i in cols.items()}
 
 
 def _text(value: str, column: str, limit: int) -> str:
     if len(value) > min(limit, MAX_CELL_CHARS):
-        raise DomainError(ErrorCode.IMPORT_TOO_BIG, path="this value", what=column,
-                          limit=f"{limit} characters")
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, what=column,
+                          limit=min(limit, MAX_CELL_CHARS))
     return storable(value)
 
 
@@ -321,8 +326,7 @@ def _sku_row(report: ImportReport, n: int, row: dict[str, str],
         fail("code", DomainError(ErrorCode.REQUIRED, what="code"))
         return None
     if len(code) > 64:
-        fail("code", DomainError(ErrorCode.IMPORT_TOO_BIG, path="this value", what="code",
-                                 limit="64 characters"))
+        fail("code", DomainError(ErrorCode.TEXT_TOO_LONG, what="code", limit=64))
         return None
     if code in seen:
         fail("code", DomainError(ErrorCode.ALREADY_EXISTS, what="SKU code in this file",

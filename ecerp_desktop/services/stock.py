@@ -31,10 +31,11 @@ class SkuStock:
 
 
 def _resolve(s, warehouse: str, sku: str) -> tuple[WarehouseRecord, SkuRecord]:  # type: ignore[no-untyped-def]
-    wh = cat.warehouse_by_key(s, warehouse.strip())
+    warehouse, sku = storable(warehouse.strip()), storable(sku.strip())
+    wh = cat.warehouse_by_key(s, warehouse)
     if wh is None:
         raise DomainError(ErrorCode.NOT_FOUND, what="warehouse", key=warehouse)
-    found = cat.sku_by_code(s, sku.strip()) or cat.sku_by_barcode(s, sku.strip())
+    found = cat.sku_by_code(s, sku) or cat.sku_by_barcode(s, sku)
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, what="SKU", key=sku)
     return wh, found
@@ -43,8 +44,9 @@ def _resolve(s, warehouse: str, sku: str) -> tuple[WarehouseRecord, SkuRecord]: 
 def show(store: Store, actor: Actor, sku: str) -> SkuStock:
     """On hand, reserved, available and in transit of one SKU (code or barcode)."""
     actor.require(Permission.STOCK_VIEW)
+    sku = storable(sku.strip())
     with store.read() as s:
-        found = cat.sku_by_code(s, sku.strip()) or cat.sku_by_barcode(s, sku.strip())
+        found = cat.sku_by_code(s, sku) or cat.sku_by_barcode(s, sku)
         if found is None:
             raise DomainError(ErrorCode.NOT_FOUND, what="SKU", key=sku)
         whs = {w.id: w for w in cat.warehouses(s)}

@@ -161,3 +161,34 @@ def test_stock_import_sets_quantities_once(store: Store, tmp_path: Path) -> None
         assert len(st.moves(s)) == moves_before
         assert all(m.kind is MoveKind.ADJUSTMENT for m in st.moves(s))
         assert st.rebuild_from_ledger(s) == []
+
+
+def test_hostile_text_lands_the_same_on_both_databases(store: Store, tmp_path: Path) -> None:
+    name = "杯子\r\n第二行 \"引号\" 😀👨‍👩‍👧 ^XA^FDPWNED^FS ' OR 1=1 -- %_"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "name"])
+    ws.append(["H-1", name])
+    ws.append(["H-2", "长" * 300])  # longer than a name may be
+    path = tmp_path / "hostile.xlsx"
+    wb.save(path)
+    report = imports.import_skus(store, SYSTEM, path)
+    assert [(e.row, e.column, e.error.code) for e in report.errors] == [
+        (3, "name", ErrorCode.TEXT_TOO_LONG)]
+    # XML (so XLSX) turns CR LF into LF; everything else arrives as the seller typed it
+    assert _skus(store)["H-1"].name == name.replace("\r\n", "\n")
+    # PostgreSQL refuses NUL in text: it becomes U+FFFD on both databases
+    csv_path = _write(tmp_path, "nul.csv", "code,name\nH-3,a\x00b\n")
+    assert imports.import_skus(store, SYSTEM, csv_path).ok
+    assert _skus(store)["H-3"].name == "a\ufffdb"
+    stock = _write(tmp_path, "stock.csv", "warehouse,sku,quantity\nHZ,H-1\x00,1\n")
+    add_warehouse(store, SYSTEM, "杭州仓", code="HZ")
+    report = imports.import_stock(store, SYSTEM, stock)
+    assert [(e.row, e.error.code) for e in report.errors] == [(2, ErrorCode.NOT_FOUND)]
+
+
+def test_utf16_text_export_from_excel(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("code\tname\nU-1\t保温杯\n".encode("utf-16"))
+    assert imports.import_skus(sqlite_store, SYSTEM, path).created == 1
+    assert _skus(sqlite_store)["U-1"].name == "保温杯"
