@@ -315,6 +315,7 @@ class Template:
     _static: list[Any] = field(default_factory=list)
     _em: list[float] = field(default_factory=list)
     _cap: list[int] = field(default_factory=list)
+    _wrapped: list[dict[str, tuple[str, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for el in self.elements:
@@ -326,6 +327,7 @@ class Template:
                 raise DomainError(ErrorCode.TEMPLATE_INVALID, template=self.name,
                                   error=str(exc)) from None
             self._parts.append(parts)
+            self._wrapped.append({})
             if isinstance(el, TextBox):
                 self._em.append(el.w / el.size)
                 self._cap.append(el.capacity())
@@ -370,8 +372,15 @@ class Template:
                     out.extend(wrap(clean_text(para), self._em[i], cap - len(out),
                                     wrap_lines=el.wrap, ellipsis=el.ellipsis))
                 return tuple(out)
-            return wrap(text, self._em[i], self._cap[i], wrap_lines=el.wrap,
-                        ellipsis=el.ellipsis)
+            cache = self._wrapped[i]  # batches repeat sender, courier and item texts
+            lines = cache.get(text)
+            if lines is None:
+                lines = wrap(text, self._em[i], self._cap[i], wrap_lines=el.wrap,
+                             ellipsis=el.ellipsis)
+                if len(cache) >= 512:
+                    cache.clear()
+                cache[text] = lines
+            return lines
         data = _resolve(parts, values, clean=False)
         if not data:
             if el.required:  # type: ignore[union-attr]

@@ -137,7 +137,12 @@ class TsplRenderer:
         step = el.line_height * self.dpmm
         font, align, bold = self.font, el.align, el.bold
 
+        cache: dict[object, str] = {}  # batches repeat sender, courier and item texts
+
         def text(lines: object) -> str:
+            hit = cache.get(lines)
+            if hit is not None:
+                return hit
             out = []
             for j, line in enumerate(lines):  # type: ignore[attr-defined]
                 x = x0
@@ -149,7 +154,11 @@ class TsplRenderer:
                 out.append(f'TEXT {x},{y},"{font}",0,{mx},{my},"{q}"\r\n')
                 if bold:
                     out.append(f'TEXT {x + 1},{y},"{font}",0,{mx},{my},"{q}"\r\n')
-            return "".join(out)
+            result = "".join(out)
+            if len(cache) >= 512:
+                cache.clear()
+            cache[lines] = result
+            return result
         return text
 
     def render_label(self, label: Label, copies: int = 1) -> str:

@@ -128,7 +128,12 @@ class ZplRenderer:
         dx = self._bold_dx
         align = el.align
 
+        cache: dict[object, str] = {}  # batches repeat sender, courier and item texts
+
         def text(lines: object) -> str:
+            hit = cache.get(lines)
+            if hit is not None:
+                return hit
             out = []
             for j, line in enumerate(lines):  # type: ignore[attr-defined]
                 x = x0
@@ -140,7 +145,11 @@ class ZplRenderer:
                 out.append(f"^FO{x},{y}{font}^FH^FD{fd}^FS")
                 if el.bold:
                     out.append(f"^FO{x + dx},{y}{font}^FH^FD{fd}^FS")
-            return "".join(out)
+            result = "".join(out)
+            if len(cache) >= 512:
+                cache.clear()
+            cache[lines] = result
+            return result
         return text
 
     def _barcode(self, el: Barcode) -> Callable[[object], str]:

@@ -42,6 +42,7 @@ from ecerp_desktop.store import printing as q
 
 PRINTERS_KEY = "printing.printers"
 STREAM_CHUNK = 25  # jobs per transport call and per transaction pair on stream printers
+DATA_WINDOW = 500  # jobs whose label data is read in one go
 INTERRUPTED = ("the program stopped while sending this job; the label may have printed — "
                "check it and reprint if needed")
 
@@ -233,7 +234,7 @@ def _payload(jobs: list[q.PrintJob], data: dict[tuple[str, int], WaybillData],
         if j.kind == "sku":
             values = sku_values(skus[j.sku_code], now)
         else:
-            d = data[("parcel", j.parcel_id) if j.parcel_id is not None else ("order", j.order_id)]
+            d = data[_key(j)]
             values = waybill_values(d, now)
             if not can_see_phone:
                 values["receiver.phone"] = values["receiver.phone_masked"]
@@ -242,6 +243,10 @@ def _payload(jobs: list[q.PrintJob], data: dict[tuple[str, int], WaybillData],
     if len({j.copies for j in jobs}) == 1:
         return r.render(labels, first.copies)
     return b"".join(r.render([lb], j.copies) for lb, j in zip(labels, jobs, strict=True))
+
+
+def _key(j: q.PrintJob) -> tuple[str, int]:
+    return ("parcel", j.parcel_id) if j.parcel_id is not None else ("order", j.order_id or 0)
 
 
 def _profile(profile_id: str, language: str) -> PrinterProfile:
@@ -278,6 +283,7 @@ def run_jobs(store: Store, job_ids: Sequence[int], *, progress: Progress | None 
         jobs = [j for j in q.get_jobs(s, list(job_ids)) if j.state == "queued"]
     total = len(jobs)
     done = 0
+    data: dict[tuple[str, int], WaybillData] = {}
     unreachable: set[str] = set()
     chunks = _chunks(jobs)
     for n, chunk in enumerate(chunks):
@@ -298,13 +304,20 @@ def run_jobs(store: Store, job_ids: Sequence[int], *, progress: Progress | None 
             continue
         ids = [j.id for j in chunk]
         try:
-            with store.read() as s:
-                data = q.waybill_data(
-                    s, parcel_ids=[j.parcel_id for j in chunk if j.parcel_id is not None],
-                    order_ids=[j.order_id for j in chunk
-                               if j.parcel_id is None and j.order_id is not None])
-                skus = {j.sku_code: q.sku_label_data(s, j.sku_code)
-                        for j in chunk if j.kind == "sku"}
+            if any(_key(j) not in data for j in chunk if j.kind != "sku"):
+                # load the label data of the next DATA_WINDOW jobs in one read
+                window = [j for j in jobs[done:done + DATA_WINDOW] if j.kind != "sku"]
+                window += [j for j in chunk if j.kind != "sku"]
+                with store.read() as s:
+                    data = q.waybill_data(
+                        s, parcel_ids=[j.parcel_id for j in window if j.parcel_id is not None],
+                        order_ids=[j.order_id for j in window
+                                   if j.parcel_id is None and j.order_id is not None])
+            skus: dict[str, Any] = {}
+            if any(j.kind == "sku" for j in chunk):
+                with store.read() as s:
+                    skus = {j.sku_code: q.sku_label_data(s, j.sku_code)
+                            for j in chunk if j.kind == "sku"}
             payload = _payload(chunk, data, skus, can_see_phone)
         except (DomainError, KeyError) as exc:
             err = exc if isinstance(exc, DomainError) else DomainError(
