@@ -103,8 +103,9 @@ def _money_set(data: dict[str, Any], key: str) -> Decimal:
     return ZERO
 
 
-def order_from_wire(data: dict[str, Any]) -> PlatformOrder:
-    """One Shopify order object → PlatformOrder; BadOrder when it cannot be read."""
+def order_from_wire(data: dict[str, Any], *, keep_raw: bool = False) -> PlatformOrder:
+    """One Shopify order object → PlatformOrder; BadOrder when it cannot be read.
+    *keep_raw* keeps the payload on the order (off for bulk pulls)."""
     if not isinstance(data, dict):
         raise BadOrder(f"order is {type(data).__name__}, not an object")
     oid = ownshop.ident(ownshop.need(data, "id"), "id")
@@ -159,7 +160,7 @@ def order_from_wire(data: dict[str, Any]) -> PlatformOrder:
         currency=ownshop.text(data.get("currency")) or "CNY",
         is_cod=any("cash on delivery" in ownshop.text(g).lower() for g in gateways
                    if isinstance(g, str)),
-        raw=ownshop.plain(data))
+        raw=ownshop.plain(data) if keep_raw else None)
 
 
 def _address(data: dict[str, Any]) -> Address:
@@ -214,7 +215,8 @@ class ShopifyConnector:
     def __init__(self, endpoint: str, access_token: str, *,
                  api_version: str = DEFAULT_API_VERSION, limit: int = MAX_LIMIT,
                  location_id: str = "", pace_above: float = 0.8, leak_rate: float = 2.0,
-                 timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep) -> None:
+                 timeout: float = 30.0, keep_raw: bool = False,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.base = endpoint.rstrip("/")
         self.api = f"{self.base}/admin/api/{api_version}"
         self.token = access_token
@@ -222,6 +224,7 @@ class ShopifyConnector:
         self.location_id = location_id
         self.pace_above, self.leak_rate = pace_above, leak_rate
         self.sleep = sleep
+        self.keep_raw = keep_raw
         self.paced = 0.0  # seconds spent waiting for the bucket to drain (for tests, logs)
         self.call_limit: tuple[int, int] | None = None
         self._inventory_items: dict[str, str] = {}
@@ -287,7 +290,7 @@ class ShopifyConnector:
                 if oid and oid in seen:
                     continue
                 try:
-                    page.orders.append(order_from_wire(item))
+                    page.orders.append(order_from_wire(item, keep_raw=self.keep_raw))
                 except (BadOrder, ArithmeticError, TypeError, AttributeError) as exc:
                     page.bad.append(bad_payload(item, f"Shopify order: {exc}"))
                 if oid:
@@ -297,7 +300,8 @@ class ShopifyConnector:
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         data, _ = self._call("GET", f"/orders/{_path_id(platform_order_id)}.json")
         try:
-            return order_from_wire(data.get("order") if isinstance(data, dict) else data)
+            return order_from_wire(data.get("order") if isinstance(data, dict) else data,
+                                   keep_raw=True)
         except (BadOrder, ArithmeticError, TypeError, AttributeError) as exc:
             raise ConnectorError(f"Shopify order {platform_order_id}: {exc}", code="bad_order",
                                  retryable=False) from exc
@@ -437,4 +441,5 @@ def create_connector(cfg: Any) -> ShopifyConnector:
         limit=int(settings.get("limit", MAX_LIMIT)),
         location_id=str(settings.get("location_id", "")),
         leak_rate=float(settings.get("leak_rate", 2.0)),
+        keep_raw=bool(settings.get("keep_raw", False)),
         timeout=float(settings.get("timeout", 30.0)))

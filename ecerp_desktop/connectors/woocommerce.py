@@ -109,9 +109,11 @@ def _line_refunds(lines: list[dict[str, Any]], refunds: list[dict[str, Any]] | N
             for lid, n in refunded.items() if n > 0}
 
 
-def order_from_wire(data: dict[str, Any],
-                    refunds: list[dict[str, Any]] | None = None) -> PlatformOrder:
-    """One WooCommerce order object → PlatformOrder; BadOrder when it cannot be read."""
+def order_from_wire(data: dict[str, Any], refunds: list[dict[str, Any]] | None = None, *,
+                    keep_raw: bool = False) -> PlatformOrder:
+    """One WooCommerce order object → PlatformOrder; BadOrder when it cannot be read.
+    *keep_raw* keeps the payload on the order (off for bulk pulls, as the other
+    connectors do: a quarantined order always keeps its payload)."""
     if not isinstance(data, dict):
         raise BadOrder(f"order is {type(data).__name__}, not an object")
     oid = ownshop.ident(ownshop.need(data, "id"), "id")
@@ -165,7 +167,7 @@ def order_from_wire(data: dict[str, Any],
         discount_amount=ownshop.amount(data.get("discount_total"), "discount_total"),
         currency=ownshop.text(data.get("currency")) or "CNY",
         is_cod=ownshop.text(data.get("payment_method")) == "cod",
-        raw=ownshop.plain(data))
+        raw=ownshop.plain(data) if keep_raw else None)
 
 
 def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -258,7 +260,8 @@ class WooCommerceConnector:
 
     def __init__(self, endpoint: str, consumer_key: str, consumer_secret: str, *,
                  auth: str = "auto", per_page: int = MAX_PER_PAGE, timeout: float = 30.0,
-                 fetch_refunds: bool = True, client: JsonClient | None = None) -> None:
+                 fetch_refunds: bool = True, keep_raw: bool = False,
+                 client: JsonClient | None = None) -> None:
         self.base = endpoint.rstrip("/")
         if self.base.endswith(API_PREFIX):
             self.base = self.base[: -len(API_PREFIX)]
@@ -270,6 +273,7 @@ class WooCommerceConnector:
         self.auth = auth
         self.per_page = max(1, min(per_page, MAX_PER_PAGE))
         self.fetch_refunds = fetch_refunds
+        self.keep_raw = keep_raw
         self.http = client or JsonClient(timeout=timeout, platform="WooCommerce",
                                          error_text=_error_text)
 
@@ -332,7 +336,7 @@ class WooCommerceConnector:
                 continue  # an order that moved between pages while we read them
             try:
                 refunds = self._refunds_for(item)
-                page.orders.append(order_from_wire(item, refunds))
+                page.orders.append(order_from_wire(item, refunds, keep_raw=self.keep_raw))
             except (BadOrder, ArithmeticError, TypeError, AttributeError) as exc:
                 page.bad.append(bad_payload(item, f"WooCommerce order: {exc}"))
             if oid:
@@ -358,7 +362,7 @@ class WooCommerceConnector:
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         data, _ = self._call("GET", f"/orders/{_path_id(platform_order_id)}")
         try:
-            return order_from_wire(data, self._refunds_for(data))
+            return order_from_wire(data, self._refunds_for(data), keep_raw=True)
         except (BadOrder, ArithmeticError, TypeError, AttributeError) as exc:
             raise ConnectorError(f"WooCommerce order {platform_order_id}: {exc}",
                                  code="bad_order", retryable=False) from exc
@@ -478,4 +482,5 @@ def create_connector(cfg: Any) -> WooCommerceConnector:
     return WooCommerceConnector(
         cfg.endpoint, cfg.app_key, cfg.app_secret, auth=settings.get("auth", "auto"),
         per_page=int(settings.get("per_page", MAX_PER_PAGE)),
+        keep_raw=bool(settings.get("keep_raw", False)),
         timeout=float(settings.get("timeout", 30.0)))

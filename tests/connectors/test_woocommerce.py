@@ -368,3 +368,18 @@ def test_last_page_vanishing_while_paging_is_skipped_not_fatal(small: WooCommerc
     expected = {o.platform_order_id for o in small.book.all()} - \
         {o.platform_order_id for o in leaving}
     assert expected <= got
+
+
+def test_raw_payload_kept_on_request_and_storable(small: WooCommerceSim) -> None:
+    import json
+
+    conn = _connector(small)
+    oid = small.book.all()[0].platform_order_id
+    fetched = conn.fetch_order(oid)  # a single fetch keeps the payload for support
+    assert fetched.raw is not None and fetched.raw["id"] == int(oid)
+    json.dumps(fetched.raw)  # Decimals (line "price" is a JSON number) became text
+    assert isinstance(fetched.raw["line_items"][0]["price"], str)
+    pulled = next(iter(conn.pull_orders(START, END))).orders[0]
+    assert pulled.raw is None  # bulk pulls stay lean unless keep_raw is set
+    keeping = _connector(small, keep_raw=True)
+    assert next(iter(keeping.pull_orders(START, END))).orders[0].raw is not None
