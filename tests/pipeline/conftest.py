@@ -131,7 +131,7 @@ def _plain(row: object) -> SimpleNamespace:
     return SimpleNamespace(**{c.key: getattr(row, c.key) for c in table.columns})
 
 
-def build_world(store: Store) -> World:
+def build_world(store: Store, stock: bool = True) -> World:
     now = utcnow()
     with store.write() as s:
         shop = cat.upsert_shop(s, platform="taobao", name="天猫旗舰店", now=now)
@@ -154,9 +154,10 @@ def build_world(store: Store) -> World:
         cat.upsert_rates(s, sf, [cat.RateInput("*", D("12.00"), D("5.00")),
                                  cat.RateInput("西藏", D("0"), D("0"), excluded=True)])
     w = World(store, shop, shop2, hz, gz, dict(ids), {"ZTO": zto, "SF": sf})
-    for code in ("TEA-1", "CUP-1", "POT-1", "GIFT-1"):
-        w.stock(hz, code, 100)
-        w.stock(gz, code, 100)
+    if stock:
+        for code in ("TEA-1", "CUP-1", "POT-1", "GIFT-1"):
+            w.stock(hz, code, 100)
+            w.stock(gz, code, 100)
     return w
 
 
