@@ -369,6 +369,7 @@ def _place_orders(s: Any, rng: random.Random, now: datetime, ref: _Ref,
         by_order[oid].append((sku, qty))
     statuses: list[seeded.SeededStatus] = []
     shipped: list[tuple[int, int, int, int]] = []  # order, warehouse, sku, qty
+    shipped_at: dict[int, datetime] = {}
     reserved: list[tuple[int, int, int, int]] = []
     for shop_id, batch in orders.items():
         for o in batch:
@@ -380,6 +381,7 @@ def _place_orders(s: Any, rng: random.Random, now: datetime, ref: _Ref,
             target, hold = o.status.value, ""
             if o.status in (OrderStatus.SHIPPED, OrderStatus.DONE):
                 shipped.extend((oid, wh, k, q) for k, q in _expand(its, ref))
+                shipped_at[oid] = min(now, (o.paid_at or o.created_at) + timedelta(hours=20))
             elif o.status == OrderStatus.NEW:
                 if unmapped:
                     target, hold = OrderStatus.HELD.value, HoldReason.UNMAPPED_SKU.value
@@ -401,7 +403,7 @@ def _place_orders(s: Any, rng: random.Random, now: datetime, ref: _Ref,
                 oid, o.status.value, target,
                 None if keep else wh, None if keep else courier, hold))
     seeded.set_statuses(s, statuses, now)
-    _post_stock(s, rng, now, ref, shipped, reserved)
+    _post_stock(s, rng, now, ref, shipped, shipped_at, reserved)
 
 
 def _expand(items: list[tuple[int | None, int]], ref: _Ref) -> list[tuple[int, int]]:
@@ -415,7 +417,7 @@ def _expand(items: list[tuple[int | None, int]], ref: _Ref) -> list[tuple[int, i
 
 
 def _post_stock(s: Any, rng: random.Random, now: datetime, ref: _Ref,
-                shipped: list[tuple[int, int, int, int]],
+                shipped: list[tuple[int, int, int, int]], shipped_at: dict[int, datetime],
                 reserved: list[tuple[int, int, int, int]]) -> None:
     """Opening stock large enough for the history, then the history through the ledger, so
     the ledger explains every balance."""
@@ -423,6 +425,7 @@ def _post_stock(s: Any, rng: random.Random, now: datetime, ref: _Ref,
     for _, wh, sku, qty in shipped + reserved:
         used[(wh, sku)] += qty
     moves: list[st.Move] = []
+    opened = now - timedelta(days=DAYS + 1)
     plain = [i for code, i in sorted(ref.sku_ids.items()) if i not in ref.bundles]
     for wh in ref.warehouse_ids.values():
         for sku in plain:
@@ -430,11 +433,13 @@ def _post_stock(s: Any, rng: random.Random, now: datetime, ref: _Ref,
             opening = used[(wh, sku)] + (rng.randrange(0, 3) if low else rng.randrange(20, 300))
             if opening:
                 moves.append(st.Move(wh, sku, MoveKind.OPENING, "opening", "demo",
-                                     d_on_hand=opening, note="期初库存"))
-    for oid, wh, sku, qty in shipped:
-        moves.append(st.Move(wh, sku, MoveKind.RESERVE, "order", str(oid), d_reserved=qty))
+                                     d_on_hand=opening, note="期初库存", at=opened))
+    for oid, wh, sku, qty in shipped:  # dated when they happened: turnover has a history
+        at = shipped_at[oid]
+        moves.append(st.Move(wh, sku, MoveKind.RESERVE, "order", str(oid), d_reserved=qty,
+                             at=at - timedelta(hours=2)))
         moves.append(st.Move(wh, sku, MoveKind.SHIPMENT, "order", str(oid), d_on_hand=-qty,
-                             d_reserved=-qty))
+                             d_reserved=-qty, at=at))
     for oid, wh, sku, qty in reserved:
         moves.append(st.Move(wh, sku, MoveKind.RESERVE, "order", str(oid), d_reserved=qty))
     st.post_moves(s, moves, now)

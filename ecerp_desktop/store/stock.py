@@ -48,6 +48,7 @@ class Move:
     d_in_transit: int = 0
     note: str = ""
     user_id: int | None = None
+    at: datetime | None = None  # when it happened, if not now (imported history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def ensure_balances(s: Session, keys: Iterable[tuple[int, int]], now: datetime) 
 
 
 def _move_values(m: Move, now: datetime) -> dict[str, object]:
-    return {"at": now, "warehouse_id": m.warehouse_id, "sku_id": m.sku_id,
+    return {"at": m.at or now, "warehouse_id": m.warehouse_id, "sku_id": m.sku_id,
             "kind": MoveKind(m.kind).value, "d_on_hand": m.d_on_hand,
             "d_reserved": m.d_reserved, "d_in_transit": m.d_in_transit,
             "doc_type": m.doc_type, "doc_id": m.doc_id[:64], "user_id": m.user_id,

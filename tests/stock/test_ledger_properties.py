@@ -42,6 +42,26 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
                                           d_on_hand=q)], utcnow())
             self.model[self._sku(i)] = self.model[self._sku(i)].apply(q, 0, 0)
 
+        @rule(i=stg.integers(0, 1), q=qty)
+        def order_from_supplier(self, i: int, q: int) -> None:
+            with store.write() as s:
+                st.post_moves(s, [st.Move(self.wh, self._sku(i), MoveKind.IN_TRANSIT, "po",
+                                          "1", d_in_transit=q)], utcnow())
+            self.model[self._sku(i)] = self.model[self._sku(i)].apply(0, 0, q)
+
+        @rule(i=stg.integers(0, 1), q=qty)
+        def receive_against_po(self, i: int, q: int) -> None:
+            ok = self.model[self._sku(i)].in_transit >= q
+            try:
+                with store.write() as s:
+                    st.post_moves(s, [st.Move(self.wh, self._sku(i), MoveKind.RECEIPT, "po",
+                                              "1", d_on_hand=q, d_in_transit=-q)], utcnow())
+            except DomainError:
+                assert not ok
+            else:
+                assert ok
+                self.model[self._sku(i)] = self.model[self._sku(i)].apply(q, 0, -q)
+
         @rule(i=stg.integers(0, 1), d=stg.integers(-8, 8))
         def adjust(self, i: int, d: int) -> None:
             after = self.model[self._sku(i)].apply(d, 0, 0)
