@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ecerp_desktop.domain.barcodes import ean13_check_digit, is_valid_ean13
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 
 CODE128 = "code128"
 EAN13 = "ean13"
 QR = "qr"
 SYMBOLOGIES = (CODE128, EAN13, QR)
+__all__ = ["CODE128", "EAN13", "QR", "SYMBOLOGIES", "ean13_check_digit", "is_valid_ean13",
+           "validate"]
 
 # Code 128 subset B covers printable ASCII. We also refuse the characters that have a
 # meaning in a printer's command language around barcode data (ZPL ^ ~ and the ^BC
@@ -24,21 +27,6 @@ _CODE128_MAX = 80
 # QR: anything printable (URLs, IDs, Chinese text) but no control characters or quotes.
 _QR_BAD = re.compile(r"[\x00-\x1f\x7f\"\\\u2028\u2029]")
 _QR_MAX = 700
-
-
-def ean13_check_digit(first12: str) -> int:
-    """The EAN-13 check digit of 12 digits: weights 1,3,1,3… from the left."""
-    if len(first12) != 12 or not first12.isascii() or not first12.isdigit():
-        raise ValueError("EAN-13 needs exactly 12 digits before the check digit")
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return (10 - total % 10) % 10
-
-
-def is_valid_ean13(code: str) -> bool:
-    """True for 13 ASCII digits whose last digit is the right check digit."""
-    if len(code) != 13 or not code.isascii() or not code.isdigit():
-        return False
-    return ean13_check_digit(code[:12]) == int(code[12])
 
 
 def validate(symbology: str, value: str) -> str:
@@ -52,8 +40,8 @@ def validate(symbology: str, value: str) -> str:
     if symbology == EAN13:
         if len(value) != 13 or not value.isascii() or not value.isdigit():
             raise bad("an EAN-13 has exactly 13 digits")
-        expected = ean13_check_digit(value[:12])
-        if expected != int(value[12]):
+        expected = ean13_check_digit(value[:12])  # shared with the catalogue importer
+        if expected != value[12]:
             raise bad(f"wrong check digit {value[12]}, expected {expected}")
         return value
     if symbology == CODE128:
