@@ -75,3 +75,12 @@ def test_user_mistakes_are_one_line(sqlite_store: Store, tmp_path: Path,
 def test_bench_lists_the_benchmarks(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "bench", "--list")
     assert code == 0 and "startup" in out.split()
+
+
+def test_bench_runs_a_benchmark_with_its_own_arguments(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "bench", "stock", "--reservations", "20", "--no-postgres")
+    assert code == 0
+    figures = dict(line.split()[1:] for line in out.splitlines() if line.startswith("BENCH "))
+    assert set(figures) == {"stock_reserve_sqlite_per_s", "stock_check_ms"}
+    assert float(figures["stock_reserve_sqlite_per_s"]) > 0
