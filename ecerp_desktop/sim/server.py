@@ -134,6 +134,12 @@ class SimServer:
             self._httpd.daemon_threads = True
         return self._httpd
 
+    def bind(self) -> SimServer:
+        """Open the listening socket now (so ``url`` is known) without serving yet; then
+        :meth:`serve_forever` in this thread or :meth:`start` in a background one."""
+        self._bind()
+        return self
+
     def start(self) -> SimServer:
         """Serve in a background thread; returns self."""
         httpd = self._bind()
@@ -208,13 +214,16 @@ def _make_handler(sim: SimServer) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()}, body=body)
             response = sim._dispatch(request)
             sim.request_log.append((request.method, request.path, request.query))
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for k, v in response.headers.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(response.body)
+            try:
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
+                for k, v in response.headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(response.body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = _serve
 
