@@ -51,11 +51,15 @@ class ScanLineDecoder:
     uppercase: bool = False
     max_len: int = 512
     _buf: bytearray = field(default_factory=bytearray, repr=False)
+    _skip: bool = field(default=False, repr=False)
 
     def feed(self, data: bytes) -> list[str]:
         ends = set(self.terminator) | {0x0D, 0x0A}
         codes: list[str] = []
         for b in data:
+            if self._skip:
+                self._skip = b not in ends
+                continue
             if b in ends:
                 if self._buf:
                     code = self._finish(bytes(self._buf))
@@ -77,3 +81,11 @@ class ScanLineDecoder:
 
     def reset(self) -> None:
         self._buf.clear()
+        self._skip = False
+
+    def resync(self) -> None:
+        """Drop everything up to the next terminator: we may be in the middle of a line
+        (the port was opened while the scanner was sending), and half a code is worse
+        than no code."""
+        self._buf.clear()
+        self._skip = True

@@ -58,6 +58,8 @@ def open_port(port: str, settings: SerialSettings, timeout: float) -> serial.Ser
 class SerialWorker:
     """The I/O thread of one serial device. Public methods may be called from any thread."""
 
+    SETTLE_S = 0.1  # see _session: data this soon after opening may start mid-line
+
     def __init__(self, device: str, port: str, settings: SerialSettings, decoder: Decoder,
                  on_event: EventSink, *, poll: bytes = b"", poll_interval_s: float = 0.2,
                  reconnect_interval_s: float = 1.0, read_timeout_s: float = 0.05,
@@ -141,6 +143,11 @@ class SerialWorker:
         self._emit(Connected(self.device, self.port))
         next_poll = 0.0
         last_data = time.monotonic()
+        # A device that was sending while the port opened leaves the tail of a line after
+        # the flush: data this early may start mid-line and its first line is dropped
+        # (half a code is worse than none; nobody scans within 0.1 s of a replug).
+        settle_until = last_data + self.SETTLE_S
+        resync = getattr(self._decoder, "resync", None)
         silent_reported = False
         while not self._stop.is_set():
             now = time.monotonic()
@@ -152,6 +159,9 @@ class SerialWorker:
             data = port.read(max(1, port.in_waiting))
             if data:
                 last_data, silent_reported = time.monotonic(), False
+                if resync is not None and last_data < settle_until:
+                    resync()
+                resync = None
                 for item in self._decoder.feed(data):
                     if isinstance(item, ScaleReading):
                         self._emit(WeightRead(self.device, item))

@@ -149,6 +149,7 @@ def test_serial_scanner_lines_become_codes(fake_port, events) -> None:
     worker = scanner_worker(profile, str(fake_port.link), events.put, **FAST).start()
     try:
         events.wait_for(Connected)
+        time.sleep(worker.SETTLE_S)  # a person scans well after the port opened
         start = time.monotonic()
         fake_port.play(b"SF1234567890\r\n\r\n6901234567892\r\n" + "ＡＢ１２\r\n".encode(), 115200)
         codes = [e.code for e in events.wait_for(CodeScanned, 3)]
@@ -157,3 +158,15 @@ def test_serial_scanner_lines_become_codes(fake_port, events) -> None:
     finally:
         worker.stop()
     assert not worker.alive
+
+
+def test_scanner_opened_mid_line_drops_the_cut_code(fake_port, events) -> None:
+    fake_port.play(b"SF12345")  # the scanner is sending while the station starts
+    worker = scanner_worker(PROFILES.scanners["serial-9600-cr"], str(fake_port.link),
+                            events.put, **FAST).start()
+    try:
+        events.wait_for(Connected)
+        fake_port.play(b"67890\rYT000111\r")
+        assert [e.code for e in events.wait_for(CodeScanned)] == ["YT000111"]
+    finally:
+        worker.stop()

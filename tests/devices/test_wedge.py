@@ -108,3 +108,12 @@ def test_caps_lock_inversion_is_undone_only_with_proof() -> None:
         clock.advance(5)
         det.press(ch, ch, shift=shift)
     assert det.terminator().scan == "SF99"
+
+
+def test_serial_line_decoder_resync_drops_a_partial_first_line() -> None:
+    from ecerp_desktop.devices.scan_codes import ScanLineDecoder
+
+    dec = ScanLineDecoder(b"\r", min_length=3)
+    dec.resync()
+    assert dec.feed(b"7890\rSF12") == []
+    assert dec.feed(b"34\r") == ["SF1234"]
