@@ -192,3 +192,23 @@ def test_utf16_text_export_from_excel(sqlite_store: Store, tmp_path: Path) -> No
     path.write_bytes("code\tname\nU-1\t保温杯\n".encode("utf-16"))
     assert imports.import_skus(sqlite_store, SYSTEM, path).created == 1
     assert _skus(sqlite_store)["U-1"].name == "保温杯"
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_too_many_rows_are_refused_before_anything_lands(
+        sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        kind: str) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+    rows = [["code", "name"]] + [[f"R-{i}", "x"] for i in range(11)]
+    if kind == "csv":
+        path = _write(tmp_path, "many.csv", "\n".join(",".join(r) for r in rows))
+    else:
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        path = tmp_path / "many.xlsx"
+        wb.save(path)
+    with pytest.raises(DomainError) as info:
+        imports.import_skus(sqlite_store, SYSTEM, path)
+    assert info.value.code is ErrorCode.IMPORT_TOO_BIG
+    assert _skus(sqlite_store) == {}
