@@ -388,15 +388,23 @@ class ShopifyConnector:
         return self.location_id
 
     def _inventory_item(self, product_id: str, variant_id: str) -> str | None:
-        if variant_id not in self._inventory_items and product_id:
+        """The variant's inventory item id: all variants of the product in one call (cached),
+        or the variant alone when the product is not known."""
+        if variant_id not in self._inventory_items:
             try:
-                data, _ = self._call("GET", f"/products/{_path_id(product_id)}/variants.json",
-                                     [("fields", "id,inventory_item_id")])
+                if product_id:
+                    data, _ = self._call("GET",
+                                         f"/products/{_path_id(product_id)}/variants.json",
+                                         [("fields", "id,inventory_item_id")])
+                    variants = data.get("variants", []) if isinstance(data, dict) else []
+                else:
+                    data, _ = self._call("GET", f"/variants/{_path_id(variant_id)}.json")
+                    variants = [data.get("variant")] if isinstance(data, dict) else []
             except ConnectorError as exc:
                 if exc.retryable:
                     raise
                 return None
-            for v in (data or {}).get("variants", []) if isinstance(data, dict) else []:
+            for v in variants:
                 if isinstance(v, dict) and v.get("inventory_item_id"):
                     self._inventory_items[str(v["id"])] = str(v["inventory_item_id"])
         return self._inventory_items.get(variant_id)

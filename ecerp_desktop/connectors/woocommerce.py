@@ -261,7 +261,7 @@ class WooCommerceConnector:
     def __init__(self, endpoint: str, consumer_key: str, consumer_secret: str, *,
                  auth: str = "auto", per_page: int = MAX_PER_PAGE, timeout: float = 30.0,
                  fetch_refunds: bool = True, keep_raw: bool = False,
-                 client: JsonClient | None = None) -> None:
+                 signature_method: str = "HMAC-SHA1", client: JsonClient | None = None) -> None:
         self.base = endpoint.rstrip("/")
         if self.base.endswith(API_PREFIX):
             self.base = self.base[: -len(API_PREFIX)]
@@ -271,6 +271,7 @@ class WooCommerceConnector:
         if auth not in ("basic", "oauth1"):
             raise ValueError(f"unknown WooCommerce auth {auth!r}")
         self.auth = auth
+        self.signature_method = signature_method  # HMAC-SHA1 or HMAC-SHA256
         self.per_page = max(1, min(per_page, MAX_PER_PAGE))
         self.fetch_refunds = fetch_refunds
         self.keep_raw = keep_raw
@@ -285,7 +286,8 @@ class WooCommerceConnector:
         if self.auth == "oauth1":  # signed afresh for every attempt: nonces are single-use
             return self.http.request(
                 method, url, body=body,
-                params=lambda: signed_query(method, url, query, self.key, self.secret))
+                params=lambda: signed_query(method, url, query, self.key, self.secret,
+                                            signature_method=self.signature_method))
         return self.http.request(method, url, params=query, body=body,
                                  auth=(self.key, self.secret))
 
@@ -430,15 +432,17 @@ class WooCommerceConnector:
         raised together after every batch was sent."""
         simple: list[dict[str, Any]] = []
         variations: dict[str, list[dict[str, Any]]] = {}
+        failures: list[str] = []
         for q in quantities:
             qty = max(0, int(q.quantity))
-            if q.platform_sku_id and q.platform_sku_id != q.platform_item_id:
-                variations.setdefault(q.platform_item_id, []).append(
-                    {"id": int(q.platform_sku_id), "manage_stock": True, "stock_quantity": qty})
+            item, sku = str(q.platform_item_id).strip(), str(q.platform_sku_id).strip()
+            if not item.isdigit() or (sku and not sku.isdigit()):
+                failures.append(f"{item}/{sku}: not a WooCommerce product id")
+            elif sku and sku != item:
+                variations.setdefault(item, []).append(
+                    {"id": int(sku), "manage_stock": True, "stock_quantity": qty})
             else:
-                simple.append({"id": int(q.platform_item_id), "manage_stock": True,
-                               "stock_quantity": qty})
-        failures: list[str] = []
+                simple.append({"id": int(item), "manage_stock": True, "stock_quantity": qty})
         for path, updates in [("/products/batch", simple), *(
                 (f"/products/{_path_id(pid)}/variations/batch", ups)
                 for pid, ups in variations.items())]:
@@ -483,4 +487,5 @@ def create_connector(cfg: Any) -> WooCommerceConnector:
         cfg.endpoint, cfg.app_key, cfg.app_secret, auth=settings.get("auth", "auto"),
         per_page=int(settings.get("per_page", MAX_PER_PAGE)),
         keep_raw=bool(settings.get("keep_raw", False)),
+        signature_method=str(settings.get("signature_method", "HMAC-SHA1")),
         timeout=float(settings.get("timeout", 30.0)))

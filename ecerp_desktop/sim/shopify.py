@@ -11,7 +11,8 @@
   accepted, as on Shopify.
 - The FulfillmentOrder flow (``fulfillment_orders.json``, ``POST fulfillments.json`` with
   ``line_items_by_fulfillment_order`` and ``tracking_info``), inventory levels by location
-  (``locations.json``, ``products/{id}/variants.json``, ``inventory_levels/set.json``).
+  (``locations.json``, ``products/{id}/variants.json``, ``variants/{id}.json``,
+  ``inventory_levels/set.json``).
   What was fulfilled and set is kept for tests (``fulfillments``, ``inventory``).
 - The fault SPEC applies; in addition ``repeat`` copies the previous page's last order
   onto the next page, ``endless_paging`` sends the last page's ``next`` link back to the
@@ -113,6 +114,7 @@ class ShopifySim(PlatformSim):
         self._next_id = 1
         self.variants: dict[str, list[str]] = {}
         self._by_inventory_item: dict[int, tuple[str, str]] = {}
+        self._by_variant = {c.sku_id: c.item_id for c in self.generator.catalog}
         for c in self.generator.catalog:
             self.variants.setdefault(c.item_id, []).append(c.sku_id)
             self._by_inventory_item[self.inventory_item_id(c.sku_id)] = (c.item_id, c.sku_id)
@@ -188,6 +190,13 @@ class ShopifySim(PlatformSim):
             return SimResponse.json({"variants": [
                 {"id": int(v), "product_id": int(match.group(1)),
                  "inventory_item_id": self.inventory_item_id(v)} for v in variants]})
+        if (match := re.fullmatch(r"/variants/(\d+)\.json", path)) and m == "GET":
+            found = self._by_variant.get(match.group(1))
+            if found is None:
+                return _errors("Not Found", 404)
+            return SimResponse.json({"variant": {
+                "id": int(match.group(1)), "product_id": int(found),
+                "inventory_item_id": self.inventory_item_id(match.group(1))}})
         if path == "/inventory_levels/set.json" and m == "POST":
             return self._set_inventory(request.json())
         return _errors("Not Found", 404)

@@ -223,6 +223,9 @@ def test_stock_push_sets_inventory_levels(small: ShopifySim) -> None:
     location = int(conn.location_id)
     for i, c in enumerate(catalog):
         assert small.inventory[(small.inventory_item_id(c.sku_id), location)] == 10 + i
+    other = _connector(small)  # no cache: a variant without its product id
+    other.push_stock([StockQuantity("", catalog[2].sku_id, 3)])
+    assert small.stock[(catalog[2].item_id, catalog[2].sku_id)] == 3
     with pytest.raises(ConnectorError) as info:
         conn.push_stock([StockQuantity("99999", "88888", 1),
                          StockQuantity(catalog[0].item_id, catalog[0].sku_id, -4)])

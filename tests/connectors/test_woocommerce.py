@@ -139,6 +139,11 @@ def test_order_modified_while_paging_is_not_missed(small: WooCommerceSim) -> Non
     assert expected <= got
 
 
+def test_hmac_sha256_signatures_are_accepted(small: WooCommerceSim) -> None:
+    conn = _connector(small, signature_method="HMAC-SHA256")
+    assert len(_pull(conn)[0]) == 250
+
+
 def test_basic_auth_and_refused_credentials(small: WooCommerceSim) -> None:
     with pytest.raises(AuthFailed) as info:
         next(WooCommerceConnector(small.url, KEY, "wrong").pull_orders(START, END))
@@ -233,9 +238,10 @@ def test_stock_push_batches_and_reports_refusals(small: WooCommerceSim) -> None:
     _connector(small).push_stock(many)  # 3 batches of ≤ 100, last one wins
     assert small.stock[(catalog[0].item_id, catalog[0].sku_id)] == 229
     with pytest.raises(ConnectorError) as info:
-        _connector(small).push_stock([StockQuantity("123", "456", 1),
+        _connector(small).push_stock([StockQuantity("123", "456", 1), StockQuantity("x", "", 1),
                                       StockQuantity(catalog[1].item_id, catalog[1].sku_id, -3)])
-    assert "456" in str(info.value) and info.value.code == "stock_refused"
+    assert "456" in str(info.value) and "x/" in str(info.value)
+    assert info.value.code == "stock_refused"
     assert small.stock[(catalog[1].item_id, catalog[1].sku_id)] == 0  # never negative
 
 
