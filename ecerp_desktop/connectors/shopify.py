@@ -211,6 +211,7 @@ class ShopifyConnector:
     """One Shopify shop. *endpoint* is ``https://<shop>.myshopify.com`` (or a simulator)."""
 
     platform = "shopify"
+    max_window_minutes = 24 * 60  # no platform limit; the sync settings decide
 
     def __init__(self, endpoint: str, access_token: str, *,
                  api_version: str = DEFAULT_API_VERSION, limit: int = MAX_LIMIT,

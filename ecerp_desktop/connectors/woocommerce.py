@@ -13,8 +13,9 @@ id, never missed) — the reason Taobao demands the same backwards order.
 
 WooCommerce has no courier fields in core: a shipment is an order note (visible to the
 buyer) carrying a machine-readable ``[ecerp-shipment]`` line, and the order is set
-``completed`` (with the tracking in meta data) once every line has shipped. Notes already
-carrying the waybill make a repeated confirmation a no-op, so the outbox may deliver twice.
+``completed`` (with the tracking in the ``ecerp_tracking`` meta) once every line has
+shipped. Notes already carrying the waybill make a repeated confirmation a no-op, so the
+outbox may deliver twice.
 
 Methods block on HTTP; call them from a sync lane thread, never the GUI thread.
 """
@@ -257,6 +258,7 @@ class WooCommerceConnector:
     HTTP, as WooCommerce requires)."""
 
     platform = "woocommerce"
+    max_window_minutes = 24 * 60  # no platform limit; the sync settings decide
 
     def __init__(self, endpoint: str, consumer_key: str, consumer_secret: str, *,
                  auth: str = "auto", per_page: int = MAX_PER_PAGE, timeout: float = 30.0,
@@ -420,10 +422,11 @@ class WooCommerceConnector:
             else:
                 whole = True
         if status != "completed" and (whole or line_ids <= shipped):
+            # visible (no leading underscore) so the seller sees it under Custom Fields
             tracking = ";".join(f"{c}:{w}" for c, w, _ in recorded)
             self._call("PUT", f"/orders/{oid}", body={
                 "status": "completed",
-                "meta_data": [{"key": "_ecerp_tracking", "value": tracking}]})
+                "meta_data": [{"key": "ecerp_tracking", "value": tracking}]})
 
     # -- stock -----------------------------------------------------------------------
     def push_stock(self, quantities: Sequence[StockQuantity]) -> None:

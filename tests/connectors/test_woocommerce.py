@@ -196,7 +196,8 @@ def test_whole_shipment_completes_once(small: WooCommerceSim) -> None:
     assert len(notes) == 1 and notes[0]["customer_note"] is True
     assert parse_shipment_notes(notes) == [("SF", "SF1234567890", ())]
     assert small.completed == [order.platform_order_id]
-    assert small.meta[order.platform_order_id][0]["value"] == "SF:SF1234567890"
+    assert small.meta[order.platform_order_id] == [{"key": "ecerp_tracking",
+                                                    "value": "SF:SF1234567890"}]
     again = conn.fetch_order(order.platform_order_id)
     assert again.platform_status == "completed" and again.status == OrderStatus.DONE
 
