@@ -5,12 +5,14 @@ saves the choices through services.devices (one setting per station), and tests 
 devices live: a scan shows its code, a weight on the scale shows in grams with its stable
 flag. Serial I/O runs on the device's own thread (devices.serial_worker); its events reach
 the GUI thread through :class:`DeviceBridge` signals. The packing station reuses
-``DeviceBridge`` and ``start_scale``/``start_serial_scanner`` the same way.
+``DeviceBridge`` and ``start_station_devices`` (scale and serial scanner threads, the
+wedge profile applied to the app-wide ScannerFilter) the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QHideEvent
@@ -94,6 +96,42 @@ def start_serial_scanner(profile: ScannerProfile, port: str,
     return scanner_worker(profile, port, bridge.deliver).start()
 
 
+@dataclass
+class RunningDevices:
+    """The device threads of a station while a screen uses them (stop them when it hides)."""
+
+    scale: SerialWorker | None = None
+    scanner: SerialWorker | None = None
+
+    def stop(self) -> None:
+        for worker in (self.scale, self.scanner):
+            if worker is not None:
+                worker.stop()
+        self.scale = self.scanner = None
+
+    @property
+    def running(self) -> bool:
+        return self.scale is not None or self.scanner is not None
+
+
+def start_station_devices(choice: StationDevices, profiles: ProfileSet, bridge: DeviceBridge,
+                          scanner_filter: ScannerFilter | None = None) -> RunningDevices:
+    """Start what *choice* names: the scale thread, a serial scanner thread, or the wedge
+    settings on the app-wide *scanner_filter*. Readings and codes arrive on *bridge*
+    (wedge scans on ``scanner_filter.scanned``). GUI thread. Missing profiles or ports are
+    skipped: the station still works with what is there."""
+    running = RunningDevices()
+    scale = profiles.scales.get(choice.scale_profile)
+    if scale is not None and choice.scale_port:
+        running.scale = start_scale(scale, choice.scale_port, bridge)
+    scanner = profiles.scanners.get(choice.scanner_profile)
+    if scanner is not None and scanner.serial is not None and choice.scanner_port:
+        running.scanner = start_serial_scanner(scanner, choice.scanner_port, bridge)
+    elif scanner is not None and scanner.wedge is not None and scanner_filter is not None:
+        scanner_filter.set_settings(scanner.wedge)
+    return running
+
+
 class DevicesPage(QWidget):
     """The devices of one station (default: this PC's name) and their live test."""
 
@@ -110,7 +148,7 @@ class DevicesPage(QWidget):
         self._shared_filter = scanner_filter
         self._own_filter: ScannerFilter | None = None
         self._listening_shared = False
-        self._workers: list[SerialWorker] = []
+        self._running = RunningDevices()
         self.bridge = DeviceBridge(self)
         self.bridge.weightRead.connect(self._on_weight)
         self.bridge.codeScanned.connect(lambda _dev, code: self._on_scan(code))
@@ -273,27 +311,19 @@ class DevicesPage(QWidget):
         self.stop_test()
         choice = self.current_choice()
         self.test_button.setText(self.tr("Stop test"))
-        scale = self.profiles.scales.get(choice.scale_profile)
-        if scale is not None and choice.scale_port:
-            self._workers.append(start_scale(scale, choice.scale_port, self.bridge))
         scanner = self.profiles.scanners.get(choice.scanner_profile)
-        if scanner is not None and scanner.serial is not None and choice.scanner_port:
-            self._workers.append(start_serial_scanner(scanner, choice.scanner_port,
-                                                      self.bridge))
-        elif scanner is not None and scanner.wedge is not None:
-            if self._shared_filter is not None:
-                self._shared_filter.set_settings(scanner.wedge)
-                self._shared_filter.scanned.connect(self._on_scan)
-                self._listening_shared = True
-            else:
-                self._own_filter = ScannerFilter(scanner.wedge, parent=self).install()
-                self._own_filter.scanned.connect(self._on_scan)
+        wedge = scanner.wedge if scanner is not None and scanner.serial is None else None
+        listener = self._shared_filter
+        if wedge is not None and listener is None:
+            listener = self._own_filter = ScannerFilter(wedge, parent=self).install()
+        self._running = start_station_devices(choice, self.profiles, self.bridge, listener)
+        if wedge is not None and listener is not None:
+            listener.scanned.connect(self._on_scan)
+            self._listening_shared = listener is self._shared_filter
         self.scan_field.setFocus()
 
     def stop_test(self) -> None:
-        for worker in self._workers:
-            worker.stop()
-        self._workers.clear()
+        self._running.stop()
         if self._own_filter is not None:
             self._own_filter.uninstall()
             self._own_filter.deleteLater()
@@ -309,7 +339,7 @@ class DevicesPage(QWidget):
 
     @property
     def testing(self) -> bool:
-        return bool(self._workers) or self._own_filter is not None or self._listening_shared
+        return self._running.running or self._own_filter is not None or self._listening_shared
 
     def _on_scan(self, code: str) -> None:
         self.last_scan.setText(code)

@@ -106,3 +106,20 @@ def test_saved_profile_that_vanished_shows_as_missing(qtbot, sqlite_store) -> No
     qtbot.waitUntil(lambda: page.scale.currentData() == "retired", timeout=3000)
     assert "missing profile" in page.scale.currentText()
     wait_all()
+
+
+def test_live_test_with_a_serial_scanner(qtbot, sqlite_store, fake_port) -> None:
+    page = open_page(qtbot, sqlite_store)
+    page.scanner.setCurrentIndex(page.scanner.findData("serial-9600-cr"))
+    page.scanner_port.setEditText(str(fake_port.link))
+    page.start_test()
+    try:
+        qtbot.waitUntil(lambda: "connected (" in page.connection.text(), timeout=3000)
+        qtbot.wait(150)  # a person scans after the port opened
+        fake_port.play(b"JD0123456789\r")
+        qtbot.waitUntil(lambda: page.last_scan.text() == "JD0123456789", timeout=3000)
+        page.hide()  # leaving the page closes the port
+        assert not page.testing
+    finally:
+        page.stop_test()
+    wait_all()
