@@ -18,10 +18,13 @@ Runs on a sync lane thread (it blocks on HTTP), never on the GUI thread.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from ecerp_desktop.connectors.base import (
     MAX_WINDOW_MINUTES,
@@ -62,7 +65,9 @@ class PullSettings:
     window: timedelta = timedelta(minutes=MAX_WINDOW_MINUTES)
     overlap: timedelta = timedelta(minutes=3)
     skew: timedelta = timedelta(minutes=3)  # PDD asks for end ≤ server time − 3 min
-    batch_orders: int = 2000  # orders per transaction within a window
+    batch_orders: int = 2000  # orders per transaction at most
+    commit_seconds: float = 2.0  # commit (and save the cursor) at least this often
+    prefetch_pages: int = 8  # pages fetched ahead of the storing thread
     max_pages: int = 5000  # per window: paging that never ends is cut here
     stale_pages: int = 3  # consecutive pages bringing no new order: paging is looping
     attempts: int = 6  # tries per window before the shop is reported failed
@@ -143,12 +148,13 @@ class Puller:
         if self.cancel.wait(max(0.0, seconds)):
             raise Cancelled()
 
-    def _retrying(self, what: str, fn: Callable[[], None], report: PullReport) -> None:
+    def _retrying(self, what: str, fn: Callable[[], None], report: PullReport, *,
+                  check_leader: bool = True) -> None:
         attempt = 0
         while True:
             if self.cancel.is_set():
                 raise Cancelled()
-            if not self.still_leader():
+            if check_leader and not self.still_leader():
                 raise NotLeader(self.shop.name)
             try:
                 fn()
@@ -174,32 +180,117 @@ class Puller:
                      type(error).__name__, wait)
             self._wait(wait)
 
-    # --- orders ------------------------------------------------------------------------
-
-    def pull_orders(self, since: datetime | None = None) -> PullReport:
-        report = PullReport(self.shop.id, ORDERS)
-        start, _ = self.start_for(ORDERS, since)
-        first = start
-        end_limit = self.now() - self.settings.skew
+    def _windows(self, start: datetime, end_limit: datetime) -> list[tuple[datetime, datetime]]:
+        out = []
         while start < end_limit:
             end = min(start + self.width, end_limit)
-            window_start = start
-            self._retrying(f"orders {window_start.isoformat()}..{end.isoformat()}",
-                           lambda ws=window_start, we=end: self._orders_window(ws, we, report),
-                           report)
-            report.windows += 1
-            report.cursor = end
-            if self.progress is not None:
-                self.progress(Progress(self.shop.id, self.shop.name, ORDERS, first,
-                                       end_limit, end, report.received, report.quarantined))
+            out.append((start, end))
             if end >= end_limit:
                 break
             start = end - self.overlap
-        return report
+        return out
 
-    def _orders_window(self, start: datetime, end: datetime, report: PullReport) -> None:
+    # --- orders ------------------------------------------------------------------------
+
+    def pull_orders(self, since: datetime | None = None) -> PullReport:
+        """Pull from the cursor (or *since*) up to now − skew.
+
+        A fetcher thread walks the windows and pages (HTTP and parsing) while this thread
+        stores them, so the platform's latency overlaps our writes. The fetcher hands over
+        pages and "window complete" marks through a small bounded queue; this thread commits
+        a batch every ``batch_orders`` orders or ``commit_seconds``, moving the cursor to
+        the end of the last *complete* window in the batch, in the same transaction.
+        """
+        report = PullReport(self.shop.id, ORDERS)
+        first, _ = self.start_for(ORDERS, since)
+        end_limit = self.now() - self.settings.skew
+        windows = self._windows(first, end_limit)
+        if not windows:
+            return report
+        q: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=self.settings.prefetch_pages)
+        stop = threading.Event()
+        fetcher = threading.Thread(target=self._fetch_all, args=(windows, q, stop, report),
+                                   name=f"sync-fetch-shop:{self.shop.id}", daemon=True)
+        fetcher.start()
         batch: list[PlatformOrder] = []
         bad: list[BadPayload] = []
+        done_until: datetime | None = None
+        committed_until: datetime | None = None
+        last = time.monotonic()
+        try:
+            while True:
+                try:
+                    item = q.get(timeout=0.2)
+                except queue.Empty:
+                    if self.cancel.is_set():
+                        raise Cancelled() from None
+                    continue
+                kind = item[0]
+                if kind == "page":
+                    batch.extend(item[1].orders)
+                    bad.extend(item[1].bad)
+                    if len(batch) >= self.settings.batch_orders:
+                        self._commit(batch, bad, report, done_until)
+                        committed_until, batch, bad = done_until, [], []
+                        last = time.monotonic()
+                elif kind == "window":
+                    done_until = item[1]
+                    report.windows += 1
+                    report.cursor = done_until
+                    if self.progress is not None:
+                        self.progress(Progress(self.shop.id, self.shop.name, ORDERS, first,
+                                               end_limit, done_until, report.received
+                                               + len(batch), report.quarantined))
+                    if time.monotonic() - last >= self.settings.commit_seconds:
+                        self._commit(batch, bad, report, done_until)
+                        committed_until, batch, bad = done_until, [], []
+                        last = time.monotonic()
+                elif kind == "end":
+                    if batch or bad or done_until != committed_until:
+                        self._commit(batch, bad, report, done_until)
+                    return report
+                else:  # "error": keep what is complete, then report the failure
+                    if batch or bad or done_until != committed_until:
+                        self._commit(batch, bad, report, done_until)
+                    raise item[1]
+        finally:
+            stop.set()
+            while fetcher.is_alive():
+                try:
+                    q.get_nowait()
+                except queue.Empty:
+                    fetcher.join(0.05)
+
+    def _fetch_all(self, windows: list[tuple[datetime, datetime]], q: queue.Queue[Any],
+                   stop: threading.Event, report: PullReport) -> None:
+        """The fetcher thread: every window's pages, retried as the platform requires."""
+
+        def put(item: tuple[Any, ...]) -> None:
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.2)
+                    return
+                except queue.Full:
+                    continue
+            raise Cancelled()
+
+        try:
+            for ws, we in windows:
+                self._retrying(f"orders {ws.isoformat()}..{we.isoformat()}",
+                               lambda ws=ws, we=we: self._fetch_window(ws, we, put, report),
+                               report, check_leader=False)
+                put(("window", we))
+            put(("end",))
+        except Cancelled:
+            return
+        except BaseException as exc:  # handed to the storing thread, which raises it
+            try:
+                put(("error", exc))
+            except Cancelled:
+                return
+
+    def _fetch_window(self, start: datetime, end: datetime,
+                      put: Callable[[tuple[Any, ...]], None], report: PullReport) -> None:
         seen: set[str] = set()
         pages = stale = 0
         for page in self.connector.pull_orders(start, end):
@@ -210,27 +301,25 @@ class Puller:
                     seen.add(o.platform_order_id)
                     new += 1
             stale = 0 if (new or page.bad) else stale + 1
-            batch.extend(page.orders)
-            bad.extend(page.bad)
             if stale >= self.settings.stale_pages or pages >= self.settings.max_pages:
-                bad.append(BadPayload(
+                page.bad.append(BadPayload(
                     "", f"window {start.isoformat()}..{end.isoformat()}",
                     f"paging did not end: stopped after {pages} pages "
                     f"({len(seen)} distinct orders kept)"))
                 log.warning("shop %s: paging did not end after %d pages", self.shop.id, pages)
+                put(("page", page))
                 break
-            if len(batch) >= self.settings.batch_orders:
-                self._commit(batch, bad, report, None)
-                batch, bad = [], []
+            put(("page", page))
             if self.cancel.is_set():
                 raise Cancelled()
         report.pages += pages
-        self._commit(batch, bad, report, end)
 
     def _commit(self, orders: list[PlatformOrder], bad: list[BadPayload],
                 report: PullReport, cursor_to: datetime | None) -> None:
-        """Store a batch, quarantine what cannot be stored, and (at the window's end) move
-        the cursor: all in one transaction."""
+        """Store a batch, quarantine what cannot be stored, and move the cursor to the end
+        of the last complete window: all in one transaction."""
+        if not self.still_leader():
+            raise NotLeader(self.shop.name)
         now = self.now()
         with self.store.write() as s:
             result, rejected = sync_store.store_orders(s, self.shop.id, orders, now)
@@ -250,33 +339,50 @@ class Puller:
     # --- refunds -----------------------------------------------------------------------
 
     def pull_refunds(self, since: datetime | None = None) -> PullReport:
-        """Refund and after-sales changes: each line follows the platform's refund state."""
+        """Refund and after-sales changes: each line follows the platform's refund state.
+        Changes and the cursor are committed together every few windows."""
         report = PullReport(self.shop.id, REFUNDS)
         start, _ = self.start_for(REFUNDS, since)
-        end_limit = self.now() - self.settings.skew
-        while start < end_limit:
-            end = min(start + self.width, end_limit)
-            ws = start
-            self._retrying(f"refunds {ws.isoformat()}..{end.isoformat()}",
-                           lambda ws=ws, we=end: self._refunds_window(ws, we, report), report)
+        changes: list[RefundChange] = []
+        done_until: datetime | None = None
+        last = time.monotonic()
+        for ws, we in self._windows(start, self.now() - self.settings.skew):
+            got: list[RefundChange] = []
+
+            def fetch(ws: datetime = ws, we: datetime = we, got: list[RefundChange] = got
+                      ) -> None:
+                got.clear()
+                pages = 0
+                for page in self.connector.pull_refunds(ws, we):
+                    pages += 1
+                    got.extend(page)
+                    if pages >= self.settings.max_pages:
+                        break
+                report.pages += pages
+
+            try:
+                self._retrying(f"refunds {ws.isoformat()}..{we.isoformat()}", fetch, report)
+            except BaseException:
+                if done_until is not None:
+                    self._commit_refunds(changes, done_until, report)
+                raise
+            changes.extend(got)
+            done_until = we
             report.windows += 1
-            report.cursor = end
-            if end >= end_limit:
-                break
-            start = end - self.overlap
+            report.cursor = we
+            if (len(changes) >= self.settings.batch_orders
+                    or time.monotonic() - last >= self.settings.commit_seconds):
+                self._commit_refunds(changes, we, report)
+                changes = []
+                last = time.monotonic()
+        if done_until is not None:
+            self._commit_refunds(changes, done_until, report)
         return report
 
-    def _refunds_window(self, start: datetime, end: datetime, report: PullReport) -> None:
-        changes: list[RefundChange] = []
-        pages = 0
-        for page in self.connector.pull_refunds(start, end):
-            pages += 1
-            changes.extend(page)
-            if pages >= self.settings.max_pages:
-                break
+    def _commit_refunds(self, changes: list[RefundChange], cursor_to: datetime,
+                        report: PullReport) -> None:
         now = self.now()
         with self.store.write() as s:
             report.updated += sync_store.apply_refunds(s, self.shop.id, changes, now)
-            sync_store.advance_cursor(s, self.shop.id, REFUNDS, end, now)
-        report.pages += pages
+            sync_store.advance_cursor(s, self.shop.id, REFUNDS, cursor_to, now)
         report.received += len(changes)
