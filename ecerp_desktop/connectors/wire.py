@@ -144,7 +144,8 @@ PageFetch = Callable[[int, bool], tuple[list[Any], int | None, bool]]
 
 
 class TooManyPages(ConnectorError):
-    """The window holds more pages than the bound: split it, or give up if it is tiny."""
+    """The window holds more pages than the bound: split it, or give up if it is tiny.
+    Not retryable: asking again gets the same endless answer."""
 
 
 def backward_pages(fetch: PageFetch, *, page_size: int, max_pages: int,
@@ -168,7 +169,8 @@ def backward_pages(fetch: PageFetch, *, page_size: int, max_pages: int,
     last = -(-total // page_size)
     if last > max_pages:
         raise TooManyPages(f"{platform}: {total} results ({last} pages) in one window, more "
-                           f"than the bound of {max_pages} pages", code="too_many_pages")
+                           f"than the bound of {max_pages} pages", code="too_many_pages",
+                           retryable=False)
     for page in range(last, 0, -1):
         items, _, has_next = fetch(page, False)
         if page == last and has_next:
@@ -177,11 +179,12 @@ def backward_pages(fetch: PageFetch, *, page_size: int, max_pages: int,
             while more_next:
                 if extra > max_pages:
                     raise TooManyPages(f"{platform}: paging never ends (still has_next after "
-                                       f"{max_pages} pages)", code="endless_paging")
+                                       f"{max_pages} pages)", code="endless_paging",
+                                       retryable=False)
                 more, _, more_next = fetch(extra, False)
                 if not more and more_next:
                     raise ConnectorError(f"{platform}: empty page {extra} says has_next",
-                                         code="endless_paging")
+                                         code="endless_paging", retryable=False)
                 yield more
                 extra += 1
         yield items

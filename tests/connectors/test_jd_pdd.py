@@ -222,7 +222,7 @@ def test_endless_paging_stops_with_an_error(platform: Platform, sim: PlatformSim
     sim.faults.set("endless_paging")
     with pytest.raises(ConnectorError) as err:
         pull(connector(platform, sim), NOW - timedelta(minutes=10), NOW)
-    assert "pages" in str(err.value)
+    assert "pages" in str(err.value) and not err.value.retryable
     assert sim.requests_served < 20
 
 
