@@ -162,7 +162,8 @@ class ScannerFilter(QObject):
                 self._timer.stop()
                 self.scanned.emit(decision.scan)
             return decision.swallow
-        if not self._printable(ev):
+        if not self._printable(ev) or ev.isAutoRepeat():
+            # a key held down repeats as fast as a scanner types: that is never a scan
             self._apply(self.detector.other_key())
             return False
         held = _HeldKey(obj, key, ev.modifiers(), ev.text(), ev.isAutoRepeat())

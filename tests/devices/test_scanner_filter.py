@@ -228,3 +228,17 @@ def test_mark_scan_field_disables_the_input_method(qtbot) -> None:
     assert not edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
     assert edit.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly
     assert edit.property("ecerpScanField") is True
+
+
+def test_a_held_down_key_is_not_a_scan(qtbot, scanner, form, clock) -> None:
+    _, edit, _ = form
+    no = Qt.KeyboardModifier.NoModifier
+    with qtbot.assertNotEmitted(scanner.scanned, wait=0):
+        clock.advance(200)
+        QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_0, no, "0"))
+        for _ in range(6):  # auto-repeat at 30 ms
+            clock.advance(30)
+            QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_0, no, "0",
+                                                   True))
+        enter(qtbot, edit, clock)
+    assert edit.text() == "0000000"
