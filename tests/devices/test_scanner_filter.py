@@ -242,3 +242,23 @@ def test_a_held_down_key_is_not_a_scan(qtbot, scanner, form, clock) -> None:
                                                    True))
         enter(qtbot, edit, clock)
     assert edit.text() == "0000000"
+
+
+def test_keys_through_the_window_system_path(qtbot, scanner, form, clock) -> None:
+    """Real keyboards deliver to the QWindow first, then to the focus widget: one scan."""
+    w, edit, _ = form
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is edit, timeout=1000)
+    window = w.windowHandle()
+    with qtbot.waitSignal(scanner.scanned, timeout=1000) as sig:
+        for ch in "SF7654321":
+            clock.advance(5)
+            qtbot.keyClick(window, ch)
+        clock.advance(5)
+        qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert sig.args == ["SF7654321"] and edit.text() == ""
+    for ch in "hi":
+        clock.advance(300)
+        qtbot.keyClick(window, ch)
+    clock.advance(300)
+    qtbot.waitUntil(lambda: edit.text() == "hi", timeout=1000)
