@@ -122,7 +122,7 @@ def _is(kind: type | tuple[type, ...], what: str) -> Check:
 
 def _one_of(*choices: Any) -> Check:
     def check(v: Any) -> Any:
-        if v not in choices:
+        if isinstance(v, bool) or v not in choices:  # TOML true would equal 1
             raise ProfileInvalid("must be one of " + ", ".join(map(str, choices)))
         return v
     return check
@@ -152,6 +152,10 @@ def _text(max_len: int = 200, *, nonempty: bool = False) -> Check:
     return check
 
 
+def _raise(message: str) -> Any:
+    raise ProfileInvalid(message)
+
+
 def _slug(v: Any) -> str:
     if not isinstance(v, str) or not v or len(v) > 64 or not all(
             c.isascii() and (c.isalnum() or c in "-_") for c in v):
@@ -171,7 +175,8 @@ _HEAD: dict[str, tuple[Check, bool]] = {
     "kind": (_one_of("scale", "scanner"), True),
     "driver": (_text(64, nonempty=True), True),
     "description": (_text(1000), False),
-    "models": (_is(list, "a list of model names"), False),
+    "models": (lambda v: v if isinstance(v, list) and all(isinstance(m, str) for m in v)
+               else _raise("must be a list of model names"), False),
 }
 _SERIAL: dict[str, tuple[Check, bool]] = {
     "baudrate": (_one_of(1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200), True),

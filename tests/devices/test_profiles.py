@@ -44,6 +44,10 @@ BROKEN = {
                   '[serial]\nbaudrate = 9601\n', "serial.baudrate must be one of"),
     "driver.toml": ('slug = "drv"\nname = "D"\nkind = "scale"\ndriver = "magic"\n'
                     '[serial]\nbaudrate = 9600\n', "unknown scale driver 'magic'"),
+    "boolstop.toml": ('slug = "bs"\nname = "B"\nkind = "scale"\ndriver = "st_gs"\n'
+                      '[serial]\nbaudrate = 9600\nstopbits = true\n', "serial.stopbits must be"),
+    "models.toml": ('slug = "m"\nname = "M"\nkind = "scale"\ndriver = "st_gs"\nmodels = [1]\n'
+                    '[serial]\nbaudrate = 9600\n', "profile.models must be a list"),
     "syntax.toml": ('slug = "x\nname=', "Illegal character"),
     "noserial.toml": ('slug = "ns"\nname = "N"\nkind = "scale"\ndriver = "sics"\n',
                       "missing [serial] table"),
