@@ -85,6 +85,12 @@ class _Progress(QObject):
     changed = Signal(int, int)
 
 
+def _preload() -> None:
+    """Import the windows' modules while the database work runs in the background."""
+    import ecerp_desktop.ui.login_dialog
+    import ecerp_desktop.ui.main_window  # noqa: F401
+
+
 def demo_url() -> str:
     return "sqlite:///" + str(data_dir() / "demo.sqlite3")
 
@@ -127,18 +133,26 @@ class App:
         return 1
 
     # -- steps ------------------------------------------------------------------------
-    def open_store(self) -> Any:
+    def open_store(self) -> tuple[Any, Actor | None]:
+        """Open (and upgrade) the database off the GUI thread; in demo mode seed it.
+
+        An unattended demo run logs the demo admin in within the same background step.
+        Returns the store and that actor (None when a person logs in).
+        """
         from ecerp_desktop.services.setup import open_store
 
         if not self.demo:
             url = database_url(self.args)
-            return run_and_wait(lambda: open_store(url))
+            return run_and_wait(lambda: open_store(url), meanwhile=_preload), None
         try:
             from ecerp_desktop.services import demo
         except ImportError as exc:
             raise RuntimeError(QCoreApplication.translate(
                 "App", "Demo mode is not available in this build.")) from exc
+        from ecerp_desktop.services import auth
+
         url = demo_url()
+        unattended = self.unattended
         progress = _Progress()
         dialog = QProgressDialog(QCoreApplication.translate(
             "App", "Preparing the demo database…"), "", 0, 0)
@@ -152,13 +166,16 @@ class App:
 
         progress.changed.connect(show_progress)
 
-        def work() -> Any:
+        def work() -> tuple[Any, Actor | None]:
             store = open_store(url)
             demo.ensure_demo(store, progress=lambda d, t: progress.changed.emit(d, t))
-            return store
+            if not unattended:
+                return store, None
+            name, password, _role = demo.DEMO_USERS[0]
+            return store, auth.login(store, name, password)
 
         try:
-            return run_and_wait(work)
+            return run_and_wait(work, meanwhile=_preload)
         finally:
             dialog.reset()
             dialog.deleteLater()
@@ -172,9 +189,6 @@ class App:
             from ecerp_desktop.services.demo import DEMO_USERS
 
             demo_users = list(DEMO_USERS)
-            if self.unattended:
-                name, password, _role = demo_users[0]
-                return run_and_wait(lambda: auth.login(self.store, name, password))
         if not run_and_wait(lambda: auth.has_users(self.store)):
             if self.headless:
                 raise RuntimeError(QCoreApplication.translate(
@@ -240,8 +254,9 @@ class App:
         if self.warnings.missing and self.args.smoke:
             return self.fatal("; ".join(self.warnings.missing))
         try:
-            self.store = self.open_store()
-            actor = self.log_in()
+            self.store, actor = self.open_store()
+            if actor is None:
+                actor = self.log_in()
         except DomainError as exc:
             return self.fatal(describe(exc))
         except RuntimeError as exc:

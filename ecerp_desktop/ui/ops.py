@@ -137,17 +137,22 @@ def run_op(fn: Callable[[], T], *, owner: QObject | None = None,
               pool=pool).start()
 
 
-def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None) -> T:
+def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> T:
     """Run ``fn`` in the background while the GUI keeps painting; return or raise.
 
     For start-up steps that must finish before anything else can happen (opening the
     database, seeding the demo): a local event loop keeps progress dialogs alive.
+    ``meanwhile`` runs on the GUI thread while ``fn`` works (e.g. importing the next
+    window's modules while Argon2 checks a password).
     """
     op: Op[T] = Op(fn, pool=pool)
     loop = QEventLoop()
     op._relay.result.connect(lambda _: loop.quit())
     op._relay.error.connect(lambda _: loop.quit())
     op.start()
+    if meanwhile is not None:
+        meanwhile()
     if op.ok is None:
         loop.exec()
     if op.ok:
