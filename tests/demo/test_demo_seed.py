@@ -70,8 +70,8 @@ def seeded(request: pytest.FixtureRequest, sqlite_template: Path, pg_template: s
     demo.ensure_demo(store, lambda done, total: steps.append((done, total)))
     took = time.perf_counter() - started
     assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1]
-    # The UI's --demo and the startup benchmark seed a fresh file: it must stay quick.
-    assert took < (10 if store.is_sqlite else 20), took
+    # The UI's --demo seeds a fresh file: it must stay quick (bench startup measures it).
+    assert took < 40, took  # ~1.5 s on an idle machine; CI machines are shared
     yield store
     store.dispose()
     if admin is not None:
