@@ -80,7 +80,7 @@ def outbox(store: Store, *, status: str | None = None, target: str | None = None
 
 
 def retry_parked(store: Store, actor: Actor = SYSTEM, *, entry_id: int | None = None,
-                 target: str | None = None) -> int:
+                 target: str | None = None, now: datetime | None = None) -> int:
     """Queue parked pushes again (one, one target's, or all); returns how many."""
     actor.require(Permission.SYNC_MANAGE)
     with store.write() as s:
@@ -88,7 +88,7 @@ def retry_parked(store: Store, actor: Actor = SYSTEM, *, entry_id: int | None = 
             entry = sync_store.outbox_entry(s, entry_id)
             if entry is None:
                 raise DomainError(ErrorCode.NOT_FOUND, what="outbox entry", key=entry_id)
-        return sync_store.retry_parked(s, utcnow(), entry_id=entry_id, target=target)
+        return sync_store.retry_parked(s, now or utcnow(), entry_id=entry_id, target=target)
 
 
 def quarantine(store: Store, *, shop_name: str | None = None, open_only: bool = True,
