@@ -40,6 +40,8 @@ from ecerp_desktop.store import stock as st
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100  # unpacked/packed per part; real sheets stay far below
+# read-only openpyxl still holds the shared strings in memory: keep them bounded
+MAX_XLSX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 2_000
@@ -173,6 +175,11 @@ def _check_xlsx(path: Path) -> None:
                     raise DomainError(ErrorCode.IMPORT_TOO_BIG, path=str(path),
                                       what="unpacked size",
                                       limit=f"{MAX_XLSX_UNPACKED_BYTES} bytes")
+                if info.filename == "xl/sharedStrings.xml" and (
+                        info.file_size > MAX_XLSX_SHARED_STRINGS_BYTES):
+                    raise DomainError(ErrorCode.IMPORT_TOO_BIG, path=str(path),
+                                      what="shared strings",
+                                      limit=f"{MAX_XLSX_SHARED_STRINGS_BYTES} bytes")
                 if info.file_size > 1_000_000 and (
                         info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)):
                     raise DomainError(ErrorCode.IMPORT_TOO_BIG, path=str(path),
