@@ -33,7 +33,7 @@ KINDS = ("waybill", "sku", "packing")
 # --- text measuring and cleaning ------------------------------------------------------------
 
 _WIDTH_CACHE: dict[str, float] = {}
-NARROW_EM = 0.55  # a Latin letter is about half as wide as a CJK character of the same height
+NARROW_EM = 0.6  # a Latin letter or digit is about 0.5-0.6 of a CJK character: err wide
 
 
 def char_em(ch: str) -> float:

@@ -24,7 +24,6 @@ from ecerp_desktop.printing.layout import (
     QRCode,
     Template,
     TextBox,
-    text_em,
 )
 from ecerp_desktop.printing.raster import code128_modules, image_bits, qr_modules
 
@@ -102,7 +101,10 @@ class ZplRenderer:
                     return ""
                 text = str(data)
                 mag = max(1, min(10, size // qr_modules(text, el.ecc)))
-                return f"^FO{x},{y}^BQN,2,{mag}^FH^FD{el.ecc}A,{escape_fd(text)}^FS"
+                # ^BQ sits ^BY-height dots below its ^FO: reset ^BY to its default
+                # height (10 dots) and start 10 dots higher, so the code lands at y
+                return (f"^FO{x},{max(0, y - 10)}^BY2,3,10^BQN,2,{mag}"
+                        f"^FH^FD{el.ecc}A,{escape_fd(text)}^FS")
             return qr
         if isinstance(el, Line):
             t = max(1, d(el.thickness))
@@ -126,7 +128,9 @@ class ZplRenderer:
         font = f"^A1N,{h},{h}" if self._cjk else f"^A0N,{h},{round(h * 0.9)}"
         x0, y0, lh, w_dots = d(el.x), d(el.y), el.line_height, d(el.w)
         dx = self._bold_dx
-        align = el.align
+        # centred and right-aligned lines: a one-line field block, so the printer aligns
+        # them with its own font metrics
+        block = "" if el.align == "left" else f"^FB{w_dots},1,0,{el.align[0].upper()},0"
 
         cache: dict[object, str] = {}  # batches repeat sender, courier and item texts
 
@@ -136,15 +140,11 @@ class ZplRenderer:
                 return hit
             out = []
             for j, line in enumerate(lines):  # type: ignore[attr-defined]
-                x = x0
-                if align != "left":
-                    free = w_dots - round(text_em(line) * h)
-                    x += max(0, free // 2 if align == "center" else free)
                 y = y0 + round(j * lh * self.dpmm)
                 fd = escape_fd(line)
-                out.append(f"^FO{x},{y}{font}^FH^FD{fd}^FS")
+                out.append(f"^FO{x0},{y}{block}{font}^FH^FD{fd}^FS")
                 if el.bold:
-                    out.append(f"^FO{x + dx},{y}{font}^FH^FD{fd}^FS")
+                    out.append(f"^FO{x0 + dx},{y}{block}{font}^FH^FD{fd}^FS")
             result = "".join(out)
             if len(cache) >= 512:
                 cache.clear()
