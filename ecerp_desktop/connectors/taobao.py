@@ -37,6 +37,7 @@ from ecerp_desktop.connectors.base import (
 )
 from ecerp_desktop.connectors.http import DEFAULT_TIMEOUT, HttpClient, decode_json
 from ecerp_desktop.connectors.wire import (
+    ZERO,
     BadField,
     TooManyPages,
     backward_pages,
@@ -176,21 +177,23 @@ def error_from(err: Mapping[str, Any], platform: str, method: str) -> ConnectorE
 
 
 def _money_line(o: Mapping[str, Any]) -> PlatformOrderLine:
-    oid = ident(o.get("oid_str") or o.get("oid"), "oid")
-    refund = o.get("refund_status") or ""
+    get = o.get
+    oid = ident(get("oid_str") or get("oid"), "oid")
+    refund = get("refund_status") or ""
     state = REFUND_STATUS.get(refund)
     if state is None:
         raise BadField(f"oid {oid}: unknown refund_status {refund!r:.40}")
-    paid = o.get("divide_order_fee")
+    paid = get("divide_order_fee")
     if paid is None or paid == "":
-        paid = o.get("payment")
+        paid = get("payment")
+    item = get("num_iid")
     return PlatformOrderLine(
-        platform_line_id=oid, qty=integer(o.get("num"), "num"), price=dec(o.get("price"), "price"),
+        platform_line_id=oid, qty=integer(get("num"), "num"), price=dec(get("price"), "price"),
         paid_amount=dec(paid, "payment"),
-        platform_item_id=ident(o["num_iid"], "num_iid") if o.get("num_iid") else "",
-        platform_sku_id=text(o.get("sku_id")),
-        merchant_sku_code=text(o.get("outer_sku_id") or o.get("outer_iid")),
-        title=text(o.get("title")), refund_state=state)
+        platform_item_id=ident(item, "num_iid") if item else "",
+        platform_sku_id=text(get("sku_id")),
+        merchant_sku_code=text(get("outer_sku_id") or get("outer_iid")),
+        title=text(get("title")), refund_state=state)
 
 
 def parse_trade(t: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrder:
@@ -198,42 +201,44 @@ def parse_trade(t: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     the trade cannot be understood."""
     if not isinstance(t, dict):
         raise BadField(f"trade object expected, got {type(t).__name__}")
-    tid = ident(t.get("tid_str") or t.get("tid"), "tid")
-    wire_status = t.get("status")
+    get = t.get
+    tid = ident(get("tid_str") or get("tid"), "tid")
+    wire_status = get("status")
     status = STATUS.get(wire_status) if isinstance(wire_status, str) else None
     if status is None:
         raise BadField(f"unknown trade status {wire_status!r:.40}")
-    lines = tuple(_money_line(o) for o in unwrap_list(t.get("orders"), "order"))
+    lines = tuple([_money_line(o) for o in unwrap_list(get("orders"), "order")])
     if not lines:
         raise BadField("trade without orders (lines)")
-    created = cn_time(t.get("created"), "created")
-    modified = cn_time(t.get("modified"), "modified") or created
+    created = cn_time(get("created"), "created")
+    modified = cn_time(get("modified"), "modified") or created
     if created is None or modified is None:
         raise BadField("trade without created/modified time")
-    province = text(t.get("receiver_state"))
-    city, district = normalise_region(province, text(t.get("receiver_city")),
-                                      text(t.get("receiver_district")))
+    province = text(get("receiver_state"))
+    city, district = normalise_region(province, text(get("receiver_city")),
+                                      text(get("receiver_district")))
     address = Address(
-        name=text(t.get("receiver_name")),
-        phone=text(t.get("receiver_mobile") or t.get("receiver_phone")),
-        province=province, city=city, district=district, town=text(t.get("receiver_town")),
-        detail=text(t.get("receiver_address")), zip_code=text(t.get("receiver_zip")),
-        country=text(t.get("receiver_country")) or "CN")
-    post_fee = dec(t.get("post_fee"), "post_fee")
-    total = dec(t.get("total_fee"), "total_fee")
-    if not t.get("total_fee"):
-        total = sum((ln.price * ln.qty for ln in lines), total)
-    flag = t.get("seller_flag")
+        name=text(get("receiver_name")),
+        phone=text(get("receiver_mobile") or get("receiver_phone")),
+        province=province, city=city, district=district, town=text(get("receiver_town")),
+        detail=text(get("receiver_address")), zip_code=text(get("receiver_zip")),
+        country=text(get("receiver_country")) or "CN")
+    total_fee = get("total_fee")
+    total = (dec(total_fee, "total_fee") if total_fee
+             else sum((ln.price * ln.qty for ln in lines), ZERO))
+    flag = get("seller_flag")
+    trade_type = get("type")
     return PlatformOrder(
         platform_order_id=tid, platform_status=wire_status, status=status,
         created_at=created, modified_at=modified, lines=lines, address=address,
-        paid_at=cn_time(t.get("pay_time"), "pay_time"), buyer_nick=text(t.get("buyer_nick")),
-        buyer_message=text(t.get("buyer_message")), seller_memo=text(t.get("seller_memo")),
+        paid_at=cn_time(get("pay_time"), "pay_time"), buyer_nick=text(get("buyer_nick")),
+        buyer_message=text(get("buyer_message")), seller_memo=text(get("seller_memo")),
         seller_flag=integer(flag, "seller_flag") if flag not in (None, "") else 0,
-        total_amount=total, paid_amount=dec(t.get("payment"), "payment"), post_fee=post_fee,
-        discount_amount=dec(t.get("discount_fee"), "discount_fee"),
-        is_cod=t.get("type") == "cod",
-        is_presale=bool(t.get("step_trade_status")) or t.get("type") == "step",
+        total_amount=total, paid_amount=dec(get("payment"), "payment"),
+        post_fee=dec(get("post_fee"), "post_fee"),
+        discount_amount=dec(get("discount_fee"), "discount_fee"),
+        is_cod=trade_type == "cod",
+        is_presale=bool(get("step_trade_status")) or trade_type == "step",
         raw=jsonable(t) if keep_raw else None)
 
 

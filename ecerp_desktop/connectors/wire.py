@@ -34,17 +34,32 @@ class BadField(ValueError):
     """A field of one order could not be read; the order is quarantined."""
 
 
+_DEC_CACHE: dict[str, Decimal] = {}  # amounts repeat (prices, fees): parse each text once
+
+
 def dec(value: Any, name: str = "amount") -> Decimal:
     """Money as Decimal with two places. ``None``/"" is zero; floats are refused."""
-    if value is None or value == "":
+    if type(value) is str:
+        cached = _DEC_CACHE.get(value)
+        if cached is not None:
+            return cached
+        if not value.strip():
+            return ZERO
+        try:
+            d = Decimal(value)
+        except InvalidOperation:
+            raise BadField(f"{name}: not an amount: {value[:40]!r}") from None
+        if not d.is_finite():
+            raise BadField(f"{name}: not an amount: {value[:40]!r}")
+        d = d.quantize(CENT)
+        if len(_DEC_CACHE) > 50_000:
+            _DEC_CACHE.clear()
+        _DEC_CACHE[value] = d
+        return d
+    if value is None:
         return ZERO
     if isinstance(value, Decimal):
         d = value
-    elif isinstance(value, str):
-        try:
-            d = Decimal(value.strip())
-        except InvalidOperation:
-            raise BadField(f"{name}: not an amount: {value[:40]!r}") from None
     elif isinstance(value, int) and not isinstance(value, bool):
         d = Decimal(value)
     else:
@@ -55,6 +70,8 @@ def dec(value: Any, name: str = "amount") -> Decimal:
 
 
 def integer(value: Any, name: str) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -66,6 +83,8 @@ def integer(value: Any, name: str) -> int:
 
 def ident(value: Any, name: str) -> str:
     """An id sent as a JSON string or number (tid, oid, sku ids) → its digits as str."""
+    if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+        return value
     if isinstance(value, str):
         value = value.strip()
         if value:
@@ -77,6 +96,8 @@ def ident(value: Any, name: str) -> str:
 
 def text(value: Any) -> str:
     """Free text; None → "". Numbers are turned into their text (phones as numbers)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, str):
