@@ -85,8 +85,13 @@ class _Progress(QObject):
     changed = Signal(int, int)
 
 
-def _preload() -> None:
-    """Import the windows' modules while the database work runs in the background."""
+def _preload_main_window() -> None:
+    """Import the main window while the database work runs in the background."""
+    import ecerp_desktop.ui.main_window  # noqa: F401
+
+
+def _preload_dialogs() -> None:
+    """Import the log-in dialogs and the main window while the database opens."""
     import ecerp_desktop.ui.login_dialog
     import ecerp_desktop.ui.main_window  # noqa: F401
 
@@ -143,7 +148,7 @@ class App:
 
         if not self.demo:
             url = database_url(self.args)
-            return run_and_wait(lambda: open_store(url), meanwhile=_preload), None
+            return run_and_wait(lambda: open_store(url), meanwhile=_preload_dialogs), None
         try:
             from ecerp_desktop.services import demo
         except ImportError as exc:
@@ -175,7 +180,8 @@ class App:
             return store, auth.login(store, name, password)
 
         try:
-            return run_and_wait(work, meanwhile=_preload)
+            return run_and_wait(work, meanwhile=_preload_main_window if unattended
+                                else _preload_dialogs)
         finally:
             dialog.reset()
             dialog.deleteLater()

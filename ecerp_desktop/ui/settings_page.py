@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,16 +46,23 @@ def _note(text: str = "") -> QLabel:
     return label
 
 
-class SettingsPage(QScrollArea):
-    """The settings of this PC and of the users, one section per concern."""
+class SettingsPage(QTabWidget):
+    """The settings of this PC and of the users, one section per concern.
+
+    Tab "General": language, own password, database, users. Tab "Devices" (for packers and
+    whoever may change settings): this station's printer, scale and scanner, built on first
+    visit because it talks to hardware.
+    """
 
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("settingsPage")
-        self.setWidgetResizable(True)
+        general = QScrollArea()
+        general.setWidgetResizable(True)
+        general.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
-        self.setWidget(body)
+        general.setWidget(body)
         layout = QVBoxLayout(body)
         layout.addWidget(self._language_box())
         layout.addWidget(self._password_box())
@@ -67,6 +76,26 @@ class SettingsPage(QScrollArea):
             layout.addWidget(self.users_box)
             self.refresh_users()
         layout.addStretch(1)
+        self.addTab(general, self.tr("General"))
+        self.devices_page: QWidget | None = None
+        self._devices_index = -1
+        if ctx.actor.can(Permission.PACK) or ctx.actor.can(Permission.SETTINGS):
+            self._devices_index = self.addTab(QWidget(), self.tr("Devices"))
+            self.currentChanged.connect(self._on_tab)
+
+    def _on_tab(self, index: int) -> None:
+        if index != self._devices_index or self.devices_page is not None:
+            return
+        from ecerp_desktop.ui.devices_page import DevicesPage  # hardware code: on demand
+
+        self.devices_page = DevicesPage(self.ctx)
+        placeholder = self.widget(index)
+        self.blockSignals(True)  # replacing the tab must not re-enter this slot
+        self.removeTab(index)
+        self.insertTab(index, self.devices_page, self.tr("Devices"))
+        self.setCurrentIndex(index)
+        self.blockSignals(False)
+        placeholder.deleteLater()
 
     # -- language -----------------------------------------------------------------------
     def _language_box(self) -> QGroupBox:

@@ -462,6 +462,14 @@
 <context>
     <name>SettingsPage</name>
     <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>

@@ -113,3 +113,20 @@ def test_database_check_on_postgres(pg_store: Store) -> None:
 
     check = check_database(pg_store.url)
     assert check.revision is not None and not check.needs_upgrade
+
+
+def test_devices_tab_is_built_on_first_visit_for_a_packer(qtbot: QtBot,
+                                                         sqlite_store: Store) -> None:
+    packer = add_user(sqlite_store, "lina", Role.PACKER)
+    page = _page(qtbot, sqlite_store, packer)
+    assert [page.tabText(i) for i in range(page.count())] == ["常规", "设备"]
+    assert page.devices_page is None  # no hardware touched until asked
+    page.setCurrentIndex(1)
+    assert page.devices_page is not None and page.currentWidget() is page.devices_page
+    assert page.count() == 2
+
+
+def test_no_devices_tab_for_finance(qtbot: QtBot, sqlite_store: Store) -> None:
+    finance = add_user(sqlite_store, "kuaiji", Role.FINANCE)
+    page = _page(qtbot, sqlite_store, finance)
+    assert page.count() == 1
