@@ -10,17 +10,20 @@ warehouse and SKU, one ledger row per parcel and SKU), in the caller's transacti
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.facts import LineFacts, OrderFacts
 from ecerp_desktop.domain.gifts import GiftRule, GiftUsage, gift_rules_from_dict
 from ecerp_desktop.domain.mapping import Catalog, LineRef, SkuInfo
+from ecerp_desktop.domain.money import to_fen
 from ecerp_desktop.domain.orders import OPEN_STATUSES, HoldReason, OrderStatus, RefundState
 from ecerp_desktop.domain.pipeline import (
     NO_COURIER,
@@ -40,7 +43,6 @@ from ecerp_desktop.store.schema import (
     BundleComponentRow,
     CourierRateRow,
     CourierRow,
-    CustomerRow,
     ListingRow,
     OrderHistoryRow,
     OrderHoldRow,
@@ -303,47 +305,50 @@ class Loaded:
     open_holds: dict[int, list[tuple[int, str]]]  # order id → [(hold id, reason)]
 
 
+_ORDER_SQL = (
+    "SELECT o.id, o.shop_id, o.status, o.buyer_nick, o.customer_id, o.receiver_name, "
+    "o.phone_hash, o.province, o.city, o.district, o.address_detail, o.buyer_message, "
+    "o.seller_memo, o.seller_flag, o.is_cod, o.is_presale, o.paid_amount, o.created_at, "
+    "o.paid_at, o.tags, o.warehouse_id, o.courier_id, c.blacklisted "
+    "FROM orders o LEFT OUTER JOIN customers c ON c.id = o.customer_id WHERE o.id IN ")
+_LINE_SQL = (
+    "SELECT id, order_id, platform_line_id, platform_item_id, platform_sku_id, "
+    "merchant_sku_code, title, sku_id, qty, price, paid_amount, refund_state, is_gift, "
+    "bundle_line_id FROM order_lines WHERE order_id IN ")
+
+
 def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
                buyer_history: bool = True) -> Loaded:
     """The orders *ids* as facts. *buyer_history* (earlier and other open orders of the
-    same buyer) costs a query more; the service skips it when no rule looks at it."""
-    o = OrderRow.__table__.c
-    cu = CustomerRow.__table__.c
+    same buyer) costs a query more; the service skips it when no rule looks at it.
+
+    Read through the driver (values converted as the column types would), because this
+    is the hot read of every run."""
+    raw = _Raw(s)
     facts: dict[int, OrderFacts] = {}
+    dec, dt = _Raw.dec, raw.from_dt
     for part in _chunks(list(ids)):
-        for r in s.execute(
-                select(o.id, o.shop_id, o.status, o.buyer_nick, o.customer_id,
-                       o.receiver_name, o.phone_hash, o.province, o.city, o.district,
-                       o.address_detail, o.buyer_message, o.seller_memo, o.seller_flag,
-                       o.is_cod, o.is_presale, o.paid_amount, o.created_at, o.paid_at, o.tags,
-                       o.warehouse_id, o.courier_id, cu.blacklisted)
-                .select_from(OrderRow.__table__.outerjoin(CustomerRow.__table__,
-                                                          cu.id == o.customer_id))
-                .where(o.id.in_(part))):
-            shop = shop_info.get(r.shop_id) or ShopInfo(r.shop_id, "", "", True)
-            facts[r.id] = OrderFacts(
-                r.id, r.shop_id, shop.name, shop.platform, shop.allow_merge, r.status,
-                f"{shop.platform}:{r.buyer_nick}" if r.buyer_nick else "", r.customer_id,
-                r.receiver_name, r.phone_hash, r.province, r.city, r.district,
-                r.address_detail, r.buyer_message, r.seller_memo, r.seller_flag, r.is_cod,
-                r.is_presale, r.paid_amount, r.created_at, r.paid_at,
-                buyer_blacklisted=bool(r.blacklisted), tags=list(r.tags or []),
-                prev_warehouse_id=r.warehouse_id, prev_courier_id=r.courier_id)
-        ln = OrderLineRow.__table__.c
-        for r in s.execute(select(ln.id, ln.order_id, ln.platform_line_id, ln.platform_item_id,
-                                  ln.platform_sku_id, ln.merchant_sku_code, ln.title,
-                                  ln.sku_id, ln.qty, ln.price, ln.paid_amount,
-                                  ln.refund_state, ln.is_gift, ln.bundle_line_id)
-                           .where(ln.order_id.in_(part)).order_by(ln.id)):
-            f = facts.get(r.order_id)
+        for (oid, shop_id, status, nick, customer_id, rname, phash, prov, city, dist, detail,
+             msg, memo, flag, cod, presale, paid, created, paid_at, tags, wh, courier,
+             black) in raw.rows(_ORDER_SQL, part):
+            shop = shop_info.get(shop_id) or ShopInfo(shop_id, "", "", True)
+            if isinstance(tags, str):
+                tags = json.loads(tags)
+            facts[oid] = OrderFacts(
+                oid, shop_id, shop.name, shop.platform, shop.allow_merge, status,
+                f"{shop.platform}:{nick}" if nick else "", customer_id, rname, phash, prov,
+                city, dist, detail, msg, memo, flag, bool(cod), bool(presale), dec(paid),
+                dt(created), dt(paid_at), [], bool(black), 0, 0, list(tags or []),
+                frozenset(), wh, courier)
+        for (lid, oid, pline, item, psku, code, title, sku, qty, price, lpaid, refund, gift,
+             parent) in raw.rows(_LINE_SQL, part, " ORDER BY id"):
+            f = facts.get(oid)
             if f is None:
                 continue
             f.lines.append(LineFacts(
-                r.id, r.sku_id, "", r.qty, r.price, r.paid_amount, is_gift=r.is_gift,
-                is_presale=f.is_presale, refunded=r.refund_state in _REFUNDED,
-                title=r.title, platform_line_id=r.platform_line_id, parent_id=r.bundle_line_id,
-                ref=LineRef(r.platform_item_id, r.platform_sku_id, r.merchant_sku_code,
-                            r.title)))
+                lid, sku, "", qty, dec(price), dec(lpaid), 0, None, bool(gift), f.is_presale,
+                refund in _REFUNDED, False, False, title, pline, parent,
+                LineRef(item, psku, code, title)))
     open_holds: dict[int, list[tuple[int, str]]] = {}
     released: dict[int, set[int]] = {}
     for part in _chunks(list(ids)):
@@ -414,14 +419,14 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     chunk was read (PostgreSQL): the caller rolls back and plans the chunk again.
     """
     facts = {f.id: f for f in loaded.facts}
-    if plan.mapped:
-        t = OrderLineRow.__table__
-        s.execute(update(t).where(t.c.id == bindparam("b_id")).values(sku_id=bindparam("b_sku")),
-                  [{"b_id": a, "b_sku": b} for a, b in plan.mapped])
+    raw = _Raw(s)
+    raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
+             [(sku, lid) for lid, sku in plan.mapped])
     real = _insert_new_lines(s, plan)
     changed: list[Outcome] = []
     close_holds: list[int] = []
-    new_holds: list[dict[str, Any]] = []
+    new_holds: list[tuple[Any, ...]] = []
+    at = raw.dt(now)
     for out in plan.outcomes:
         f = facts[out.order_id]
         old = loaded.open_holds.get(out.order_id, [])
@@ -431,45 +436,89 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
         changed.append(out)
         close_holds += [h for h, _ in old]
         if out.status == OrderStatus.HELD.value:
-            new_holds.append({"order_id": out.order_id, "reason": out.hold_reason[:64],
-                              "detail": out.hold_detail[:255], "rule_id": out.rule_id,
-                              "created_at": now, "released_at": None})
+            new_holds.append((out.order_id, out.hold_reason[:64], out.hold_detail[:255],
+                              out.rule_id, at))
     if close_holds:
         for part in _chunks(close_holds):
             s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
                       .values(released_at=now))
-    if new_holds:
-        s.execute(insert(OrderHoldRow.__table__), new_holds)
+    raw.many("INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
+             "VALUES (?, ?, ?, ?, ?)", new_holds)
     if changed:
         rows = []
         for out in changed:
             f = facts[out.order_id]
             tags = list(dict.fromkeys([*f.tags, *out.tags]))
-            rows.append({"b_id": out.order_id, "b_from": f.status, "b_status": out.status,
-                         "b_wh": out.warehouse_id, "b_courier": out.courier_id,
-                         "b_priority": out.priority if out.priority is not None else 0,
-                         "b_tags": tags, "b_merged": out.merged_into, "b_now": now})
-        c = OrderRow.__table__.c
-        res = s.execute(update(OrderRow.__table__)
-                        .where(c.id == bindparam("b_id"), c.status == bindparam("b_from"))
-                        .values(status=bindparam("b_status"), warehouse_id=bindparam("b_wh"),
-                                courier_id=bindparam("b_courier"),
-                                priority=bindparam("b_priority"),
-                                tags=bindparam("b_tags", type_=c.tags.type),
-                                merged_into_id=bindparam("b_merged"),
-                                updated_at=bindparam("b_now", type_=c.updated_at.type)),
-                        rows)
-        if res.rowcount not in (-1, len(rows)):  # type: ignore[attr-defined]
+            rows.append((out.status, out.warehouse_id, out.courier_id,
+                         out.priority if out.priority is not None else 0, raw.js(tags),
+                         out.merged_into, at, out.order_id, f.status))
+        n = raw.many("UPDATE orders SET status = ?, warehouse_id = ?, courier_id = ?, "
+                     "priority = ?, tags = ?, merged_into_id = ?, updated_at = ? "
+                     "WHERE id = ? AND status = ?", rows)
+        if n not in (-1, len(rows)):
             raise _Conflict()
-    _write_parcels(s, plan, real, now)
-    if plan.gifts:
-        s.execute(insert(GiftGrantRow.__table__), [
-            {"rule_id": g.rule_id, "order_id": g.order_id, "buyer_key": g.buyer_key[:191],
-             "sku_id": g.sku_id, "qty": g.qty, "created_at": now} for g in plan.gifts])
-    if changed:
-        s.execute(insert(OrderHistoryRow.__table__), [_history(out, facts[out.order_id], actor, now)
-                                            for out in changed])
+    _write_parcels(s, raw, plan, real, now)
+    raw.many("INSERT INTO gift_grants (rule_id, order_id, buyer_key, sku_id, qty, created_at) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+             [(g.rule_id, g.order_id, g.buyer_key[:191], g.sku_id, g.qty, at)
+              for g in plan.gifts])
+    raw.many("INSERT INTO order_history (order_id, at, user_id, actor, action, from_status, "
+             "to_status, rule, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             [_history(raw, out, facts[out.order_id], actor, at) for out in changed])
     return changed
+
+
+class _Raw:
+    """Driver-level executemany for the hot bulk statements of a run.
+
+    At these volumes SQLAlchemy's per-row parameter processing costs more than the
+    database's own work, so values are converted here exactly as the column types would:
+    Money → integer fen, aware datetime → naive UTC (SQLAlchemy's text format on SQLite),
+    JSON → text. Statements are written with ``?`` and get ``%s`` on PostgreSQL; every
+    value is a bound parameter.
+    """
+
+    def __init__(self, s: Session) -> None:
+        self.conn = s.connection()
+        self.pg = self.conn.dialect.name == "postgresql"
+
+    def many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
+        if not rows:
+            return 0
+        if self.pg:
+            sql = sql.replace("?", "%s")
+        return int(self.conn.exec_driver_sql(sql, list(rows)).rowcount)
+
+    def dt(self, v: datetime | None) -> Any:
+        if v is None:
+            return None
+        naive = v.astimezone(UTC).replace(tzinfo=None)
+        return naive if self.pg else naive.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def rows(self, sql: str, ids: Sequence[int], tail: str = "") -> list[tuple[Any, ...]]:
+        """``sql`` ending in ``IN `` completed with one placeholder per id."""
+        mark = "%s" if self.pg else "?"
+        full = sql + "(" + ", ".join([mark] * len(ids)) + ")" + tail
+        return list(self.conn.exec_driver_sql(full, tuple(ids)).fetchall())
+
+    def from_dt(self, v: Any) -> datetime | None:
+        if v is None:
+            return None
+        if isinstance(v, str):
+            v = datetime.fromisoformat(v)
+        return v.replace(tzinfo=UTC)
+
+    @staticmethod
+    def dec(v: Any) -> Decimal:
+        return Decimal(int(v or 0)).scaleb(-2)
+
+    @staticmethod
+    def js(v: Any) -> str:
+        return json.dumps(v)
+
+    @staticmethod
+    def fen(v: Decimal | None) -> int | None:
+        return None if v is None else to_fen(v)
 
 
 class _Conflict(Exception):
@@ -479,18 +528,17 @@ class _Conflict(Exception):
 Conflict = _Conflict
 
 
-def _history(out: Outcome, f: OrderFacts, actor: Actorish, now: datetime) -> dict[str, Any]:
+def _history(raw: _Raw, out: Outcome, f: OrderFacts, actor: Actorish, at: Any
+             ) -> tuple[Any, ...]:
     action = "merged" if out.merged_into else out.status
     detail: dict[str, Any] = {"why": out.why}
     if out.hold_detail:
         detail["hold"] = out.hold_detail
     if out.merged_into:
         detail["merged_into"] = out.merged_into
-    return {"order_id": out.order_id, "at": now, "user_id": actor.user_id,
-            "actor": actor.username[:64], "action": action, "from_status": f.status,
-            "to_status": out.status, "rule": out.rule_name[:128],
-            "reason": (out.hold_reason or ("approved" if out.status == "approved" else ""))[:255],
-            "detail": detail}
+    reason = out.hold_reason or ("approved" if out.status == "approved" else "")
+    return (out.order_id, at, actor.user_id, actor.username[:64], action, f.status,
+            out.status, out.rule_name[:128], reason[:255], raw.js(detail))
 
 
 def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
@@ -516,39 +564,41 @@ def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
     return real
 
 
-def _write_parcels(s: Session, plan: ChunkPlan, real: dict[int, int], now: datetime) -> None:
+def _write_parcels(s: Session, raw: _Raw, plan: ChunkPlan, real: dict[int, int],
+                   now: datetime) -> None:
     if not plan.parcels:
         return
     leads = sorted({p.order_id for p in plan.parcels})
     offset: dict[int, int] = {}
+    pc = ParcelRow.__table__.c
     for part in _chunks(leads):
         offset.update({a: int(b) for a, b in s.execute(
-            select(ParcelRow.order_id, func.max(ParcelRow.seq)).where(
-                ParcelRow.order_id.in_(part)).group_by(ParcelRow.order_id))})
-    rows = [{"order_id": p.order_id, "seq": p.seq + offset.get(p.order_id, 0),
-             "status": PARCEL_OPEN, "warehouse_id": p.warehouse_id, "courier_id": p.courier_id,
-             "expected_weight_g": p.weight_g, "weight_g": None, "courier_cost": p.cost,
-             "station": None, "created_at": now, "shipped_at": None} for p in plan.parcels]
-    s.execute(insert(ParcelRow.__table__), rows)
+            select(pc.order_id, func.max(pc.seq)).where(pc.order_id.in_(part))
+            .group_by(pc.order_id))})
+    at = raw.dt(now)
+    seqs = [p.seq + offset.get(p.order_id, 0) for p in plan.parcels]
+    raw.many("INSERT INTO parcels (order_id, seq, status, warehouse_id, courier_id, "
+             "expected_weight_g, courier_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             [(p.order_id, seq, PARCEL_OPEN, p.warehouse_id, p.courier_id, p.weight_g,
+               raw.fen(p.cost), at) for p, seq in zip(plan.parcels, seqs, strict=True)])
     ids: dict[tuple[int, int], int] = {}
     for part in _chunks(leads):
-        pc = ParcelRow.__table__.c
         for pid, oid, seq in s.execute(select(pc.id, pc.order_id, pc.seq)
                                        .where(pc.order_id.in_(part))):
             ids[(oid, seq)] = pid
-    lines: list[dict[str, Any]] = []
+    lines: list[tuple[int, int, int, int]] = []
     moves: list[Move] = []
-    for p, row in zip(plan.parcels, rows, strict=True):
-        pid = ids[(p.order_id, row["seq"])]
+    for p, seq in zip(plan.parcels, seqs, strict=True):
+        pid = ids[(p.order_id, seq)]
         per_sku: dict[int, int] = {}
         for i in p.items:
             lid = real[i.line_id] if i.line_id < 0 else i.line_id
-            lines.append({"parcel_id": pid, "order_line_id": lid, "sku_id": i.sku_id,
-                          "qty": i.qty})
+            lines.append((pid, lid, i.sku_id, i.qty))
             per_sku[i.sku_id] = per_sku.get(i.sku_id, 0) + i.qty
         moves += [Move(p.warehouse_id, k, MoveKind.RESERVE, "parcel", str(pid), d_reserved=q)
                   for k, q in per_sku.items()]
-    s.execute(insert(ParcelLineRow.__table__), lines)
+    raw.many("INSERT INTO parcel_lines (parcel_id, order_line_id, sku_id, qty) "
+             "VALUES (?, ?, ?, ?)", lines)
     post_moves(s, moves, now)
 
 
