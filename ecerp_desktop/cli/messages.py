@@ -32,6 +32,7 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.UNKNOWN_BENCHMARK: "no benchmark {name} (available: {available})",
     ErrorCode.RULES_INVALID: "rules: {where}: {error}",
     ErrorCode.ORDER_NOT_INTERCEPTABLE: "order {order} cannot be intercepted: it is {status}",
+    ErrorCode.SPLIT_INVALID: "order {order} cannot be split so: {error}",
     ErrorCode.INVALID_BARCODE: (
         "not a valid EAN-13 barcode: {value} (13 digits, the last one a check digit)"),
     ErrorCode.BARCODE_TAKEN: "barcode {barcode} already belongs to SKU {sku}",

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_BENCHMARK = "bench.unknown"
     RULES_INVALID = "rules.invalid"
     ORDER_NOT_INTERCEPTABLE = "order.not_interceptable"
+    SPLIT_INVALID = "order.split_invalid"
     INVALID_BARCODE = "barcode.invalid"
     BARCODE_TAKEN = "barcode.taken"
     INVALID_QUANTITY = "common.invalid_quantity"
