@@ -114,3 +114,13 @@ def test_packing_list_a4_on_the_laser_profile() -> None:
     assert "发货清单" in text and "纯棉短袖T恤 白色 XL" in text
     assert d.receiver_phone not in text  # the packing list goes in the box: masked
     assert decoded(img)["Code 128"] == [d.platform_order_id]
+
+
+def test_every_template_previews_as_one_page_of_its_size() -> None:
+    from ecerp_desktop.printing.preview import preview_pdf
+    from ecerp_desktop.printing.templates import list_templates
+
+    for t in list_templates()[0]:
+        got = pages(preview_pdf(t), 72)
+        assert len(got) == 1
+        assert got[0][0]["size_mm"] == (round(t.width_mm), round(t.height_mm))
