@@ -5,6 +5,14 @@ needs no file). A .qm is compiled with the lrelease that PySide6 ships, either a
 (``compile_all``, called by build.spec, which writes the .qm next to the .ts) or on first
 start into data_dir()/i18n when it is missing or older than its .ts. Qt's own
 ``qtbase_<lang>.qm`` (standard dialog buttons) is loaded too when PySide6 has it.
+
+After changing UI strings, refresh the source file (keeps existing translations):
+
+    .venv/bin/pyside6-lupdate -extensions py ecerp_desktop/ui \
+        -ts resources/i18n/ecerp_zh_CN.ts -no-obsolete -locations none
+
+then translate the new ``type="unfinished"`` entries (Qt Linguist or any editor);
+tests/ui/test_translations.py fails while one is missing or drops a placeholder.
 """
 
 from __future__ import annotations
