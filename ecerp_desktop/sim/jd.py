@@ -44,7 +44,7 @@ class JdBusinessError(Exception):
 
 
 def _cn(dt: datetime | None) -> str:
-    return NOT_YET if dt is None else dt.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    return NOT_YET if dt is None else dt.astimezone(CHINA).isoformat(" ")[:19]
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -43,7 +43,7 @@ class PddError(Exception):
 
 
 def _cn(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    return "" if dt is None else dt.astimezone(CHINA).isoformat(" ")[:19]
 
 
 def _int(p: dict[str, str], name: str, default: int | None = None, lo: int = 0,

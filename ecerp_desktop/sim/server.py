@@ -28,6 +28,7 @@ from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.sim.faults import FaultInjector, FaultSpec
 from ecerp_desktop.sim.generator import OrderBook, OrderGenerator
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 HTML_ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
                    b"<body><h1>\xe7\xb3\xbb\xe7\xbb\x9f\xe7\xb9\x81\xe5\xbf\x99</h1>"
                    b"<p>Tengine</p></body></html>")
@@ -286,8 +287,7 @@ class PlatformSim(SimServer):
         cached = self._wire.get(key)
         if cached is not None and cached[0] is order:
             return cached[1]
-        text = json.dumps(self.encode_order(order, variant), ensure_ascii=False,
-                          separators=(",", ":"))
+        text = _ENCODE(self.encode_order(order, variant))
         self._wire[key] = (order, text)
         return text
 

@@ -54,7 +54,7 @@ class TopError(Exception):
 
 
 def _cn(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    return "" if dt is None else dt.astimezone(CHINA).isoformat(" ")[:19]
 
 
 def _money(d: Decimal) -> str:
