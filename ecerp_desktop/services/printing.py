@@ -104,6 +104,7 @@ def resolve_printer(store: Store | None, *, name: str | None = None, to: str | N
             target, label = target or found.target, name
     if not target:
         raise DomainError(ErrorCode.REQUIRED, what="a printer (--printer NAME or --to TARGET)")
+    transports.open_transport(target)  # a target that does not parse is refused now
     if profile is None:
         lang = language or render.language_for_path(target) or "zpl"
         profile = generic_profile(lang)

@@ -135,3 +135,98 @@ def test_windows_spooler_refuses_politely_elsewhere() -> None:
 def test_discovery_never_fails() -> None:
     for p in discover():
         assert p.target and p.via in {"cups", "windows", "serial"}
+
+
+class _WinError(Exception):
+    def __init__(self, winerror: int, strerror: str) -> None:
+        super().__init__(winerror, strerror)
+        self.winerror, self.strerror = winerror, strerror
+
+
+class _FakeWin32Print:
+    """Stands in for pywin32's win32print (Windows-only, third-party; its method names are
+    pywin32's): records the calls."""
+
+    PRINTER_ENUM_LOCAL, PRINTER_ENUM_CONNECTIONS = 2, 4
+
+    def __init__(self, status: int = 0, datatype: str = "RAW", refuse_raw: bool = False):
+        self.calls: list[tuple] = []
+        self.status, self.datatype, self.refuse_raw = status, datatype, refuse_raw
+
+    def OpenPrinter(self, name):
+        self.calls.append(("OpenPrinter", name))
+        return "h"
+
+    def GetPrinter(self, h, level):
+        return {"Status": self.status, "Attributes": 0, "pDatatype": self.datatype}
+
+    def StartDocPrinter(self, h, level, info):
+        self.calls.append(("StartDocPrinter", info[2]))
+        if self.refuse_raw and info[2] == "RAW":
+            raise _WinError(1804, "The specified datatype is invalid.")
+
+    def StartPagePrinter(self, h):
+        self.calls.append(("StartPagePrinter",))
+
+    def WritePrinter(self, h, data):
+        self.calls.append(("WritePrinter", data))
+
+    def EndPagePrinter(self, h):
+        self.calls.append(("EndPagePrinter",))
+
+    def EndDocPrinter(self, h):
+        self.calls.append(("EndDocPrinter",))
+
+    def ClosePrinter(self, h):
+        self.calls.append(("ClosePrinter",))
+
+
+@pytest.fixture
+def fake_windows(monkeypatch):
+    import sys
+    import types
+
+    def install(**kw):
+        fake = _FakeWin32Print(**kw)
+        monkeypatch.setattr(sys, "platform", "win32")
+        monkeypatch.setitem(sys.modules, "win32print", fake)
+        monkeypatch.setitem(sys.modules, "pywintypes", types.SimpleNamespace(error=_WinError))
+        return fake
+    return install
+
+
+def test_windows_spooler_raw_sequence(fake_windows) -> None:
+    fake = fake_windows()
+    WindowsSpoolerTransport("ZDesigner GK888t").send(JOB, "waybill 1")
+    assert [c[0] for c in fake.calls] == ["OpenPrinter", "StartDocPrinter", "StartPagePrinter",
+                                          "WritePrinter", "EndPagePrinter", "EndDocPrinter",
+                                          "ClosePrinter"]
+    assert ("StartDocPrinter", "RAW") in fake.calls and ("WritePrinter", JOB) in fake.calls
+
+
+def test_windows_driver_refusing_raw_gets_xps_pass(fake_windows) -> None:
+    fake = fake_windows(refuse_raw=True)
+    WindowsSpoolerTransport("v4 driver").send(JOB)
+    assert [c for c in fake.calls if c[0] == "StartDocPrinter"] == [
+        ("StartDocPrinter", "RAW"), ("StartDocPrinter", "XPS_PASS")]
+    assert ("WritePrinter", JOB) in fake.calls
+
+
+def test_windows_offline_printer_is_unreachable_before_a_byte(fake_windows) -> None:
+    fake = fake_windows(status=0x80 | 0x10)
+    with pytest.raises(PrinterUnreachable) as e:
+        WindowsSpoolerTransport("ZDesigner").send(JOB)
+    assert e.value.params["error"] == "out of paper, offline"
+    assert not any(c[0] == "WritePrinter" for c in fake.calls)
+    assert fake.calls[-1] == ("ClosePrinter",)
+
+
+def test_cups_discovery_lists_queues(tmp_path, monkeypatch) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "lpstat").write_text("#!/bin/sh\necho Zebra_ZD421\necho Office_Laser\n")
+    (bindir / "lpstat").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    found = [p for p in discover() if p.via == "cups"]
+    assert [(p.name, p.target) for p in found] == [("Zebra_ZD421", "cups://Zebra_ZD421"),
+                                                   ("Office_Laser", "cups://Office_Laser")]
