@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from ecerp_desktop.domain.auth import Actor
-from ecerp_desktop.domain.errors import DomainError
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.paths import data_dir
 from ecerp_desktop.ui import appconfig, i18n
 from ecerp_desktop.ui.errors import describe
@@ -96,6 +97,25 @@ def _preload_dialogs() -> None:
     import ecerp_desktop.ui.main_window  # noqa: F401
 
 
+def _unreachable_as_domain_error(open_store: Callable[[str | None], Any],
+                                 url: str | None) -> Any:
+    """The driver's own exceptions (server down, bad URL) become DATABASE_UNREACHABLE."""
+    try:
+        return open_store(url)
+    except DomainError:
+        raise
+    except Exception as exc:
+        from ecerp_desktop.store import resolve_url
+
+        log.debug("cannot open the database", exc_info=True)
+        bare, password = appconfig.split_password(resolve_url(url))
+        text = str(exc).strip()
+        if password:  # a driver may echo its connection string
+            text = text.replace(password, "***")
+        raise DomainError(ErrorCode.DATABASE_UNREACHABLE, url=bare,
+                          error=text.splitlines()[0] if text else type(exc).__name__) from exc
+
+
 def demo_url() -> str:
     return "sqlite:///" + str(data_dir() / "demo.sqlite3")
 
@@ -148,7 +168,8 @@ class App:
 
         if not self.demo:
             url = database_url(self.args)
-            return run_and_wait(lambda: open_store(url), meanwhile=_preload_dialogs), None
+            return run_and_wait(lambda: _unreachable_as_domain_error(open_store, url),
+                                meanwhile=_preload_dialogs), None
         try:
             from ecerp_desktop.services import demo
         except ImportError as exc:
@@ -172,7 +193,7 @@ class App:
         progress.changed.connect(show_progress)
 
         def work() -> tuple[Any, Actor | None]:
-            store = open_store(url)
+            store = _unreachable_as_domain_error(open_store, url)
             demo.ensure_demo(store, progress=lambda d, t: progress.changed.emit(d, t))
             if not unattended:
                 return store, None
@@ -246,7 +267,8 @@ class App:
             for _ in range(3):
                 QCoreApplication.processEvents()
             page.grab()  # forces a full paint of the page
-            print(f"SMOKE area {key} ok", flush=True)
+            state = "failed" if key in window.page_errors else "ok"
+            print(f"SMOKE area {key} {state}", flush=True)
         QCoreApplication.processEvents()
         failed = bool(window.page_errors or self.warnings.missing)
         for key, error in window.page_errors.items():

@@ -64,3 +64,17 @@ def test_bundled_font_renders_chinese(qapp: QApplication) -> None:
     assert family is not None and family in qapp.font().families()
     metrics = QFontMetrics(QFont(family))
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "订单审核打包台")
+
+
+def test_an_unreachable_database_is_a_clear_error_without_the_password() -> None:
+    from ecerp_desktop.domain.errors import DomainError, ErrorCode
+    from ecerp_desktop.services.setup import open_store
+    from ecerp_desktop.ui.app import _unreachable_as_domain_error
+    from ecerp_desktop.ui.errors import describe
+
+    with pytest.raises(DomainError) as err:
+        _unreachable_as_domain_error(open_store, "postgresql://erp:s3cret@127.0.0.1:1/shop")
+    assert err.value.code == ErrorCode.DATABASE_UNREACHABLE
+    text = describe(err.value)
+    assert text.startswith("无法连接数据库") and "127.0.0.1:1" in text
+    assert "s3cret" not in text
