@@ -289,6 +289,9 @@ class App:
             return self.fatal(describe(exc))
         except RuntimeError as exc:
             return self.fatal(str(exc))
+        except Exception as exc:  # a bug: keep the traceback for the report, tell the user
+            log.error("start-up failed", exc_info=True)
+            return self.fatal(describe(exc))
         if actor is None:  # the user cancelled the log-in
             return 0
         self.show_main_window(actor)
