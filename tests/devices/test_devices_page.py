@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from decimal import Decimal
 
+import pytest
 from ecerp_desktop.devices.profiles import ProfileError, load_profiles
+from ecerp_desktop.devices.scale_protocols import ScaleReading
 from ecerp_desktop.devices.wedge import WedgeSettings
 from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.services import devices as station_devices
+from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.devices_page import DevicesPage
 from ecerp_desktop.ui.ops import wait_all
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from PySide6.QtCore import Qt
+
+
+@pytest.fixture(autouse=True)
+def english(qapp) -> Iterator[None]:
+    """These tests read the page's English texts (other suites leave Chinese installed)."""
+    before = i18n.current_language()
+    i18n.install("en")
+    yield
+    wait_all()
+    i18n.install(before)
+
+
+def test_the_page_speaks_chinese(qtbot, sqlite_store) -> None:
+    i18n.install("zh_CN")
+    page = open_page(qtbot, sqlite_store)
+    assert page.test_button.text() == "开始测试"
+    page._on_weight("scale", ScaleReading(Decimal("1234.4"), True))
+    assert (page.weight.text(), page.stable.text()) == ("1234 克", "稳定")
 
 
 class FakeClock:
