@@ -40,15 +40,15 @@ from ecerp_desktop.connectors.http import DEFAULT_TIMEOUT, HttpClient, decode_js
 from ecerp_desktop.connectors.wire import (
     BadField,
     TooManyPages,
+    amount,
     backward_pages,
-    bad_payload,
     cn_time,
     cn_time_text,
-    dec,
     ident,
-    integer,
     jsonable,
     normalise_region,
+    parse_items,
+    quantity,
     text,
     windows,
 )
@@ -135,10 +135,12 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     for it in items:
         if not isinstance(it, dict):
             raise BadField("itemInfoList entry is not an object")
-        parsed.append((it, integer(it.get("itemTotal"), "itemTotal"),
-                       dec(it.get("jdPrice"), "jdPrice")))
-    payment = dec(o.get("orderPayment"), "orderPayment")
-    freight = dec(o.get("freightPrice"), "freightPrice")
+        parsed.append((it, quantity(it.get("itemTotal"), "itemTotal"),
+                       amount(it.get("jdPrice"), "jdPrice")))
+    payment = amount(o.get("orderPayment"), "orderPayment")
+    freight = amount(o.get("freightPrice"), "freightPrice")
+    if payment < freight:
+        raise BadField("orderPayment is less than the freight")
     shares = ([payment - freight] if len(parsed) == 1  # the common case, no allocation
               else allocate(payment - freight, [price * qty for _it, qty, price in parsed]))
     lines = tuple(PlatformOrderLine(
@@ -171,9 +173,9 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
                         city=city, district=district, town=town, detail=detail.strip()),
         paid_at=paid_at, buyer_nick=text(o.get("pin")), buyer_message=text(o.get("orderRemark")),
         seller_memo=text(o.get("venderRemark")),
-        total_amount=dec(o.get("orderTotalPrice"), "orderTotalPrice"),
+        total_amount=amount(o.get("orderTotalPrice"), "orderTotalPrice"),
         paid_amount=payment, post_fee=freight,
-        discount_amount=dec(o.get("sellerDiscount"), "sellerDiscount"),
+        discount_amount=amount(o.get("sellerDiscount"), "sellerDiscount"),
         is_cod=str(o.get("payType", "")).startswith("1-"),
         raw=jsonable(o) if keep_raw else None)
 
@@ -264,19 +266,10 @@ class JdConnector:
             yield from self._window(middle, end, seen)
             return
         for items in pages:
-            page = PullPage()
-            for item in items:
-                try:
-                    order = parse_order(item, keep_raw=self.keep_raw)
-                except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
-                    page.bad.append(bad_payload(item, ("orderId",),
-                                                f"jd: {type(exc).__name__}: {exc}"))
-                    continue
-                key = (order.platform_order_id, order.modified_at)
-                if key not in seen:
-                    seen.add(key)
-                    page.orders.append(order)
-            yield page
+            yield parse_items(items, self._parse, ("orderId",), "jd", seen)
+
+    def _parse(self, item: Any) -> PlatformOrder:
+        return parse_order(item, keep_raw=self.keep_raw)
 
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         method = "jingdong.pop.order.get"
@@ -286,7 +279,7 @@ class JdConnector:
         result = self._result(inner, "orderDetailInfo", method)
         try:
             return parse_order(result.get("orderInfo"), keep_raw=self.keep_raw)  # type: ignore[arg-type]
-        except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except Exception as exc:  # whatever is wrong with it, the order cannot be read
             raise ConnectorError(f"jd: order {platform_order_id} cannot be read: {exc}",
                                  code="bad_payload", retryable=False) from exc
 

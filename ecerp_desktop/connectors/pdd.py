@@ -43,16 +43,18 @@ from ecerp_desktop.connectors.base import (
 )
 from ecerp_desktop.connectors.http import DEFAULT_TIMEOUT, HttpClient, decode_json
 from ecerp_desktop.connectors.wire import (
+    ZERO,
     BadField,
     TooManyPages,
+    amount,
     backward_pages,
-    bad_payload,
     cn_time,
-    dec,
     ident,
     integer,
     jsonable,
     normalise_region,
+    parse_items,
+    quantity,
     text,
     windows,
 )
@@ -144,16 +146,18 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     items = o.get("item_list")
     if not isinstance(items, list) or not items:
         raise BadField("order without item_list")
-    pay = dec(o.get("pay_amount"), "pay_amount")
-    postage = dec(o.get("postage"), "postage")
-    discount = dec(o.get("discount_amount"), "discount_amount")
+    pay = amount(o.get("pay_amount"), "pay_amount")
+    postage = amount(o.get("postage"), "postage")
+    discount = amount(o.get("discount_amount"), "discount_amount")
     raw_lines = []
     for it in items:
         if not isinstance(it, dict):
             raise BadField("item_list entry is not an object")
-        raw_lines.append((it, integer(it.get("goods_count"), "goods_count"),
-                          dec(it.get("goods_price"), "goods_price")))
-    goods = sum((price * qty for _it, qty, price in raw_lines), dec(0))
+        raw_lines.append((it, quantity(it.get("goods_count"), "goods_count"),
+                          amount(it.get("goods_price"), "goods_price")))
+    goods = sum((price * qty for _it, qty, price in raw_lines), ZERO)
+    if pay < postage:
+        raise BadField("pay_amount is less than the postage")
     shares = ([pay - postage] if len(raw_lines) == 1  # the common case, no allocation
               else allocate(pay - postage, [price * qty for _it, qty, price in raw_lines]))
     lines = tuple(PlatformOrderLine(
@@ -181,7 +185,7 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
         paid_at=cn_time(o.get("pay_time"), "pay_time"), buyer_message=text(o.get("buyer_memo")),
         seller_memo=text(o.get("remark")),
         seller_flag=integer(flag, "remark_tag") if flag not in (None, "") else 0,
-        total_amount=dec(o.get("goods_amount"), "goods_amount") if o.get("goods_amount")
+        total_amount=amount(o.get("goods_amount"), "goods_amount") if o.get("goods_amount")
         not in (None, "") else goods,
         paid_amount=pay, post_fee=postage, discount_amount=discount,
         is_presale=integer(o.get("trade_type", 0) or 0, "trade_type") == 1,
@@ -266,26 +270,17 @@ class PddConnector:
             yield from self._window(middle, end, seen)
             return
         for items in pages:
-            page = PullPage()
-            for item in items:
-                try:
-                    order = parse_order(item, keep_raw=self.keep_raw)
-                except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
-                    page.bad.append(bad_payload(item, ("order_sn",),
-                                                f"pdd: {type(exc).__name__}: {exc}"))
-                    continue
-                key = (order.platform_order_id, order.modified_at)
-                if key not in seen:
-                    seen.add(key)
-                    page.orders.append(order)
-            yield page
+            yield parse_items(items, self._parse, ("order_sn",), "pdd", seen)
+
+    def _parse(self, item: Any) -> PlatformOrder:
+        return parse_order(item, keep_raw=self.keep_raw)
 
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         resp = self.call("pdd.order.information.get", {"order_sn": platform_order_id})
         info = resp.get("order_info")
         try:
             return parse_order(info, keep_raw=self.keep_raw)  # type: ignore[arg-type]
-        except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except Exception as exc:  # whatever is wrong with it, the order cannot be read
             raise ConnectorError(f"pdd: order {platform_order_id} cannot be read: {exc}",
                                  code="bad_payload", retryable=False) from exc
 

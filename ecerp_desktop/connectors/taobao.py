@@ -40,15 +40,16 @@ from ecerp_desktop.connectors.wire import (
     ZERO,
     BadField,
     TooManyPages,
+    amount,
     backward_pages,
-    bad_payload,
     cn_time,
     cn_time_text,
-    dec,
     ident,
     integer,
     jsonable,
     normalise_region,
+    parse_items,
+    quantity,
     text,
     windows,
 )
@@ -188,8 +189,8 @@ def _money_line(o: Mapping[str, Any]) -> PlatformOrderLine:
         paid = get("payment")
     item = get("num_iid")
     return PlatformOrderLine(
-        platform_line_id=oid, qty=integer(get("num"), "num"), price=dec(get("price"), "price"),
-        paid_amount=dec(paid, "payment"),
+        platform_line_id=oid, qty=quantity(get("num"), "num"), price=amount(get("price"), "price"),
+        paid_amount=amount(paid, "payment"),
         platform_item_id=ident(item, "num_iid") if item else "",
         platform_sku_id=text(get("sku_id")),
         merchant_sku_code=text(get("outer_sku_id") or get("outer_iid")),
@@ -224,7 +225,7 @@ def parse_trade(t: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
         detail=text(get("receiver_address")), zip_code=text(get("receiver_zip")),
         country=text(get("receiver_country")) or "CN")
     total_fee = get("total_fee")
-    total = (dec(total_fee, "total_fee") if total_fee
+    total = (amount(total_fee, "total_fee") if total_fee
              else sum((ln.price * ln.qty for ln in lines), ZERO))
     flag = get("seller_flag")
     trade_type = get("type")
@@ -234,9 +235,9 @@ def parse_trade(t: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
         paid_at=cn_time(get("pay_time"), "pay_time"), buyer_nick=text(get("buyer_nick")),
         buyer_message=text(get("buyer_message")), seller_memo=text(get("seller_memo")),
         seller_flag=integer(flag, "seller_flag") if flag not in (None, "") else 0,
-        total_amount=total, paid_amount=dec(get("payment"), "payment"),
-        post_fee=dec(get("post_fee"), "post_fee"),
-        discount_amount=dec(get("discount_fee"), "discount_fee"),
+        total_amount=total, paid_amount=amount(get("payment"), "payment"),
+        post_fee=amount(get("post_fee"), "post_fee"),
+        discount_amount=amount(get("discount_fee"), "discount_fee"),
         is_cod=trade_type == "cod",
         is_presale=bool(get("step_trade_status")) or trade_type == "step",
         raw=jsonable(t) if keep_raw else None)
@@ -329,20 +330,8 @@ class TaobaoConnector:
             yield self._parse_page(items, seen)
 
     def _parse_page(self, items: list[Any], seen: set[tuple[str, datetime]]) -> PullPage:
-        page = PullPage()
-        for item in items:
-            try:
-                order = parse_trade(item, keep_raw=self.keep_raw)
-            except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
-                page.bad.append(bad_payload(item, ("tid_str", "tid"), f"{self.platform}: "
-                                            f"{type(exc).__name__}: {exc}"))
-                continue
-            key = (order.platform_order_id, order.modified_at)
-            if key in seen:
-                continue
-            seen.add(key)
-            page.orders.append(order)
-        return page
+        return parse_items(items, lambda t: parse_trade(t, keep_raw=self.keep_raw),
+                           ("tid_str", "tid"), self.platform, seen)
 
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         resp = self.call("taobao.trade.fullinfo.get",
@@ -350,7 +339,7 @@ class TaobaoConnector:
         trade = resp.get("trade")
         try:
             return parse_trade(trade, keep_raw=self.keep_raw)  # type: ignore[arg-type]
-        except (BadField, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except Exception as exc:  # whatever is wrong with it, the order cannot be read
             raise ConnectorError(f"{self.platform}: trade {platform_order_id} cannot be read: "
                                  f"{exc}", code="bad_payload", retryable=False) from exc
 

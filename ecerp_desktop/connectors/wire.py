@@ -9,7 +9,8 @@ Per-order parsing runs 100,000 times in the sync benchmark, so these avoid regex
 - :func:`windows` splits [start, end) into platform windows (≤ 30 minutes);
 - :func:`backward_pages` pages a window from the last page back to page 1, as Taobao and
   Pinduoduo demand, with a bound so paging that never ends stops with an error;
-- :func:`bad_payload` turns an item that failed to parse into a quarantine entry.
+- :func:`parse_items` parses one page item by item; :func:`bad_payload` turns an item
+  that failed to parse into a quarantine entry.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ecerp_desktop.connectors.base import BadPayload, ConnectorError
+from ecerp_desktop.connectors.base import BadPayload, ConnectorError, PullPage
 from ecerp_desktop.domain.errors import DomainError
+from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.domain.timeutil import CHINA, parse_platform_time
 
 CENT = Decimal("0.01")
@@ -67,6 +69,22 @@ def dec(value: Any, name: str = "amount") -> Decimal:
     if not d.is_finite():
         raise BadField(f"{name}: not an amount: {value!r:.40}")
     return d.quantize(CENT)
+
+
+def amount(value: Any, name: str) -> Decimal:
+    """Like :func:`dec`, for amounts that cannot be negative (prices, payments, fees)."""
+    d = dec(value, name)
+    if d < 0:
+        raise BadField(f"{name}: negative amount {value!r:.40}")
+    return d
+
+
+def quantity(value: Any, name: str) -> int:
+    """A line quantity: a whole number of at least 1."""
+    n = integer(value, name)
+    if n < 1:
+        raise BadField(f"{name}: quantity must be at least 1, got {n}")
+    return n
 
 
 def integer(value: Any, name: str) -> int:
@@ -209,6 +227,27 @@ def backward_pages(fetch: PageFetch, *, page_size: int, max_pages: int,
                 yield more
                 extra += 1
         yield items
+
+
+def parse_items(items: list[Any], parse: Callable[[Any], PlatformOrder],
+                id_keys: tuple[str, ...], platform: str,
+                seen: set[tuple[str, datetime]]) -> PullPage:
+    """One platform page → PullPage. An item that fails to parse, for whatever reason,
+    becomes a BadPayload (quarantined, never dropped) and the others still come; an order
+    already in *seen* (same id and modified time) is not repeated."""
+    page = PullPage()
+    for item in items:
+        try:
+            order = parse(item)
+        except Exception as exc:  # any failure of one item: quarantine it, keep the page
+            page.bad.append(bad_payload(item, id_keys, f"{platform}: {type(exc).__name__}: "
+                                                       f"{exc}"))
+            continue
+        key = (order.platform_order_id, order.modified_at)
+        if key not in seen:
+            seen.add(key)
+            page.orders.append(order)
+    return page
 
 
 def bad_payload(item: Any, id_keys: tuple[str, ...], reason: str) -> BadPayload:
