@@ -82,6 +82,8 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.REQUIRED: QT_TRANSLATE_NOOP("Errors", "{what} is required."),
     ErrorCode.TEXT_TOO_LONG: QT_TRANSLATE_NOOP(
         "Errors", "{what} is longer than {limit} characters."),
+    ErrorCode.SPLIT_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Order {order} cannot be split this way: {error}"),
 }
 
 

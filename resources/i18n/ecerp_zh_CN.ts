@@ -325,6 +325,10 @@
         <translation>{what} 超过 {limit} 个字符。</translation>
     </message>
     <message>
+        <source>Order {order} cannot be split this way: {error}</source>
+        <translation>订单 {order} 不能这样拆单：{error}</translation>
+    </message>
+    <message>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
