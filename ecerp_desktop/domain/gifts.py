@@ -41,6 +41,11 @@ class GiftRule:
     limit_per_buyer: int | None = None
     limit_total: int | None = None
     exclusive: bool = False
+    sku_set: frozenset[str] = field(default=frozenset(), init=False, repr=False,
+                                    compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sku_set", frozenset(c.upper() for c in self.skus))
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "name": self.name, "enabled": self.enabled,
@@ -103,7 +108,7 @@ def _matches(r: GiftRule, o: OrderFacts) -> str | None:
         return None
     if r.min_amount is not None or r.max_amount is not None:
         facts.append(f"paid {o.paid_amount}")
-    codes = {c.upper() for c in r.skus}
+    codes = r.sku_set
     bought = [ln for ln in o.sale_lines if not codes or ln.sku_code.upper() in codes]
     if codes and not bought:
         return None

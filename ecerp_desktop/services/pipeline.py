@@ -98,6 +98,24 @@ def _chunked(ids: list[tuple[int, str]], size: int) -> list[list[int]]:
     return out
 
 
+_PENDING = {OrderStatus.NEW.value, OrderStatus.REVIEW.value, OrderStatus.HELD.value}
+
+
+def _still_pending(loaded: ps.Loaded) -> ps.Loaded:
+    """Drop orders that changed since the run listed them (intercepted, cancelled, held by
+    a clerk for a reason the pipeline must not lift)."""
+    keep = []
+    for f in loaded.facts:
+        if f.status not in _PENDING:
+            continue
+        if f.status == OrderStatus.HELD.value and any(
+                r not in ps.RETRYABLE_HOLDS for _, r in loaded.open_holds.get(f.id, ())):
+            continue
+        keep.append(f)
+    loaded.facts = keep
+    return loaded
+
+
 def process_pending(store: Store, actor: Actor, progress: Progress | None = None,
                     cancel: Cancel | None = None, chunk_size: int = CHUNK,
                     limit: int | None = None) -> ProcessResult:
@@ -125,7 +143,8 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
             trial_loaded = set(loaded_buyers)
             try:
                 with store.write() as s:
-                    loaded = ps.load_facts(s, ids, shops, cfg.needs_buyer_history)
+                    loaded = _still_pending(ps.load_facts(s, ids, shops,
+                                                          cfg.needs_buyer_history))
                     ps.load_buyer_usage(s, trial, (f.buyer_key or f"order:{f.id}"
                                                    for f in loaded.facts), trial_loaded)
                     plan = plan_chunk(loaded.facts, cfg, {}, trial,
@@ -324,6 +343,64 @@ def unmerge(store: Store, order_id: int, actor: Actor) -> list[int]:
                              "merge undone: " + ", ".join(map(str, members))))
         ps.add_history(s, history)
     return members
+
+
+def split_by_hand(store: Store, order_id: int, groups: list[list[tuple[int, int]]],
+                  actor: Actor) -> list[int]:
+    """A clerk's split (拆单): *groups* of (order line id, qty), one parcel each, every unit
+    of every line of the order's open parcels in exactly one group, each group from one
+    warehouse. The old parcels are cancelled and the reservation follows the lines.
+    Returns the new parcel ids."""
+    from ecerp_desktop.domain.split import Item
+    from ecerp_desktop.domain.split import split_by_hand as plan_split
+
+    actor.require(Permission.ORDERS_REVIEW)
+    now = utcnow()
+
+    def refuse(error: str) -> DomainError:
+        return DomainError(ErrorCode.SPLIT_INVALID, order=order_id, error=error)
+
+    with store.write() as s:
+        head = ps.order_head(s, order_id, lock=True)
+        if head is None:
+            raise DomainError(ErrorCode.NOT_FOUND, what="order", key=order_id)
+        if head.status != OrderStatus.APPROVED.value:
+            raise refuse(f"it is {head.status}, not approved")
+        parcels = ps.live_parcels(s, [order_id])
+        if any(p.order_id != order_id or p.order_ids != {order_id} for p in parcels):
+            raise refuse("it shares a parcel with other orders: undo the merge first")
+        if any(p.status != "open" for p in parcels) or ps.issued_waybills(
+                s, [p.id for p in parcels]):
+            raise refuse("a parcel already has a waybill")
+        wh_of: dict[int, int | None] = {}
+        courier_of: dict[int | None, int | None] = {}
+        qty: dict[int, int] = {}
+        sku_of: dict[int, int] = {}
+        for p in parcels:
+            courier_of.setdefault(p.warehouse_id, p.courier_id)
+            for lid, _o, sku, q in p.lines:
+                wh_of[lid] = p.warehouse_id
+                qty[lid] = qty.get(lid, 0) + q
+                sku_of[lid] = sku
+        items = [Item(lid, order_id, sku_of[lid], q) for lid, q in qty.items()]
+        planned = plan_split(items, groups)
+        if isinstance(planned, str):
+            raise refuse(planned)
+        new = []
+        for group in planned:
+            whs = {wh_of[i.line_id] for i in group}
+            if len(whs) != 1:
+                raise refuse("a parcel cannot take lines from two warehouses")
+            wh = whs.pop()
+            if wh is None:
+                raise refuse("a line has no warehouse")
+            new.append((wh, courier_of.get(wh), [(i.line_id, i.sku_id, i.qty) for i in group]))
+        ids = ps.replace_parcels(s, order_id, parcels, new, now, actor.user_id,
+                                 "split by hand")
+        ps.add_history(s, [_hist(order_id, actor.username, actor.user_id, now, "split",
+                                 head.status, head.status, f"split by hand into {len(ids)}",
+                                 {"parcels": ids, "replaced": [p.id for p in parcels]})])
+    return ids
 
 
 # --- rule documents --------------------------------------------------------------------------

@@ -766,3 +766,47 @@ def move_lines_to_new_parcels(s: Session, source: ParcelRecord, order_id: int, n
 
 def set_order_fields(s: Session, order_id: int, **values: Any) -> None:
     s.execute(update(OrderRow).where(OrderRow.id == order_id).values(**values))
+
+
+def replace_parcels(s: Session, order_id: int, old: Sequence[ParcelRecord],
+                    new: Sequence[tuple[int, int | None, Sequence[tuple[int, int, int]]]],
+                    now: datetime, user_id: int | None, note: str) -> list[int]:
+    """Cancel *old* parcels and create *new* ones for *order_id*: (warehouse, courier,
+    [(line id, sku id, qty)]). The reservation moves from the old parcels to the new ones
+    in the ledger; balances are unchanged when the warehouses are. Returns the new ids."""
+    moves: list[Move] = []
+    for p in old:
+        per: dict[int, int] = {}
+        for _l, _o, sku, qty in p.lines:
+            per[sku] = per.get(sku, 0) + qty
+        if p.warehouse_id is not None:
+            moves += [Move(p.warehouse_id, k, MoveKind.RELEASE, "parcel", str(p.id),
+                           d_reserved=-q, note=note[:255], user_id=user_id)
+                      for k, q in per.items()]
+    if old:
+        s.execute(update(ParcelRow).where(ParcelRow.id.in_([p.id for p in old]))
+                  .values(status="cancelled"))
+    seq = int(s.scalar(select(func.coalesce(func.max(ParcelRow.seq), 0))
+                       .where(ParcelRow.order_id == order_id)) or 0)
+    weights = dict(s.execute(select(SkuRow.id, SkuRow.weight_g).where(
+        SkuRow.id.in_({sku for _w, _c, lines in new for _l, sku, _q in lines}))).all())
+    ids: list[int] = []
+    for wh, courier, lines in new:
+        seq += 1
+        s.execute(insert(ParcelRow).values(
+            order_id=order_id, seq=seq, status=PARCEL_OPEN, warehouse_id=wh,
+            courier_id=courier, created_at=now,
+            expected_weight_g=sum(weights.get(sku, 0) * q for _l, sku, q in lines)))
+        pid = int(s.scalar(select(ParcelRow.id).where(ParcelRow.order_id == order_id,
+                                                      ParcelRow.seq == seq)) or 0)
+        ids.append(pid)
+        s.execute(insert(ParcelLineRow.__table__), [
+            {"parcel_id": pid, "order_line_id": lid, "sku_id": sku, "qty": q}
+            for lid, sku, q in lines])
+        per = {}
+        for _l, sku, q in lines:
+            per[sku] = per.get(sku, 0) + q
+        moves += [Move(wh, k, MoveKind.RESERVE, "parcel", str(pid), d_reserved=q,
+                       note=note[:255], user_id=user_id) for k, q in per.items()]
+    post_moves(s, moves, now)
+    return ids

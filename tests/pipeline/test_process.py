@@ -263,3 +263,20 @@ def test_rules_are_versioned_and_export_import_round_trips(world: World) -> None
     assert svc.import_document(world.store, SYSTEM, doc) == (3, 1)
     rules, gifts = svc.current_rules(world.store)
     assert rules.version == 3 and rules.rules[0].name == "b" and gifts == ()
+
+
+def test_split_by_hand_keeps_every_unit_and_the_reservation(world: World) -> None:
+    oid = world.order([("TEA-1", 3), ("CUP-1", 1)])
+    svc.process_pending(world.store, SYSTEM)
+    [(old, _, wh, _, _)] = world.parcels(oid)
+    tea, cup = (ln.id for ln in world.lines(oid))
+    with pytest.raises(DomainError) as e:
+        svc.split_by_hand(world.store, oid, [[(tea, 2)], [(cup, 1)]], SYSTEM)
+    assert e.value.code == ErrorCode.SPLIT_INVALID and "every unit" in str(e.value)
+    ids = svc.split_by_hand(world.store, oid, [[(tea, 2)], [(tea, 1), (cup, 1)]], SYSTEM)
+    parcels = {p[0]: p for p in world.parcels(oid)}
+    assert parcels[old][1] == "cancelled"
+    assert [sorted((ln[0], ln[2]) for ln in parcels[i][4]) for i in ids] == [
+        [(tea, 2)], sorted([(tea, 1), (cup, 1)])]
+    assert world.balance(wh, "TEA-1") == (100, 3) and world.balance(wh, "CUP-1") == (100, 1)
+    assert world.history(oid)[-1].action == "split"
