@@ -140,12 +140,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     head = text[:4096]
     if head.count("\x00") > len(head) // 10:  # a stray NUL is text; many are a binary file
         raise _bad(path, "binary data, not a CSV file")
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The delimiter is read off the header line alone: data cells may hold ';' (barcodes)
+    # or ',' (names, amounts), the header names never do.
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count) if any(c in first for c in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:

@@ -212,3 +212,18 @@ def test_too_many_rows_are_refused_before_anything_lands(
         imports.import_skus(sqlite_store, SYSTEM, path)
     assert info.value.code is ErrorCode.IMPORT_TOO_BIG
     assert _skus(sqlite_store) == {}
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_comes_from_the_header(sqlite_store: Store, tmp_path: Path,
+                                             delimiter: str) -> None:
+    # every row holds two barcodes split by ';': that must not pass for the delimiter
+    rows = [["code", "name", "barcodes"]] + [
+        [f"D-{i}", f"商品{i}", "6901234567892;4006381333931" if i == 0 else ""]
+        for i in range(3)]
+    if delimiter == ";":
+        rows[1][2] = '"6901234567892;4006381333931"'
+    text = "\n".join(delimiter.join(r) for r in rows) + "\n"
+    report = imports.import_skus(sqlite_store, SYSTEM, _write(tmp_path, "d.csv", text))
+    assert report.ok and report.created == 3
+    assert _skus(sqlite_store)["D-0"].barcodes == ("4006381333931", "6901234567892")
