@@ -210,6 +210,16 @@ def _buyer(data: dict[str, Any]) -> str:
                                ownshop.text(billing.get("last_name")))
 
 
+def _refund_changes(order: PlatformOrder) -> list[RefundChange]:
+    """One RefundChange per refund state found on the order's lines."""
+    by_state: dict[RefundState, list[str]] = {}
+    for ln in order.lines:
+        if ln.refund_state != RefundState.NONE:
+            by_state.setdefault(ln.refund_state, []).append(ln.platform_line_id)
+    return [RefundChange(order.platform_order_id, tuple(ids), state.value, order.modified_at,
+                         {"status": order.platform_status}) for state, ids in by_state.items()]
+
+
 def bad_payload(item: Any, reason: str) -> BadPayload:
     oid = ""
     if isinstance(item, dict) and isinstance(item.get("id"), int | str):
@@ -276,6 +286,7 @@ class WooCommerceConnector:
         self.signature_method = signature_method  # HMAC-SHA1 or HMAC-SHA256
         self.per_page = max(1, min(per_page, MAX_PER_PAGE))
         self.fetch_refunds = fetch_refunds
+        self.refunds_endpoint = True  # False once the site said it has no /refunds
         self.keep_raw = keep_raw
         self.http = client or JsonClient(timeout=timeout, platform="WooCommerce",
                                          error_text=_error_text)
@@ -372,21 +383,54 @@ class WooCommerceConnector:
                                  code="bad_order", retryable=False) from exc
 
     def pull_refunds(self, start: datetime, end: datetime) -> Iterator[list[RefundChange]]:
-        """Refund states per line for orders modified in [start, end) that carry refunds
-        (WooCommerce has no refund feed: refunds hang off their order)."""
+        """Refund states per line for refunds created in [start, end).
+
+        Newer WooCommerce lists refunds store-wide (``GET /refunds``, each with its
+        ``parent_id``); each refunded order is then read with all its refunds, since a line's
+        state depends on every refund of it. Sites without that endpoint (``rest_no_route``)
+        fall back to the orders modified in the window."""
+        if self.refunds_endpoint:
+            try:
+                yield from self._refunds_feed(start, end)
+                return
+            except ConnectorError as exc:
+                if exc.code != "rest_no_route":
+                    raise
+                self.refunds_endpoint = False  # an older site: remember, fall back
         for page in self.pull_orders(start, end):
-            changes = []
-            for order in page.orders:
-                by_state: dict[RefundState, list[str]] = {}
-                for ln in order.lines:
-                    if ln.refund_state != RefundState.NONE:
-                        by_state.setdefault(ln.refund_state, []).append(ln.platform_line_id)
-                for state, line_ids in by_state.items():
-                    changes.append(RefundChange(order.platform_order_id, tuple(line_ids),
-                                                state.value, order.modified_at,
-                                                {"status": order.platform_status}))
+            changes = [c for order in page.orders for c in _refund_changes(order)]
             if changes:
                 yield changes
+
+    def _refunds_feed(self, start: datetime, end: datetime) -> Iterator[list[RefundChange]]:
+        window = [("after", gmt_param(start - timedelta(seconds=1))),
+                  ("before", gmt_param(end + timedelta(seconds=1))),
+                  ("dates_are_gmt", "true"), ("orderby", "id"), ("order", "asc"),
+                  ("per_page", str(MAX_PER_PAGE))]
+        parents: dict[str, None] = {}
+        for page in range(1, MAX_PAGES + 1):  # refunds never change: forward paging is safe
+            data, headers = self._call("GET", "/refunds", [*window, ("page", str(page))])
+            if not isinstance(data, list):
+                raise ConnectorError("WooCommerce refund list is not a JSON array",
+                                     code="bad_response")
+            for refund in data:
+                if isinstance(refund, dict) and str(refund.get("parent_id", "")).isdigit():
+                    parents.setdefault(str(refund["parent_id"]), None)
+            if page >= _header_int(headers, "x-wp-totalpages") or not data:
+                break
+        batch: list[RefundChange] = []
+        for oid in parents:
+            try:
+                batch.extend(_refund_changes(self.fetch_order(oid)))
+            except ConnectorError as exc:
+                if exc.retryable or isinstance(exc, AuthFailed):
+                    raise
+                continue  # the order is gone or unreadable: the order pull reports it
+            if len(batch) >= MAX_PER_PAGE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     # -- shipments -------------------------------------------------------------------
     def confirm_shipment(self, shipment: Shipment) -> None:

@@ -94,7 +94,8 @@ class WooCommerceSim(PlatformSim):
 
     def __init__(self, *, consumer_key: str = "ck_ecerp_test",
                  consumer_secret: str = "cs_ecerp_test", auth: str = "oauth1",
-                 **kwargs: Any) -> None:
+                 refunds_endpoint: bool = True, **kwargs: Any) -> None:
+        self.refunds_endpoint = refunds_endpoint  # False: an older site without /refunds
         kwargs.setdefault("app_key", consumer_key)
         kwargs.setdefault("app_secret", consumer_secret)
         super().__init__(**kwargs)
@@ -203,6 +204,8 @@ class WooCommerceSim(PlatformSim):
                 return self._one_order(oid)
             if m in ("PUT", "POST"):
                 return self._update_order(oid, request.json())
+        if path == "/refunds" and m == "GET" and self.refunds_endpoint:
+            return self._list_refunds(request)
         if (match := re.fullmatch(r"/orders/(\d+)/refunds", path)) and m == "GET":
             order = self.book.get(match.group(1))
             if order is None:
@@ -277,6 +280,33 @@ class WooCommerceSim(PlatformSim):
         if link:
             headers["Link"] = link
         return SimResponse.json("[" + self.wire_items(chunk) + "]", **headers)
+
+    def _list_refunds(self, request: SimRequest) -> SimResponse:
+        """``GET /refunds`` (newer WooCommerce): refunds store-wide by creation time."""
+        try:
+            per_page = int(request.query.get("per_page", "10"))
+            page = int(request.query.get("page", "1"))
+            after = self._time_param(request, "after")
+            before = self._time_param(request, "before")
+        except ValueError:
+            return _err("rest_invalid_param", "Invalid parameter(s): per_page, page, after, "
+                        "before", 400)
+        if not 1 <= per_page <= 100 or page < 1:
+            return _err("rest_invalid_param", "Invalid parameter(s): per_page, page", 400)
+        lo = after or datetime(2000, 1, 1, tzinfo=UTC)
+        hi = before or utcnow() + timedelta(days=1)
+        refunds = []
+        for o in self.book.modified_between(lo, hi, newest_first=False):
+            for r in self._refunds(o):
+                created = datetime.fromisoformat(r["date_created_gmt"]).replace(tzinfo=UTC)
+                if (after is None or created > after) and (before is None or created < before):
+                    refunds.append({**r, "parent_id": int(o.platform_order_id)})
+        refunds.sort(key=lambda r: r["id"])
+        total = len(refunds)
+        pages = math.ceil(total / per_page) if total else 0
+        chunk = refunds[(page - 1) * per_page: page * per_page]
+        return SimResponse.json(chunk, **{"X-WP-Total": str(total),
+                                          "X-WP-TotalPages": str(pages)})
 
     def _link(self, request: SimRequest, page: int, pages: int) -> str:
         base = f"http://{request.headers.get('host', '')}{request.path}"

@@ -168,12 +168,22 @@ def test_fetch_order_and_refunds(small: WooCommerceSim) -> None:
     one = conn.fetch_order(refunded[0].platform_order_id)
     assert one.platform_order_id == refunded[0].platform_order_id
     changes = [c for batch in conn.pull_refunds(START, END) for c in batch]
+    assert conn.refunds_endpoint  # the store-wide /refunds feed was used
     by_order = {c.platform_order_id: c for c in changes if c.refund_state == "refunded"}
+    assert set(by_order) == {o.platform_order_id for o in refunded}
     for o in refunded:
         lines = {conn_line.platform_line_id for conn_line in
                  conn.fetch_order(o.platform_order_id).lines
                  if conn_line.refund_state == RefundState.REFUNDED}
         assert set(by_order[o.platform_order_id].platform_line_ids) == lines
+    # an older site without /refunds: the orders of the window are read instead
+    small.refunds_endpoint = False
+    older = _connector(small)
+    again = [c for batch in older.pull_refunds(START, END) for c in batch]
+    assert not older.refunds_endpoint
+    assert {(c.platform_order_id, c.platform_line_ids) for c in again
+            if c.refund_state == "refunded"} == \
+        {(c.platform_order_id, c.platform_line_ids) for c in by_order.values()}
     with pytest.raises(ConnectorError) as info:
         conn.fetch_order("999999999")
     assert info.value.code == "woocommerce_rest_shop_order_invalid_id"
