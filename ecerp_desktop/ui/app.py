@@ -19,9 +19,7 @@ from typing import Any
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
-    QObject,
     QtMsgType,
-    Signal,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
@@ -32,7 +30,7 @@ from ecerp_desktop.paths import data_dir
 from ecerp_desktop.ui import appconfig, i18n
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.fonts import register_bundled_font
-from ecerp_desktop.ui.ops import run_and_wait, wait_all
+from ecerp_desktop.ui.ops import ProgressRelay, run_and_wait, wait_all
 
 log = logging.getLogger("ecerp_desktop.ui")
 
@@ -78,12 +76,6 @@ class QtWarnings:
         if _MISSING.search(message):
             self.missing.append(message)
         print(f"Qt: {message}", file=sys.stderr, flush=True)
-
-
-class _Progress(QObject):
-    """Carries progress from a worker thread to the GUI thread (queued signal)."""
-
-    changed = Signal(int, int)
 
 
 def _preload_main_window() -> None:
@@ -179,7 +171,7 @@ class App:
 
         url = demo_url()
         unattended = self.unattended
-        progress = _Progress()
+        progress = ProgressRelay()
         dialog = QProgressDialog(QCoreApplication.translate(
             "App", "Preparing the demo database…"), "", 0, 0)
         dialog.setCancelButton(None)
@@ -194,7 +186,7 @@ class App:
 
         def work() -> tuple[Any, Actor | None]:
             store = _unreachable_as_domain_error(open_store, url)
-            demo.ensure_demo(store, progress=lambda d, t: progress.changed.emit(d, t))
+            demo.ensure_demo(store, progress=progress.report)
             if not unattended:
                 return store, None
             name, password, _role = demo.DEMO_USERS[0]

@@ -73,6 +73,39 @@ class _Runnable(QRunnable):
             self._relay.result.emit(result)
 
 
+class ProgressRelay(QObject):
+    """Hands a service's ``progress(done, total)`` calls from the worker to the GUI thread.
+
+    Create it on the GUI thread, connect ``changed`` to a progress bar, and pass
+    ``relay.report`` to the service as its progress callback.
+    """
+
+    changed = Signal(int, int)
+
+    def report(self, done: int, total: int) -> None:  # any thread
+        self.changed.emit(done, total)
+
+
+class ChangeBus(QObject):
+    """Announces what a write op changed, so views refresh only when they must.
+
+    ``changed`` carries a frozenset of entity names ("orders", "stock", "users", ...);
+    a page connects once and reloads when a name it shows is in the set.
+    """
+
+    changed = Signal(object)
+
+
+_bus: ChangeBus | None = None
+
+
+def change_bus() -> ChangeBus:
+    global _bus
+    if _bus is None:
+        _bus = ChangeBus()
+    return _bus
+
+
 _running: set[Op[Any]] = set()  # keeps ops alive until their result was delivered
 
 
@@ -81,7 +114,8 @@ class Op(QObject, Generic[T]):
 
     ``failed`` carries the exception: a :class:`DomainError` for a user-facing failure
     (translate it with ``ui.errors.describe``), anything else for a bug. When ``owner`` is
-    given and has been deleted by the time the result arrives, no callback runs.
+    given and has been deleted by the time the result arrives, no callback runs. A write
+    op names what it ``changes``; after it succeeded, :func:`change_bus` announces that.
     """
 
     succeeded = Signal(object)
@@ -91,9 +125,11 @@ class Op(QObject, Generic[T]):
     def __init__(self, fn: Callable[[], T], *, owner: QObject | None = None,
                  on_success: Callable[[T], None] | None = None,
                  on_failure: Callable[[BaseException], None] | None = None,
-                 pool: QThreadPool | None = None) -> None:
+                 pool: QThreadPool | None = None,
+                 changes: frozenset[str] | set[str] | None = None) -> None:
         super().__init__()
         self._fn = fn
+        self._changes = frozenset(changes or ())
         self._owner = owner
         self._pool = pool
         self._relay = _Relay()
@@ -117,6 +153,8 @@ class Op(QObject, Generic[T]):
         self.ok = ok
         if ok:
             self.result = value
+            if self._changes:  # the data changed even if the asking widget is gone
+                change_bus().changed.emit(self._changes)
         else:
             self.error = value  # type: ignore[assignment]
         if self._owner is not None and not shiboken6.isValid(self._owner):
@@ -131,10 +169,11 @@ class Op(QObject, Generic[T]):
 def run_op(fn: Callable[[], T], *, owner: QObject | None = None,
            on_success: Callable[[T], None] | None = None,
            on_failure: Callable[[BaseException], None] | None = None,
-           pool: QThreadPool | None = None) -> Op[T]:
+           pool: QThreadPool | None = None,
+           changes: frozenset[str] | set[str] | None = None) -> Op[T]:
     """Start an op and return it (connect further slots to its signals if needed)."""
     return Op(fn, owner=owner, on_success=on_success, on_failure=on_failure,
-              pool=pool).start()
+              pool=pool, changes=changes).start()
 
 
 def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None,

@@ -308,5 +308,5 @@ class SettingsPage(QTabWidget):
             self.refresh_users()
 
         run_op(lambda: auth.create_user(store, actor, name, password, role, display),
-               owner=self, on_success=done,
+               owner=self, on_success=done, changes={"users"},
                on_failure=lambda e: self.users_result.setText(describe(e)))

@@ -69,3 +69,28 @@ def test_run_and_wait_returns_or_raises(qtbot: QtBot) -> None:
         assert exc.code == ErrorCode.NOT_FOUND
     else:
         raise AssertionError("the error must reach the caller")
+
+
+def test_a_write_op_announces_what_it_changed(qtbot: QtBot) -> None:
+    from ecerp_desktop.ui.ops import change_bus
+
+    with qtbot.waitSignal(change_bus().changed, timeout=3000) as blocker:
+        run_op(lambda: None, changes={"orders", "stock"})
+    assert blocker.args[0] == frozenset({"orders", "stock"})
+
+
+def test_progress_reaches_the_gui_thread(qtbot: QtBot) -> None:
+    from ecerp_desktop.ui.ops import ProgressRelay
+
+    relay = ProgressRelay()
+    seen: list[tuple[int, int, int]] = []
+    relay.changed.connect(lambda d, t: seen.append((d, t, threading.get_ident())))
+
+    def work() -> None:
+        for i in range(1, 4):
+            relay.report(i, 3)
+
+    op = run_op(work)
+    qtbot.waitUntil(lambda: op.ok is not None and len(seen) == 3, timeout=3000)
+    assert [(d, t) for d, t, _ in seen] == [(1, 3), (2, 3), (3, 3)]
+    assert {thread for _, _, thread in seen} == {threading.get_ident()}
