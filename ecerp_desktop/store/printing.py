@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -76,7 +77,10 @@ class PrintJob:
     sent_at: datetime | None
 
 
-def _job(r: PrintJobRow) -> PrintJob:
+_JOBS = PrintJobRow.__table__  # rows as plain tuples: lists of jobs can be long
+
+
+def _job(r: Any) -> PrintJob:
     return PrintJob(r.id, r.batch, r.seq, r.kind, r.order_id, r.parcel_id, r.sku_code,
                     r.template, r.printer, r.target, r.profile, r.language, r.copies, r.state,
                     r.attempts, r.error, r.maybe_printed, r.reprint_of, r.reason, r.created_by,
@@ -111,19 +115,19 @@ def get_jobs(s: Session, ids: Sequence[int]) -> list[PrintJob]:
     """The jobs with these ids, in the order given."""
     found: dict[int, PrintJob] = {}
     for part in _chunks(list(ids)):
-        for r in s.scalars(select(PrintJobRow).where(PrintJobRow.id.in_(part))):
+        for r in s.execute(select(_JOBS).where(_JOBS.c.id.in_(part))):
             found[r.id] = _job(r)
     return [found[i] for i in ids if i in found]
 
 
 def list_jobs(s: Session, *, states: Sequence[str] | None = None, batch: str | None = None,
               limit: int = 500) -> list[PrintJob]:
-    q = select(PrintJobRow).order_by(PrintJobRow.id).limit(limit)
+    q = select(_JOBS).order_by(_JOBS.c.id).limit(limit)
     if states:
-        q = q.where(PrintJobRow.state.in_(list(states)))
+        q = q.where(_JOBS.c.state.in_(list(states)))
     if batch:
-        q = q.where(PrintJobRow.batch == batch)
-    return [_job(r) for r in s.scalars(q)]
+        q = q.where(_JOBS.c.batch == batch)
+    return [_job(r) for r in s.execute(q)]
 
 
 def claim(s: Session, ids: Sequence[int], now: datetime) -> list[int]:
@@ -231,14 +235,21 @@ def waybill_data(s: Session, *, parcel_ids: Sequence[int] = (),
                  order_ids: Sequence[int] = ()) -> dict[tuple[str, int], WaybillData]:
     """Label data for parcels (key ("parcel", id)) and for orders that have no parcel yet
     (key ("order", id): one parcel of one, items from the order lines), in few queries."""
-    parcels: dict[int, ParcelRow] = {}
+    # plain column selects: no ORM identity map, and not the order's raw platform payload
+    P, Od, W = ParcelRow, OrderRow, WaybillRow
+    parcels: dict[int, Any] = {}
     for part in _chunks(list(parcel_ids)):
-        for p in s.scalars(select(ParcelRow).where(ParcelRow.id.in_(part))):
+        for p in s.execute(select(P.id, P.order_id, P.seq, P.warehouse_id, P.courier_id,
+                                  P.weight_g, P.expected_weight_g).where(P.id.in_(part))):
             parcels[p.id] = p
     all_orders = set(order_ids) | {p.order_id for p in parcels.values()}
-    orders: dict[int, OrderRow] = {}
+    orders: dict[int, Any] = {}
     for part in _chunks(sorted(all_orders)):
-        for o in s.scalars(select(OrderRow).where(OrderRow.id.in_(part))):
+        for o in s.execute(select(
+                Od.id, Od.shop_id, Od.platform_order_id, Od.receiver_name, Od.receiver_phone,
+                Od.province, Od.city, Od.district, Od.town, Od.address_detail, Od.buyer_message,
+                Od.seller_memo, Od.paid_at, Od.is_cod, Od.paid_amount, Od.warehouse_id,
+                Od.courier_id).where(Od.id.in_(part))):
             orders[o.id] = o
     counts: dict[int, int] = {}
     for part in _chunks(sorted(all_orders)):
@@ -252,11 +263,12 @@ def waybill_data(s: Session, *, parcel_ids: Sequence[int] = (),
     wh_ids = {p.warehouse_id for p in parcels.values()} | {o.warehouse_id for o in orders.values()}
     warehouses = {r.id: r for r in s.scalars(select(WarehouseRow).where(
         WarehouseRow.id.in_({w for w in wh_ids if w is not None})))}
-    waybills: dict[int, WaybillRow] = {}
+    waybills: dict[int, Any] = {}
     for part in _chunks(list(parcels)):
-        for w in s.scalars(select(WaybillRow).where(WaybillRow.parcel_id.in_(part),
-                                                    WaybillRow.status == "issued")
-                           .order_by(WaybillRow.id)):
+        for w in s.execute(select(W.parcel_id, W.courier_id, W.number, W.sort_code,
+                                  W.print_data)
+                           .where(W.parcel_id.in_(part), W.status == "issued")
+                           .order_by(W.id)):
             waybills[w.parcel_id] = w  # the newest issued number wins
     items: dict[tuple[str, int], list[ItemLine]] = defaultdict(list)
     for part in _chunks(list(parcels)):
@@ -277,7 +289,7 @@ def waybill_data(s: Session, *, parcel_ids: Sequence[int] = (),
                 .order_by(OrderLineRow.order_id, OrderLineRow.id)):
             items[("order", oid)].append(ItemLine(code or merchant, title, qty))
 
-    def build(o: OrderRow, p: ParcelRow | None) -> WaybillData:
+    def build(o: Any, p: Any) -> WaybillData:
         shop = shops.get(o.shop_id)
         wh_id = (p.warehouse_id if p else None) or o.warehouse_id
         courier_id = (p.courier_id if p else None) or o.courier_id
