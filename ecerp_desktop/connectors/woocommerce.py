@@ -7,9 +7,10 @@ query string, over plain HTTP (WooCommerce refuses Basic there). Paging is by ``
 Offset paging over a set that changes while we read it can skip an order: an order on an
 early page that is modified again leaves the window and every later order moves up one
 place. Because the window ends in the past, orders can only *leave* it, never join; so the
-pull first asks for the total, then reads the pages from the last to the first, where a
-departure can only move an order onto a page not read yet (seen twice at worst, deduped by
-id, never missed) — the reason Taobao demands the same backwards order.
+pull reads page 1 (with the total: for most windows the whole answer), then the pages from
+the last back to the first, where a departure can only move an order onto a page not read
+yet (seen twice at worst, deduped by id, never missed) — the reason Taobao demands the same
+backwards order.
 
 WooCommerce has no courier fields in core: a shipment is an order note (visible to the
 buyer) carrying a machine-readable ``[ecerp-shipment]`` line, and the order is set
@@ -315,30 +316,41 @@ class WooCommerceConnector:
                 ("status", "any"), ("orderby", "id"), ("order", "asc")]
 
     def _raw_pages(self, start: datetime, end: datetime) -> Iterator[list[Any]]:
+        """Page 1 first (the whole answer for most windows, and the total); if there is
+        more, the pages from the last back to 1 (page 1 again: an order may have moved
+        onto it since; the duplicates are dropped by id)."""
         window = self._window(start, end)
-        _, headers = self._call("GET", "/orders", [*window, ("per_page", "1"), ("page", "1")])
+        first, headers = self._page_data(window, 1)
         total = _header_int(headers, "x-wp-total")
         pages = math.ceil(total / self.per_page)
         if pages > MAX_PAGES:
             raise ConnectorError(f"WooCommerce reports {total} orders in one window; "
                                  "refusing to page through it", code="paging_runaway",
                                  retryable=False)
+        yield first or []
+        if pages <= 1:
+            return
         for page in range(pages, 0, -1):
             try:
-                data, _ = self._call("GET", "/orders", [
-                    *window, ("per_page", str(self.per_page)), ("page", str(page))])
+                data, _ = self._page_data(window, page)
             except ConnectorError as exc:
                 # orders left the window since we counted: the last page is gone
                 if exc.code.endswith("invalid_page_number"):
                     continue
                 raise
-            if not isinstance(data, list):
-                raise ConnectorError("WooCommerce order list is not a JSON array",
-                                     code="bad_response")
-            yield data
+            yield data or []
+
+    def _page_data(self, window: list[tuple[str, str]],
+                   page: int) -> tuple[list[Any] | None, dict[str, str]]:
+        data, headers = self._call("GET", "/orders", [
+            *window, ("per_page", str(self.per_page)), ("page", str(page))])
+        if not isinstance(data, list):
+            raise ConnectorError("WooCommerce order list is not a JSON array",
+                                 code="bad_response")
+        return data, headers
 
     def pull_orders(self, start: datetime, end: datetime) -> Iterator[PullPage]:
-        """Orders modified in [start, end), read from the last page to the first."""
+        """Orders modified in [start, end): page 1, then from the last page back to 1."""
         seen: set[str] = set()
         for items in self._raw_pages(start, end):
             yield self._page(items, seen)
