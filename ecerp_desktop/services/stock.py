@@ -9,6 +9,7 @@ together); this module is for people working on stock directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
@@ -30,7 +31,7 @@ class SkuStock:
     rows: tuple[tuple[WarehouseRecord, BalanceRecord], ...]
 
 
-def _resolve(s, warehouse: str, sku: str) -> tuple[WarehouseRecord, SkuRecord]:  # type: ignore[no-untyped-def]
+def _resolve(s: Any, warehouse: str, sku: str) -> tuple[WarehouseRecord, SkuRecord]:
     warehouse, sku = storable(warehouse.strip()), storable(sku.strip())
     wh = cat.warehouse_by_key(s, warehouse)
     if wh is None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -93,7 +94,7 @@ class Drift:
     ledger: Balance
 
 
-def _insert_ignore(s: Session):  # type: ignore[no-untyped-def]
+def _insert_ignore(s: Session) -> Any:
     if s.get_bind().dialect.name == "postgresql":
         return pg_insert(BT).on_conflict_do_nothing()
     return sqlite_insert(BT).on_conflict_do_nothing()
@@ -148,7 +149,7 @@ def post_moves(s: Session, moves: Sequence[Move], now: datetime) -> None:
     s.execute(insert(MT), [_move_values(m, now) for m in moves])
 
 
-def _conditional(s: Session, stmt, move: Move, now: datetime) -> bool:  # type: ignore[no-untyped-def]
+def _conditional(s: Session, stmt: Any, move: Move, now: datetime) -> bool:
     if s.execute(stmt.values(updated_at=now)).rowcount != 1:
         return False
     s.execute(insert(MT), [_move_values(move, now)])
