@@ -90,7 +90,7 @@ def _log(progress: Progress | None, done: int, total: int) -> None:
 
 def seed(store: Store, progress: Progress | None = None) -> None:
     """Seed everything; the last step commits together with the mark that it is done."""
-    steps = 6
+    steps = 5
     _log(progress, 0, steps)
     _ensure_users(store)
     _log(progress, 1, steps)
@@ -114,7 +114,6 @@ def seed(store: Store, progress: Progress | None = None) -> None:
         settings_store.put(s, SEEDED_KEY, {"version": 1, "at": now.isoformat(),
                                            "orders": ORDER_COUNT}, now)
     _log(progress, steps, steps)
-
 
 
 # --- users ----------------------------------------------------------------------------------
