@@ -305,7 +305,8 @@ def waybill_data(s: Session, *, parcel_ids: Sequence[int] = (),
             parcel_seq=p.seq if p else 1, parcel_count=max(1, counts.get(o.id, 0)) if p else 1,
             courier_code=courier.code if courier else "",
             courier_name=courier.name if courier else "",
-            waybill_number=wb.number if wb else "", sort_code=wb.sort_code if wb else "",
+            waybill_number=wb.number if wb else "",
+            sort_code=(wb.sort_code or _routing_sort_code(pd)) if wb else "",
             receiver_name=o.receiver_name, receiver_phone=o.receiver_phone,
             province=o.province, city=o.city, district=o.district, town=o.town,
             address_detail=o.address_detail, sender_name=sname, sender_phone=sphone,
@@ -326,6 +327,17 @@ def waybill_data(s: Session, *, parcel_ids: Sequence[int] = (),
         if o is not None:
             out[("order", oid)] = build(o, None)
     return out
+
+
+def _routing_sort_code(print_data: dict[str, Any]) -> str:
+    """The 大头笔 from Cainiao print data (``data.routingInfo``) when no sort code was saved."""
+    routing = ((print_data.get("data") or {}).get("routingInfo") or {}) \
+        if isinstance(print_data, dict) else {}
+    if not isinstance(routing, dict):
+        return ""
+    sortation = routing.get("sortation") or {}
+    name = sortation.get("name") if isinstance(sortation, dict) else ""
+    return str(name or routing.get("routeCode") or "")
 
 
 def sku_label_data(s: Session, code: str) -> SkuLabelData | None:

@@ -185,3 +185,17 @@ def test_named_printers_are_saved_and_resolved(store, raw_printer) -> None:
     assert (p.profile.id, p.target) == ("tsc-ttp-244", raw_printer.target)
     with pytest.raises(DomainError):
         printing.resolve_printer(store, name="nope")
+
+
+def test_sort_code_falls_back_to_cainiao_routing_info(store, tmp_path) -> None:
+    from ecerp_desktop.store.schema import WaybillRow
+    from sqlalchemy import update
+
+    make_order(store)
+    with store.write() as s:
+        s.execute(update(WaybillRow).values(sort_code="", print_data={
+            "data": {"routingInfo": {"sortation": {"name": "浙A-西湖 02"}}}}))
+    out = tmp_path / "w.zpl"
+    batch = printing.enqueue_waybills(store, PACKER, zebra(str(out)), order_refs=["1"])
+    assert printing.run_jobs(store, batch.job_ids).ok
+    assert "浙A-西湖 02" in check_zpl(out.read_bytes())[1]
