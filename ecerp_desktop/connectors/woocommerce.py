@@ -462,6 +462,7 @@ class WooCommerceConnector:
         if unknown:
             raise ConnectorError(f"WooCommerce order {oid} has no line {', '.join(unknown)}",
                                  code="unknown_line", retryable=False)
+        to_ship = self._lines_to_ship(order, line_ids)
         notes, _ = self._call("GET", f"/orders/{oid}/notes")
         recorded = parse_shipment_notes(notes if isinstance(notes, list) else [])
         waybill = _token(shipment.waybill_number)
@@ -477,12 +478,24 @@ class WooCommerceConnector:
                 shipped.update(lines)
             else:
                 whole = True
-        if status != "completed" and (whole or line_ids <= shipped):
+        if status != "completed" and (whole or to_ship <= shipped):
             # visible (no leading underscore) so the seller sees it under Custom Fields
             tracking = ";".join(f"{c}:{w}" for c, w, _ in recorded)
             self._call("PUT", f"/orders/{oid}", body={
                 "status": "completed",
                 "meta_data": [{"key": "ecerp_tracking", "value": tracking}]})
+
+    def _lines_to_ship(self, order: dict[str, Any], line_ids: set[str]) -> set[str]:
+        """The lines a parcel must still cover before the order is complete: all but the
+        fully refunded ones (a refunded line is never shipped)."""
+        if not order.get("refunds"):
+            return line_ids
+        try:
+            mapped = order_from_wire(order, self._refunds_for(order))
+        except BadOrder:
+            return line_ids
+        return {ln.platform_line_id for ln in mapped.lines
+                if ln.refund_state != RefundState.REFUNDED}
 
     # -- stock -----------------------------------------------------------------------
     def push_stock(self, quantities: Sequence[StockQuantity]) -> None:

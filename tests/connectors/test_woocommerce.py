@@ -229,6 +229,19 @@ def test_split_shipment_completes_after_the_last_parcel(small: WooCommerceSim) -
     assert info.value.code == "unknown_line" and not info.value.retryable
 
 
+def test_refunded_line_is_not_waited_for(small: WooCommerceSim) -> None:
+    order = next(o for o in small.book.all() if o.status == OrderStatus.NEW
+                 and len(o.lines) >= 2
+                 and any(ln.refund_state == RefundState.REFUNDED for ln in o.lines)
+                 and any(ln.refund_state == RefundState.NONE for ln in o.lines))
+    conn = _connector(small)
+    lines = conn.fetch_order(order.platform_order_id).lines
+    open_lines = tuple(ln.platform_line_id for ln in lines
+                       if ln.refund_state != RefundState.REFUNDED)
+    conn.confirm_shipment(Shipment(order.platform_order_id, "JTSD", "JT77", open_lines))
+    assert small.completed == [order.platform_order_id]
+
+
 def test_cancelled_order_is_not_shipped(small: WooCommerceSim) -> None:
     cancelled = next(o for o in small.book.all() if o.status == OrderStatus.CANCELLED)
     with pytest.raises(ConnectorError) as info:
