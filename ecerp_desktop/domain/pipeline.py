@@ -372,17 +372,22 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
     if load_stock is not None:
         need = {ln.sku_id for o, _, _ in decided for ln in o.lines if ln.sku_id is not None}
         stock.update(load_stock(need))
-    _route_all(decided, held_ids, cfg, stock, plan)
+    held_facts = [o for o in orders if o.id in held_ids]
+    _route_all(decided, held_facts, cfg, stock, plan)
     return plan
 
 
-def _route_all(decided: list[tuple[OrderFacts, Decision, Outcome]], held_ids: set[int],
+def _route_all(decided: list[tuple[OrderFacts, Decision, Outcome]], held: list[OrderFacts],
                cfg: Config, stock: Stock, plan: ChunkPlan) -> None:
     by_id = {o.id: (o, d, out) for o, d, out in decided}
     units: list[list[int]] = []
     if cfg.options.merge:
-        mp = plan_merges([o for o, _, _ in decided], timedelta(
-            hours=cfg.options.merge_window_hours), ())
+        mp = plan_merges([o for o, _, _ in decided] + held, timedelta(
+            hours=cfg.options.merge_window_hours), [o.id for o in held])
+        held_out = {out.order_id: out for out in plan.outcomes}
+        for o in held:
+            if o.id in mp.notes and o.id in held_out:
+                held_out[o.id].why += mp.notes[o.id]
         grouped = mp.group_of()
         done: set[int] = set()
         for o, _, out in decided:

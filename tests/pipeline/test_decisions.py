@@ -280,3 +280,14 @@ def test_merged_parcel_carries_both_orders_lines() -> None:
     [p] = plan.parcels
     assert p.order_id == 1 and sorted(i.order_id for i in p.items) == [1, 2]
     assert {o.order_id: o.merged_into for o in plan.outcomes} == {1: None, 2: 1}
+
+
+def test_plan_never_merges_a_held_order_and_says_so() -> None:
+    rules = ruleset_from_dict({"rules": [{"id": 1, "name": "msg", "when": [
+        {"kind": "buyer_message", "contains": ["等"]}], "then": [{"kind": "hold"}]}]})
+    a, b = raw(1, "TEA-1"), raw(2, "TEA-1", buyer_message="等我通知")
+    c = raw(3, "TEA-1")
+    plan = plan_chunk([a, b, c], cfg(rules), {(10, 1): 5})
+    by = {o.order_id: o for o in plan.outcomes}
+    assert by[2].status == "held" and any("not merged" in w for w in by[2].why)
+    assert by[3].merged_into == 1 and any("held order(s) 2" in w for w in by[1].why)

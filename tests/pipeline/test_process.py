@@ -280,3 +280,20 @@ def test_split_by_hand_keeps_every_unit_and_the_reservation(world: World) -> Non
         [(tea, 2)], sorted([(tea, 1), (cup, 1)])]
     assert world.balance(wh, "TEA-1") == (100, 3) and world.balance(wh, "CUP-1") == (100, 1)
     assert world.history(oid)[-1].action == "split"
+
+
+def test_first_order_gift_and_other_open_orders_by_buyer_phone(world: World) -> None:
+    from ecerp_desktop.domain.gifts import gift_rules_from_dict
+
+    svc.save_gift_rules(world.store, SYSTEM, gift_rules_from_dict({"rules": [
+        {"id": 3, "name": "新客礼", "first_order_only": True,
+         "gifts": [{"sku": "GIFT-1"}]}]}))
+    save(world, {"rules": [{"id": 1, "name": "repeat buyer", "when": [
+        {"kind": "other_open_order"}], "then": [{"kind": "add_tag", "tag": "repeat"}]}]})
+    first = world.order([("TEA-1", 1)], phone="13511112222", detail="甲路 1 号 1 室")
+    svc.process_pending(world.store, SYSTEM)
+    second = world.order([("TEA-1", 1)], phone="13511112222", detail="乙路 2 号 2 室")
+    svc.process_pending(world.store, SYSTEM)
+    assert any(ln.is_gift for ln in world.lines(first))
+    assert not any(ln.is_gift for ln in world.lines(second))
+    assert world.order_row(second).tags == ["repeat"]
