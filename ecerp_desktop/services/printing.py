@@ -428,3 +428,56 @@ def cancel(store: Store, actor: Actor, job_ids: Sequence[int]) -> int:
 def jobs(store: Store, job_ids: Sequence[int]) -> list[q.PrintJob]:
     with store.read() as s:
         return q.get_jobs(s, list(job_ids))
+
+
+# --- the queue worker --------------------------------------------------------------------------
+
+class QueueWorker:
+    """A background lane that sends queued jobs: at once when told (``wake``), and again
+    every *retry_s* seconds (doubling to *max_retry_s* while a printer stays off), so jobs
+    a switched-off printer left queued go out by themselves once it is back on. It only
+    ever sends queued jobs, so nothing is printed twice.
+
+    Thread: owns one daemon thread; ``start``/``wake``/``stop`` may be called from any thread.
+    """
+
+    def __init__(self, store: Store, *, retry_s: float = 10.0, max_retry_s: float = 120.0,
+                 on_result: Callable[[RunResult], None] | None = None,
+                 connect_timeout: float = transports.CONNECT_TIMEOUT_S) -> None:
+        import threading
+
+        self.store = store
+        self.retry_s, self.max_retry_s = retry_s, max_retry_s
+        self.on_result = on_result
+        self.connect_timeout = connect_timeout
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="print-queue", daemon=True)
+
+    def start(self) -> QueueWorker:
+        recover(self.store)  # jobs a crash left in "sending" are never re-sent by themselves
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        delay = self.retry_s
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                result = run_queue(self.store, connect_timeout=self.connect_timeout)
+            except Exception as exc:  # the lane must survive a database hiccup
+                result = RunResult(errors=[DomainError(ErrorCode.DATABASE_UNREACHABLE,
+                                                       url=self.store.describe(),
+                                                       error=str(exc))])
+            if self.on_result is not None and (result.sent or result.errors):
+                self.on_result(result)
+            delay = min(delay * 2, self.max_retry_s) if result.queued else self.retry_s
+            self._wake.wait(delay)

@@ -199,3 +199,56 @@ def test_sort_code_falls_back_to_cainiao_routing_info(store, tmp_path) -> None:
     batch = printing.enqueue_waybills(store, PACKER, zebra(str(out)), order_refs=["1"])
     assert printing.run_jobs(store, batch.job_ids).ok
     assert "浙A-西湖 02" in check_zpl(out.read_bytes())[1]
+
+
+def test_worker_sends_queued_jobs_once_the_printer_is_back(sqlite_store, dead_port) -> None:
+    make_order(sqlite_store)
+    target = f"tcp://127.0.0.1:{dead_port}"
+    batch = printing.enqueue_waybills(sqlite_store, PACKER, zebra(target), order_refs=["1"])
+    results: list[printing.RunResult] = []
+    worker = printing.QueueWorker(sqlite_store, retry_s=0.1, max_retry_s=0.2,
+                                  on_result=results.append, connect_timeout=1).start()
+    printer = None
+    try:
+        import time
+        deadline = time.monotonic() + 10
+        while not any(r.queued for r in results):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert states(sqlite_store, batch.job_ids) == ["queued"]
+        printer = RawPrinter(dead_port)  # switched on: the worker's next round sends it
+        assert check_zpl(printer.wait_jobs(1)[0])[0] == 1
+        while states(sqlite_store, batch.job_ids) != ["sent"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.5)  # several more rounds: still exactly one label
+        assert len(printer.jobs) == 1
+    finally:
+        worker.stop()
+        if printer is not None:
+            printer.close()
+
+
+def test_two_stations_running_the_same_jobs_print_each_once(store, raw_printer) -> None:
+    import threading
+
+    for i in range(4):
+        make_order(store, platform_order_id=f"S{i}", parcels=10)
+    batch = printing.enqueue_waybills(store, PACKER, zebra(raw_printer.target),
+                                      order_refs=[f"S{i}" for i in range(4)])
+    results: list[printing.RunResult] = []
+    threads = [threading.Thread(target=lambda: results.append(
+        printing.run_jobs(store, batch.job_ids))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sent = sorted(results[0].sent + results[1].sent)
+    assert sent == sorted(batch.job_ids)  # every job sent by exactly one of them
+    import time
+    time.sleep(0.2)
+    _, fields = check_zpl(raw_printer.data)
+    numbers = [f for f in fields if f.isdigit() and len(f) == 12]
+    assert len(set(numbers)) == 40
+    # each label shows its number four times (two barcodes, two text lines): no duplicate
+    assert all(numbers.count(n) == 4 for n in set(numbers))
