@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +53,7 @@ MAX_PER_PAGE = 100
 MAX_BATCH = 100  # WooCommerce's batch endpoints take at most 100 objects
 MAX_PAGES = 5_000  # a total beyond this (500,000 orders in one window) is a broken server
 SHIPMENT_MARK = "[ecerp-shipment]"
+CLOCK_TOLERANCE = 120.0  # seconds; WooCommerce accepts OAuth timestamps ±15 minutes
 
 # pending = awaiting payment; on-hold = awaiting payment confirmation (bank transfer,
 # cheque): neither may be shipped yet, so both are UNPAID for us.
@@ -274,7 +277,8 @@ class WooCommerceConnector:
     def __init__(self, endpoint: str, consumer_key: str, consumer_secret: str, *,
                  auth: str = "auto", per_page: int = MAX_PER_PAGE, timeout: float = 30.0,
                  fetch_refunds: bool = True, keep_raw: bool = False,
-                 signature_method: str = "HMAC-SHA1", client: JsonClient | None = None) -> None:
+                 signature_method: str = "HMAC-SHA1", client: JsonClient | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.base = endpoint.rstrip("/")
         if self.base.endswith(API_PREFIX):
             self.base = self.base[: -len(API_PREFIX)]
@@ -289,21 +293,42 @@ class WooCommerceConnector:
         self.fetch_refunds = fetch_refunds
         self.refunds_endpoint = True  # False once the site said it has no /refunds
         self.keep_raw = keep_raw
+        self.clock = clock
+        self.clock_offset = 0.0  # server time minus ours, when our clock is off (OAuth)
         self.http = client or JsonClient(timeout=timeout, platform="WooCommerce",
-                                         error_text=_error_text)
+                                         error_text=_error_text, on_response=self._server_time)
 
     # -- transport -------------------------------------------------------------------
+    def _server_time(self, headers: dict[str, str]) -> None:
+        """Learn how far our clock is from the site's (its ``Date`` header): OAuth
+        timestamps more than 15 minutes off are refused, and shop PCs' clocks drift."""
+        try:
+            server = parsedate_to_datetime(headers.get("date", "")).timestamp()
+        except (TypeError, ValueError, IndexError):
+            return
+        offset = server - self.clock()
+        self.clock_offset = offset if abs(offset) > CLOCK_TOLERANCE else 0.0
+
     def _call(self, method: str, path: str, params: Sequence[tuple[str, str]] = (),
               body: Any = None) -> tuple[Any, dict[str, str]]:
         url = f"{self.base}{API_PREFIX}{path}"
         query = list(params)
-        if self.auth == "oauth1":  # signed afresh for every attempt: nonces are single-use
-            return self.http.request(
-                method, url, body=body,
-                params=lambda: signed_query(method, url, query, self.key, self.secret,
-                                            signature_method=self.signature_method))
-        return self.http.request(method, url, params=query, body=body,
-                                 auth=(self.key, self.secret))
+        if self.auth != "oauth1":
+            return self.http.request(method, url, params=query, body=body,
+                                     auth=(self.key, self.secret))
+
+        def signed() -> list[tuple[str, str]]:  # afresh for every attempt: nonces are single-use
+            return signed_query(method, url, query, self.key, self.secret,
+                                signature_method=self.signature_method,
+                                timestamp=int(self.clock() + self.clock_offset))
+        offset = self.clock_offset
+        try:
+            return self.http.request(method, url, body=body, params=signed)
+        except AuthFailed as exc:
+            # refused for our clock, and the answer told us the right time: once more
+            if "timestamp" not in str(exc).lower() or self.clock_offset == offset:
+                raise
+            return self.http.request(method, url, body=body, params=signed)
 
     # -- orders ----------------------------------------------------------------------
     def _window(self, start: datetime, end: datetime) -> list[tuple[str, str]]:

@@ -139,6 +139,15 @@ def test_order_modified_while_paging_is_not_missed(small: WooCommerceSim) -> Non
     assert expected <= got
 
 
+def test_a_pc_clock_an_hour_off_is_corrected_from_the_site_date(small: WooCommerceSim) -> None:
+    conn = _connector(small, clock=lambda: time.time() - 3600)
+    assert len(_pull(conn)[0]) == 250
+    assert 3590 < conn.clock_offset < 3610
+    failures = small.auth_failures
+    _pull(conn)  # the offset is kept: no refusal the second time
+    assert small.auth_failures == failures == 1
+
+
 def test_hmac_sha256_signatures_are_accepted(small: WooCommerceSim) -> None:
     conn = _connector(small, signature_method="HMAC-SHA256")
     assert len(_pull(conn)[0]) == 250
