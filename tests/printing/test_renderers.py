@@ -140,3 +140,17 @@ def test_renderers_are_compiled_once_per_template_and_profile() -> None:
     tpl = get_template("waybill-100x150")
     assert renderer_for(tpl, ZEBRA) is renderer_for(tpl, ZEBRA)
     assert renderer_for(tpl, ZEBRA, "tspl").language == "tspl"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_injects_escpos_commands(text) -> None:
+    d = dataclasses.replace(sample_waybill(6), receiver_name=text, address_detail=text,
+                            buyer_message=text)
+    out = render_values(get_template("waybill-76x130"), POS, [waybill_values(d)])
+    assert out.startswith(INIT) and out.endswith(CUT)
+    assert out.count(INIT) == 1 and out.count(CUT) == 1
+    # inside Chinese-mode runs only GB18030 text bytes: never a command byte
+    for seg in out.split(CHINESE_ON)[1:]:
+        body = seg.split(CHINESE_OFF)[0]
+        assert all(b >= 0x20 for b in body)
