@@ -50,7 +50,7 @@ from ecerp_desktop.services.devices import StationDevices
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import run_op
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
 
 
 class DeviceBridge(QObject):
@@ -145,7 +145,8 @@ class DevicesPage(QWidget):
         self.station = station or station_devices.default_station_name()
         self.profiles = profiles or load_profiles()
         self._list_ports = ports
-        self._shared_filter = scanner_filter
+        # the app-wide filter from start-up; the page installs its own only when there is none
+        self._shared_filter = scanner_filter or installed_filter()
         self._own_filter: ScannerFilter | None = None
         self._listening_shared = False
         self._running = RunningDevices()

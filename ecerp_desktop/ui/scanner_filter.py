@@ -66,6 +66,16 @@ def mark_scan_field(widget: QWidget) -> None:
         widget.setMaxLength(max(widget.maxLength(), 256))
 
 
+_app_filter: ScannerFilter | None = None  # the one installed on QApplication, if any
+
+
+def installed_filter() -> ScannerFilter | None:
+    """The application-wide filter installed at start-up (None before, or in tests)."""
+    if _app_filter is not None and not shiboken6.isValid(_app_filter):
+        return None
+    return _app_filter
+
+
 class ScannerFilter(QObject):
     """The one application-wide wedge-scanner filter. GUI thread only.
 
@@ -102,6 +112,8 @@ class ScannerFilter(QObject):
         assert app is not None, "create the QApplication first"
         app.installEventFilter(self)
         self._installed_on = app
+        global _app_filter
+        _app_filter = self
         return self
 
     def uninstall(self) -> None:
@@ -109,6 +121,9 @@ class ScannerFilter(QObject):
         if self._installed_on is not None and shiboken6.isValid(self._installed_on):
             self._installed_on.removeEventFilter(self)
         self._installed_on = None
+        global _app_filter
+        if _app_filter is self:
+            _app_filter = None
 
     # -- the filter
 

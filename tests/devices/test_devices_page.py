@@ -146,3 +146,22 @@ def test_live_test_with_a_serial_scanner(qtbot, sqlite_store, fake_port) -> None
     finally:
         page.stop_test()
     wait_all()
+
+
+def test_page_uses_the_app_wide_filter_when_one_is_installed(qtbot, qapp, sqlite_store) -> None:
+    clock = FakeClock()
+    app_filter = ScannerFilter(WedgeSettings(), clock=clock).install(qapp)
+    try:
+        page = open_page(qtbot, sqlite_store)
+        page.start_test()
+        assert page._own_filter is None and page.testing
+        for ch in "JT3000111222":
+            clock.t += 0.005
+            qtbot.keyClick(page.scan_field, ch)
+        clock.t += 0.005
+        qtbot.keyClick(page.scan_field, Qt.Key.Key_Return)
+        assert page.last_scan.text() == "JT3000111222"
+        page.stop_test()
+        assert not page.testing
+    finally:
+        app_filter.uninstall()
