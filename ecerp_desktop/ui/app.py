@@ -137,7 +137,9 @@ class App:
         if register_bundled_font(self.qapp) is None:
             self.warnings.missing.append("bundled CJK font missing")
         config = appconfig.load()
-        i18n.install(args.lang or config.language or i18n.DEFAULT_LANGUAGE)
+        language = args.lang or config.language or i18n.DEFAULT_LANGUAGE
+        if not i18n.install(language):
+            self.warnings.missing.append(f"translation {language} missing")
         self.store: Any = None
         self.window: Any = None
 
