@@ -154,3 +154,29 @@ def test_arbitrary_text_never_injects_escpos_commands(text) -> None:
     for seg in out.split(CHINESE_ON)[1:]:
         body = seg.split(CHINESE_OFF)[0]
         assert all(b >= 0x20 for b in body)
+
+
+def test_logo_image_as_zpl_graphic_and_refused_in_tspl(tmp_path) -> None:
+    from ecerp_desktop.domain.errors import DomainError, ErrorCode
+    from ecerp_desktop.printing.layout import template_from_dict
+    from PIL import Image as PILImage
+
+    logo = PILImage.new("L", (40, 20), 255)
+    for x in range(10, 30):
+        for y in range(5, 15):
+            logo.putpixel((x, y), 0)
+    logo.save(tmp_path / "logo.png")
+    tpl = template_from_dict("logo-test", {"kind": "sku", "width_mm": 40, "height_mm": 30,
+                                           "elements": [{"type": "image", "x": 0, "y": 0,
+                                                         "w": 5, "h": 2.5,
+                                                         "path": "logo.png"}]}, tmp_path)
+    zpl = render_values(tpl, ZEBRA, [{}])
+    assert check_zpl(zpl)[0] == 1
+    # 5 mm × 2.5 mm at 8 dots/mm = 40×20 dots = 5 bytes a row × 20 rows
+    assert b"^FO0,0^GFA,100,100,5," in zpl
+    hexdata = zpl.split(b"^GFA,100,100,5,")[1].split(b"^FS")[0]
+    rows = [hexdata[i:i + 10] for i in range(0, len(hexdata), 10)]
+    assert rows[0] == b"0000000000" and rows[10] == b"003FFFFC00"  # dots 10-29 black
+    with pytest.raises(DomainError) as e:
+        render_values(tpl, TSC, [{}])
+    assert e.value.code is ErrorCode.PRINT_LANGUAGE_UNSUPPORTED
