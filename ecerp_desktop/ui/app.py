@@ -22,7 +22,13 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QProgressDialog,
+    QTabWidget,
+)
 
 from ecerp_desktop.domain.auth import Actor
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
@@ -261,7 +267,16 @@ class App:
             for _ in range(3):
                 QCoreApplication.processEvents()
             page.grab()  # forces a full paint of the page
-            state = "failed" if key in window.page_errors else "ok"
+            if isinstance(page, QTabWidget):  # every tab is part of the area
+                for index in range(page.count()):
+                    page.setCurrentIndex(index)
+                    QCoreApplication.processEvents()
+                    page.currentWidget().grab()
+                for tab, error in getattr(page, "tab_errors", {}).items():
+                    window.page_errors[f"{key}/{tab}"] = error
+                page.setCurrentIndex(0)
+            state = "failed" if any(k.split("/")[0] == key for k in window.page_errors) \
+                else "ok"
             print(f"SMOKE area {key} {state}", flush=True)
         QCoreApplication.processEvents()
         failed = bool(window.page_errors or self.warnings.missing)

@@ -6,6 +6,9 @@ the users section USERS_MANAGE (the services check the same permissions again).
 
 from __future__ import annotations
 
+import logging
+import traceback
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +40,8 @@ from ecerp_desktop.ui.dbcheck import DatabaseCheck, check_database
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.labels import LANGUAGE_NAMES, role_title
 from ecerp_desktop.ui.ops import run_op
+
+log = logging.getLogger(__name__)
 
 
 def _note(text: str = "") -> QLabel:
@@ -78,6 +83,7 @@ class SettingsPage(QTabWidget):
         layout.addStretch(1)
         self.addTab(general, self.tr("General"))
         self.devices_page: QWidget | None = None
+        self.tab_errors: dict[str, str] = {}
         self._devices_index = -1
         if ctx.actor.can(Permission.PACK) or ctx.actor.can(Permission.SETTINGS):
             self._devices_index = self.addTab(QWidget(), self.tr("Devices"))
@@ -86,9 +92,16 @@ class SettingsPage(QTabWidget):
     def _on_tab(self, index: int) -> None:
         if index != self._devices_index or self.devices_page is not None:
             return
-        from ecerp_desktop.ui.devices_page import DevicesPage  # hardware code: on demand
+        try:
+            from ecerp_desktop.ui.devices_page import DevicesPage  # hardware code: on demand
 
-        self.devices_page = DevicesPage(self.ctx)
+            page: QWidget = DevicesPage(self.ctx)
+        except Exception as exc:  # a broken devices page must not break the settings
+            log.error("devices page failed:\n%s", traceback.format_exc())
+            self.tab_errors["devices"] = f"{type(exc).__name__}: {exc}"
+            page = _note(self.tr("The devices page could not be opened: {error}").format(
+                error=self.tab_errors["devices"]))
+        self.devices_page = page
         placeholder = self.widget(index)
         self.blockSignals(True)  # replacing the tab must not re-enter this slot
         self.removeTab(index)

@@ -474,6 +474,10 @@
         <translation>设备</translation>
     </message>
     <message>
+        <source>The devices page could not be opened: {error}</source>
+        <translation>无法打开设备页面：{error}</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>

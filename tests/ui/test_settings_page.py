@@ -130,3 +130,20 @@ def test_no_devices_tab_for_finance(qtbot: QtBot, sqlite_store: Store) -> None:
     finance = add_user(sqlite_store, "kuaiji", Role.FINANCE)
     page = _page(qtbot, sqlite_store, finance)
     assert page.count() == 1
+
+
+def test_a_broken_devices_page_leaves_settings_usable(qtbot: QtBot, sqlite_store: Store,
+                                                     admin: Actor,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import ecerp_desktop.ui.devices_page as devices_page
+
+    def broken(_ctx: PageContext) -> None:
+        raise OSError("no drivers folder")
+
+    monkeypatch.setattr(devices_page, "DevicesPage", broken)
+    page = _page(qtbot, sqlite_store, admin)
+    page.setCurrentIndex(1)
+    assert page.tab_errors == {"devices": "OSError: no drivers folder"}
+    assert "无法打开设备页面" in page.currentWidget().text()
+    page.setCurrentIndex(0)
+    assert page.language.isEnabled()
