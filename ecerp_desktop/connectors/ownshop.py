@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from ecerp_desktop.connectors.base import AuthFailed, ConnectorError, RateLimited
 from ecerp_desktop.connectors.http import HttpClient, decode_json, raise_for_status
@@ -309,12 +310,21 @@ class JsonClient:
             data = dumps(body).encode("utf-8")
             send_headers["Content-Type"] = "application/json; charset=utf-8"
         self.requests_sent += 1
+        # never follow redirects: requests would carry a token header to another host, and
+        # turn a POST that meets a 301 into a GET that "succeeds" without writing anything
         resp = self.http.request(method, url, params=params, data=data, auth=auth,
-                                 headers=send_headers, check_status=False)
+                                 headers=send_headers, check_status=False,
+                                 allow_redirects=False)
         got = {k.lower(): v for k, v in resp.headers.items()}
         if self.on_response is not None:
             self.on_response(got)
         status = resp.status_code
+        if 300 <= status < 400:
+            where = urlsplit(got.get("location", ""))
+            raise ConnectorError(
+                f"{self.platform}: the shop answered HTTP {status}, moved to "
+                f"{where.scheme}://{where.netloc}{where.path}; set the shop's endpoint to its "
+                "current address", code="redirect", retryable=False)
         if status >= 400 and status != 429:
             try:
                 found = self.error_text(decode_json(resp, self.platform))

@@ -268,6 +268,9 @@ class ShopifyConnector:
             nxt = ownshop.parse_link_header(headers.get("link")).get("next")
             if not nxt:
                 return
+            if urlsplit(nxt).netloc != urlsplit(self.api).netloc:  # our token goes there
+                raise ConnectorError("Shopify's next-page link points to another host",
+                                     code="bad_link", retryable=False)
             cursor = dict(parse_qsl(urlsplit(nxt).query)).get("page_info", "")
             if not cursor or cursor in cursors:
                 raise ConnectorError("Shopify paging never ends (a page_info came back "

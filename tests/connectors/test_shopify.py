@@ -22,6 +22,7 @@ from ecerp_desktop.connectors.ownshop import parse_link_header
 from ecerp_desktop.connectors.shopify import ShopifyConnector, order_from_wire
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import PlatformOrder
+from ecerp_desktop.sim.server import SimRequest, SimResponse, SimServer
 from ecerp_desktop.sim.shopify import ShopifySim
 
 END = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
@@ -361,3 +362,44 @@ def test_mapping_of_a_hand_written_order() -> None:
                             "closed_at": "2026-11-13T00:00:00Z"}).status == OrderStatus.DONE
     assert order_from_wire({**data, "financial_status": "pending"}).status == \
         OrderStatus.UNPAID
+
+
+class _Elsewhere(SimServer):
+    """Another host: records whether anything (our token) ever reached it."""
+
+    def handle(self, request: SimRequest) -> SimResponse:
+        return SimResponse.json({"orders": []})
+
+
+class _Misdirecting(SimServer):
+    """A shop that redirects (to *target*) or links its next page to *target*."""
+
+    def __init__(self, target: str, mode: str) -> None:
+        super().__init__()
+        self.target, self.mode = target, mode
+
+    def handle(self, request: SimRequest) -> SimResponse:
+        if self.mode == "redirect" or request.method != "GET":
+            return SimResponse(status=301, headers={"Location": f"{self.target}/moved?x=1"})
+        return SimResponse.json({"orders": [{"id": 1}]}, **{
+            "Link": f'<{self.target}/admin/api/2024-10/orders.json?page_info=abc>; rel="next"'})
+
+
+@pytest.mark.parametrize("mode", ["redirect", "link"])
+def test_the_token_never_leaves_for_another_host(mode: str) -> None:
+    elsewhere = _Elsewhere().start()
+    # same port, other loopback address: another host as far as the client can tell
+    target = elsewhere.url.replace("127.0.0.1", "localhost")
+    shop = _Misdirecting(target, mode).start()
+    try:
+        conn = ShopifyConnector(shop.url, TOKEN)
+        with pytest.raises(ConnectorError) as info:
+            _pull(conn)
+        assert not info.value.retryable
+        assert info.value.code == ("redirect" if mode == "redirect" else "bad_link")
+        with pytest.raises(ConnectorError):  # a write meeting a 301 is not turned into a GET
+            conn.push_stock([StockQuantity("1", "2", 3)])
+        assert elsewhere.requests_served == 0
+    finally:
+        shop.stop()
+        elsewhere.stop()
