@@ -225,25 +225,44 @@ class RunResult:
 
 
 def _payload(jobs: list[q.PrintJob], data: dict[tuple[str, int], WaybillData],
-             skus: dict[str, Any], can_see_phone: bool) -> bytes:
+             skus: dict[str, Any], can_see_phone: bool
+             ) -> tuple[bytes, list[q.PrintJob], list[tuple[int, DomainError]]]:
+    """The bytes of the printable jobs of a chunk, those jobs, and the jobs that cannot be
+    printed (missing data, a barcode that cannot be printed) with their reason."""
     first = jobs[0]
     profile = _profile(first.profile, first.language)
-    template = get_template(first.template)
+    try:
+        template = get_template(first.template)
+    except DomainError as exc:
+        return b"", [], [(j.id, exc) for j in jobs]
     now = utcnow()
-    labels = []
+    labels, good, bad = [], [], []
     for j in jobs:
-        if j.kind == "sku":
-            values = sku_values(skus[j.sku_code], now)
-        else:
-            d = data[_key(j)]
-            values = waybill_values(d, now)
-            if not can_see_phone:
-                values["receiver.phone"] = values["receiver.phone_masked"]
-        labels.append(template.bind(values))
+        try:
+            if j.kind == "sku":
+                sku = skus.get(j.sku_code)
+                if sku is None:
+                    raise DomainError(ErrorCode.NOT_FOUND, what="SKU", key=j.sku_code)
+                values = sku_values(sku, now)
+            else:
+                d = data.get(_key(j))
+                if d is None:
+                    raise DomainError(ErrorCode.NOT_FOUND, what="parcel",
+                                      key=str(j.parcel_id or j.order_id))
+                values = waybill_values(d, now)
+                if not can_see_phone:
+                    values["receiver.phone"] = values["receiver.phone_masked"]
+            labels.append(template.bind(values))
+            good.append(j)
+        except DomainError as exc:
+            bad.append((j.id, exc))
+    if not good:
+        return b"", [], bad
     r = render.renderer_for(template, profile, first.language)
-    if len({j.copies for j in jobs}) == 1:
-        return r.render(labels, first.copies)
-    return b"".join(r.render([lb], j.copies) for lb, j in zip(labels, jobs, strict=True))
+    if len({j.copies for j in good}) == 1:
+        return r.render(labels, good[0].copies), good, bad
+    return (b"".join(r.render([lb], j.copies) for lb, j in zip(labels, good, strict=True)),
+            good, bad)
 
 
 def _key(j: q.PrintJob) -> tuple[str, int]:
@@ -303,31 +322,30 @@ def run_jobs(store: Store, job_ids: Sequence[int], *, progress: Progress | None 
         chunk = [j for j in chunk if j.id in claimed]
         if not chunk:
             continue
-        ids = [j.id for j in chunk]
-        try:
-            if any(_key(j) not in data for j in chunk if j.kind != "sku"):
-                # load the label data of the next DATA_WINDOW jobs in one read
-                window = [j for j in jobs[done:done + DATA_WINDOW] if j.kind != "sku"]
-                window += [j for j in chunk if j.kind != "sku"]
-                with store.read() as s:
-                    data = q.waybill_data(
-                        s, parcel_ids=[j.parcel_id for j in window if j.parcel_id is not None],
-                        order_ids=[j.order_id for j in window
-                                   if j.parcel_id is None and j.order_id is not None])
-            skus: dict[str, Any] = {}
-            if any(j.kind == "sku" for j in chunk):
-                with store.read() as s:
-                    skus = {j.sku_code: q.sku_label_data(s, j.sku_code)
-                            for j in chunk if j.kind == "sku"}
-            payload = _payload(chunk, data, skus, can_see_phone)
-        except (DomainError, KeyError) as exc:
-            err = exc if isinstance(exc, DomainError) else DomainError(
-                ErrorCode.NOT_FOUND, what="label data", key=str(exc))
+        if any(_key(j) not in data for j in chunk if j.kind != "sku"):
+            # load the label data of the next DATA_WINDOW jobs in one read
+            window = [j for j in jobs[done:done + DATA_WINDOW] if j.kind != "sku"]
+            window += [j for j in chunk if j.kind != "sku"]
+            with store.read() as s:
+                data = q.waybill_data(
+                    s, parcel_ids=[j.parcel_id for j in window if j.parcel_id is not None],
+                    order_ids=[j.order_id for j in window
+                               if j.parcel_id is None and j.order_id is not None])
+        skus: dict[str, Any] = {}
+        if any(j.kind == "sku" for j in chunk):
+            with store.read() as s:
+                skus = {j.sku_code: q.sku_label_data(s, j.sku_code)
+                        for j in chunk if j.kind == "sku"}
+        payload, good, bad = _payload(chunk, data, skus, can_see_phone)
+        if bad:  # these print nothing: failed, not "maybe printed", retry after a fix
             with store.write() as s:
-                q.mark_failed(s, ids, str(err), False, utcnow())
-            result.failed.extend(ids)
-            result.errors.append(err)
-            done += len(chunk)
+                for job_id, err in bad:
+                    q.mark_failed(s, [job_id], str(err), False, utcnow())
+            result.failed.extend(job_id for job_id, _ in bad)
+            result.errors.extend(err for _, err in bad)
+        done += len(chunk) - len(good)
+        ids = [j.id for j in good]
+        if not ids:
             if progress:
                 progress(done, total)
             continue
@@ -349,7 +367,7 @@ def run_jobs(store: Store, job_ids: Sequence[int], *, progress: Progress | None 
             with store.write() as s:
                 q.mark_sent(s, ids, utcnow())
             result.sent.extend(ids)
-        done += len(chunk)
+        done += len(good)
         if progress:
             progress(done, total)
     return result

@@ -252,3 +252,23 @@ def test_two_stations_running_the_same_jobs_print_each_once(store, raw_printer) 
     assert len(set(numbers)) == 40
     # each label shows its number four times (two barcodes, two text lines): no duplicate
     assert all(numbers.count(n) == 4 for n in set(numbers))
+
+
+def test_a_parcel_that_cannot_be_printed_fails_alone(store, raw_printer) -> None:
+    from ecerp_desktop.store.schema import WaybillRow
+    from sqlalchemy import update
+
+    for i in range(3):
+        make_order(store, platform_order_id=f"B{i}")
+    with store.write() as s:  # a courier answered with a number no barcode can carry
+        s.execute(update(WaybillRow).where(WaybillRow.parcel_id == 2)
+                  .values(number="7000^FS~JR"))
+    batch = printing.enqueue_waybills(store, PACKER, zebra(raw_printer.target),
+                                      order_refs=["B0", "B1", "B2"])
+    result = printing.run_jobs(store, batch.job_ids)
+    assert result.sent == [batch.job_ids[0], batch.job_ids[2]]
+    assert result.failed == [batch.job_ids[1]]
+    assert result.errors[0].code is ErrorCode.BARCODE_INVALID
+    bad = printing.jobs(store, [batch.job_ids[1]])[0]
+    assert bad.state == "failed" and not bad.maybe_printed
+    assert check_zpl(raw_printer.wait_jobs(1)[0])[0] == 2
