@@ -49,7 +49,8 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _sync_into(url: str, sim: dict[str, str], n: int) -> float:
+def _sync_into(url: str, sim: dict[str, str], n: int) -> tuple[float, float]:
+    """(orders per second of wall time, CPU microseconds of this process per order)."""
     from ecerp_desktop.connectors import registry
     from ecerp_desktop.connectors.registry import ConnectorConfig
     from ecerp_desktop.domain.timeutil import utcnow
@@ -65,16 +66,17 @@ def _sync_into(url: str, sim: dict[str, str], n: int) -> float:
         cfg = ConnectorConfig("taobao", sim["endpoint"], sim["app_key"], sim["app_secret"],
                               sim["session"])
         engine = SyncEngine(store, connector_for=lambda _shop: registry.create(cfg))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         [run] = engine.run_once()
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         if run.error:
             raise SystemExit(f"sync failed: {run.error}")
         with store.read() as s:
             count = _count(s)
         if count != n:
             raise SystemExit(f"expected {n} orders, found {count}")
-        return n / elapsed
+        return n / elapsed, cpu / n * 1e6
     finally:
         store.dispose()
 
@@ -104,12 +106,16 @@ def run(argv: list[str]) -> int:
             raise SystemExit("the simulator did not start")
         sim = json.loads(line)
         with tempfile.TemporaryDirectory() as tmp:
-            rate = _sync_into(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", sim, args.orders)
+            rate, cpu = _sync_into(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", sim,
+                                   args.orders)
         print(f"BENCH sync_sqlite_orders_per_s {rate:.0f}", flush=True)
+        # CPU per order does not depend on what else the machine is doing
+        print(f"BENCH sync_sqlite_cpu_us_per_order {cpu:.0f}", flush=True)
         if not args.no_postgres:
             pg_rate = _postgres(args.pg_url, sim, args.orders)
             if pg_rate is not None:
-                print(f"BENCH sync_postgres_orders_per_s {pg_rate:.0f}", flush=True)
+                print(f"BENCH sync_postgres_orders_per_s {pg_rate[0]:.0f}", flush=True)
+                print(f"BENCH sync_postgres_cpu_us_per_order {pg_rate[1]:.0f}", flush=True)
         print(f"BENCH sync_peak_rss_mb {_peak_rss_mb():.0f}", flush=True)
     finally:
         child.terminate()
@@ -117,7 +123,7 @@ def run(argv: list[str]) -> int:
     return 0
 
 
-def _postgres(admin_url: str, sim: dict[str, str], n: int) -> float | None:
+def _postgres(admin_url: str, sim: dict[str, str], n: int) -> tuple[float, float] | None:
     import psycopg
 
     try:

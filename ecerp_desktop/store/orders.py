@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from ecerp_desktop.domain.orders import OrderStatus, follow_platform, initial_status
 from ecerp_desktop.domain.platform_order import PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.text import storable
+from ecerp_desktop.store import bulk
 from ecerp_desktop.store.schema import OrderHistoryRow, OrderLineRow, OrderRow
 
 _CHUNK = 1000
-# Core tables, not mapped classes: an ORM-enabled bulk insert goes through the unit of work's
-# persistence code and splits into many executemany calls; the table takes one per chunk.
+# Inserts go to the tables through store.bulk (one driver executemany per chunk): the ORM's
+# bulk path splits into many executemany calls and SQLAlchemy's per-row parameter
+# processing costs more than the insert itself.
 _ORDERS = OrderRow.__table__
 _LINES = OrderLineRow.__table__
 _HISTORY = OrderHistoryRow.__table__
@@ -131,7 +133,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
             values = _order_values(shop_id, o, now)
             values["status"] = initial_status(o.status).value
             rows.append(values)
-        s.connection().execute(_insert_ignore(s, _ORDERS), rows)
+        bulk.insert_rows(s, _ORDERS, rows, ignore_conflicts=True)
         new_ids = dict(s.execute(
             select(OrderRow.platform_order_id, OrderRow.id).where(
                 OrderRow.shop_id == shop_id,
@@ -145,7 +147,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
                             "from_status": None, "to_status": row["status"],
                             "reason": o.platform_status})
         if lines:
-            s.connection().execute(_insert_ignore(s, _LINES), lines)
+            bulk.insert_rows(s, _LINES, lines, ignore_conflicts=True)
         result.inserted += len(fresh)
     for o in chunk:
         old = existing.get(o.platform_order_id)
@@ -168,7 +170,7 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
         _refresh_lines(s, old.id, o)
         result.updated += 1
     if history:
-        s.connection().execute(insert(_HISTORY), history)
+        bulk.insert_rows(s, _HISTORY, history)
     return result
 
 
