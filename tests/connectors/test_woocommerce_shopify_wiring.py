@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from ecerp_desktop.connectors import registry
+from ecerp_desktop.connectors.base import ConnectorError
 from ecerp_desktop.connectors.shopify import ShopifyConnector
 from ecerp_desktop.connectors.woocommerce import WooCommerceConnector, parse_shipment_notes
 from ecerp_desktop.domain.auth import SYSTEM
@@ -110,3 +111,37 @@ def test_sync_engine_stores_every_order_once_and_ships_through_the_outbox(
     assert by_id[("woocommerce", woo_id)].platform_status == "completed"
     shop_id = str(shopify.shipments[0]["order_id"])  # type: ignore[attr-defined]
     assert by_id[("shopify", shop_id)].platform_status == "paid/fulfilled"
+
+
+def test_error_messages_never_carry_credentials(sims: dict[str, SimServer]) -> None:
+    """Errors end up in logs and on screen: no key, secret or token in them, whatever failed
+    (refused credentials, a dead port, garbage answers)."""
+    key, secret, token = "ck_SENTINEL_KEY", "cs_SENTINEL_SECRET", "shpat_SENTINEL_TOKEN"
+    woo, shopify = sims["woocommerce"], sims["shopify"]
+    dead = "http://127.0.0.1:9"  # discard port: nothing listens
+    now = datetime.now(UTC)
+    attempts = [WooCommerceConnector(woo.url, key, secret),
+                WooCommerceConnector(woo.url, key, secret, auth="basic"),
+                WooCommerceConnector(dead, key, secret),
+                ShopifyConnector(shopify.url, token), ShopifyConnector(dead, token)]
+    messages = []
+    for conn in attempts:
+        conn.http.sleep = lambda s: None
+        with pytest.raises(ConnectorError) as info:
+            for _ in conn.pull_orders(now - timedelta(hours=1), now):
+                pass
+        messages.append(str(info.value))
+    woo.faults.set("html200=1")  # type: ignore[attr-defined]
+    try:
+        c = credentials(woo)
+        conn = WooCommerceConnector(woo.url, c["app_key"], c["app_secret"])
+        conn.http.sleep = lambda s: None
+        with pytest.raises(ConnectorError) as info:
+            next(iter(conn.pull_orders(now - timedelta(hours=1), now)))
+        messages.append(str(info.value))
+    finally:
+        woo.faults.clear()  # type: ignore[attr-defined]
+    assert len(messages) == 6 and all(messages)
+    for text in messages:
+        for sentinel in (key, secret, token, c["app_key"], c["app_secret"], "oauth_signature"):
+            assert sentinel not in text, text
