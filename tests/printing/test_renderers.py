@@ -180,3 +180,16 @@ def test_logo_image_as_zpl_graphic_and_refused_in_tspl(tmp_path) -> None:
     with pytest.raises(DomainError) as e:
         render_values(tpl, TSC, [{}])
     assert e.value.code is ErrorCode.PRINT_LANGUAGE_UNSUPPORTED
+
+
+def test_tspl_with_a_downloaded_truetype_font_uses_point_sizes() -> None:
+    from ecerp_desktop.printing.profiles import profile_from_dict
+
+    ttf = profile_from_dict("x", {"name": "TSC with SimHei", "language": "tspl", "dpi": 300,
+                                  "sizes": ["100x150"], "cjk_font": "SIMHEI.TTF"})
+    out = render_values(get_template("waybill-100x150"), ttf,
+                        [waybill_values(sample_waybill(1))]).decode("gb18030")
+    assert out.startswith("SIZE 100 mm,150 mm")
+    # the receiver line: 4.2 mm characters are 12 points; 300 dpi is 12 dots a mm
+    assert 'TEXT 132,558,"SIMHEI.TTF",0,12,12,"' in out
+    assert check_tspl(out.encode("gb18030"))[0] == 1

@@ -230,3 +230,18 @@ def test_cups_discovery_lists_queues(tmp_path, monkeypatch) -> None:
     found = [p for p in discover() if p.via == "cups"]
     assert [(p.name, p.target) for p in found] == [("Zebra_ZD421", "cups://Zebra_ZD421"),
                                                    ("Office_Laser", "cups://Office_Laser")]
+
+
+def test_system_pdf_printing_goes_through_the_hook_the_ui_installs() -> None:
+    from ecerp_desktop.printing.transports import set_system_pdf_printer
+
+    t = open_transport("system://HP LaserJet")
+    with pytest.raises(PrinterUnreachable):
+        t.send(b"%PDF-1.4")
+    got: list[tuple[str, bytes, str]] = []
+    set_system_pdf_printer(lambda q, data, name: got.append((q, data, name)))
+    try:
+        t.send(b"%PDF-1.4", "packing 3")
+    finally:
+        set_system_pdf_printer(None)
+    assert got == [("HP LaserJet", b"%PDF-1.4", "packing 3")]
