@@ -1,9 +1,9 @@
 """Importing SKUs and stock quantities from CSV or XLSX files with a header row.
 
-- CSV in UTF-8, UTF-8 with BOM or GBK (GB18030), detected from the bytes; XLSX read with
-  openpyxl in read-only mode after checks that keep memory bounded: the file size, the
-  unpacked size and packing ratio of every part (zip bombs), no DTD or entity in any XML
-  part (billion laughs), and a row limit.
+- CSV in UTF-8, UTF-8 with BOM, GBK (GB18030) or UTF-16, detected from the bytes; XLSX (its
+  first worksheet) read with openpyxl in read-only mode after checks that keep memory
+  bounded: the file size, the unpacked size and packing ratio of every part (zip bombs),
+  the shared strings, no DTD or entity in any XML part (billion laughs), and a row limit.
 - Every row is checked on its own: a bad row is reported with its row number, column and
   reason, the good rows are imported. Importing the same file twice changes nothing (SKUs
   are upserted by code; stock sets on hand to the file's quantity with one adjustment move
