@@ -53,7 +53,7 @@ def backfill(store: Store, actor: Actor, shop_name: str, days: float, *,
     actor.require(Permission.SYNC_MANAGE)
     shop = get_shop(store, shop_name)
     engine = engine or make_engine(store)
-    return engine.run_shop(shop, since=utcnow() - timedelta(days=days), cancel=cancel,
+    return engine.run_shop(shop, since=engine.now() - timedelta(days=days), cancel=cancel,
                            progress=progress)
 
 

@@ -65,7 +65,8 @@ AREAS: dict[str, Area] = {a.key: a for a in (
     Area("purchasing", QT_TRANSLATE_NOOP("Areas", "Purchasing"), P.PURCHASE),
     Area("finance", QT_TRANSLATE_NOOP("Areas", "Finance"), P.FINANCE),
     Area("customers", QT_TRANSLATE_NOOP("Areas", "Customers"), P.CUSTOMERS),
-    Area("sync", QT_TRANSLATE_NOOP("Areas", "Sync"), P.SYNC_MANAGE),
+    Area("sync", QT_TRANSLATE_NOOP("Areas", "Sync"), P.SYNC_MANAGE,
+         "ecerp_desktop.ui.sync_page:SyncPage"),
     # Everyone sees settings (language, own password); its database and user sections
     # check SETTINGS and USERS_MANAGE themselves.
     Area("settings", QT_TRANSLATE_NOOP("Areas", "Settings"), None,
