@@ -5,8 +5,7 @@ from __future__ import annotations
 import pypdfium2
 from ecerp_desktop.cli.main import main
 from printing_checks import check_tspl, check_zpl
-
-from conftest import RawPrinter, make_order
+from printing_support import RawPrinter, make_order
 
 
 def run(store, *argv: str) -> int:

@@ -15,8 +15,7 @@ from ecerp_desktop.domain.auth import Role, actor_for
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.printing.profiles import get_profile
 from ecerp_desktop.services import printing
-
-from conftest import make_order
+from printing_support import make_order
 
 WORKER = """
 import sys

@@ -13,8 +13,7 @@ from ecerp_desktop.services import printing
 from ecerp_desktop.store import audit
 from ecerp_desktop.store import printing as q
 from printing_checks import HOSTILE, check_zpl
-
-from conftest import RawPrinter, make_order
+from printing_support import RawPrinter, make_order
 
 PACKER = actor_for(None, "packer1", Role.PACKER)
 
