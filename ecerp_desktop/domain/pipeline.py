@@ -112,6 +112,7 @@ class Config:
         self._wh_names = {w.id: w.code for w in self.warehouses}
         self._courier_ids = {c.id: c.code for c in self.couriers}
         self._order_cache: dict[str, list[int]] = {}
+        self._sku_limits = any(c.exclude_skus for c in self.couriers)
 
     @property
     def needs_buyer_history(self) -> bool:
@@ -444,8 +445,8 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
     else:
         order = cfg.wh_order(lead.province)
     names = cfg._wh_names
-    sku_names = {i.sku_id: cfg.catalog.code(i.sku_id) for i in items}
-    alloc = allocate(items, order, stock, cfg.options.split_by_warehouse, names, sku_names)
+    alloc = allocate(items, order, stock, cfg.options.split_by_warehouse, names,
+                     cfg.catalog.code)
     if not alloc.ok:
         if len(unit) > 1 and not last_try:
             return False
@@ -469,9 +470,10 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
                      + (" (pre-sale lines apart)" if any(p.presale for p in parcels) else ""))
     for p in parcels:
         wh_code = names.get(p.warehouse_id or 0, "")
+        codes = (frozenset(cfg.catalog.code(i.sku_id) for i in p.items)
+                 if cfg._sku_limits else frozenset())
         facts = ParcelFacts(lead.province, p.weight_g, amount, lead.shop_id, lead.shop_name,
-                            frozenset(cfg.catalog.code(i.sku_id) for i in p.items), wh_code,
-                            lead.is_cod)
+                            codes, wh_code, lead.is_cod)
         choice = choose_courier(cfg.couriers, facts, preferred, "a rule" if d_lead.courier
                                 else "the remote-region route")
         if choice.courier_id is None:

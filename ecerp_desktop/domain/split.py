@@ -15,7 +15,7 @@ divided). Every unit of every shipping line lands in exactly one parcel.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 Stock = MutableMapping[tuple[int, int], int]  # (warehouse id, sku id) → available
@@ -64,13 +64,12 @@ def _need(items: Iterable[Item]) -> dict[int, int]:
 
 def allocate(items: Sequence[Item], order: Sequence[int], stock: Mapping[tuple[int, int], int],
              allow_split: bool = True, names: Mapping[int, str] | None = None,
-             sku_names: Mapping[int, str] | None = None) -> Allocation:
+             sku_name: Callable[[int], str] = str) -> Allocation:
     """Choose warehouses for *items* from *order* (nearest first) against *stock*.
 
     Pure: *stock* is read, not changed; call :func:`take` once the plan is kept.
     """
     names = names or {}
-    sku_names = sku_names or {}
     res = Allocation()
     if not items:
         return res
@@ -80,7 +79,10 @@ def allocate(items: Sequence[Item], order: Sequence[int], stock: Mapping[tuple[i
         return res
     need = _need(items)
     for wid in order:
-        if all(stock.get((wid, s), 0) >= n for s, n in need.items()):
+        for s, n in need.items():
+            if stock.get((wid, s), 0) < n:
+                break
+        else:
             res.parcels.append(PlannedParcel(wid, list(items)))
             rank = order.index(wid) + 1
             res.why.append(f"warehouse {names.get(wid, wid)}: nearest with stock for every "
@@ -121,7 +123,7 @@ def allocate(items: Sequence[Item], order: Sequence[int], stock: Mapping[tuple[i
                      if all(stock.get((w, s), 0) < n for w in order)] or [
             (s, n, 0) for s, n in need.items()]
     res.why.append("out of stock: " + "; ".join(
-        f"{sku_names.get(s, s)} needs {n}, best warehouse has {h}" for s, n, h in res.short))
+        f"{sku_name(s)} needs {n}, best warehouse has {h}" for s, n, h in res.short))
     return res
 
 

@@ -83,19 +83,34 @@ def _count(result: ProcessResult, outcomes: list[Outcome], plan_parcels: list[An
 
 
 def _chunked(ids: list[tuple[int, str]], size: int) -> list[list[int]]:
-    """Chunks of about *size* ids, never cutting between orders of one phone hash."""
+    """Chunks of about *size* ids in id order (neighbouring rows, so the writes stay
+    local in the tables), each buyer's orders (same phone hash) pulled into the chunk of
+    the first one, so merging never misses a pair because a chunk boundary fell between."""
+    by_phone: dict[str, list[int]] = {}
+    for oid, ph in ids:
+        if ph:
+            by_phone.setdefault(ph, []).append(oid)
     out: list[list[int]] = []
     cur: list[int] = []
-    last = None
-    for oid, ph in ids:
-        if len(cur) >= size and (not ph or ph != last):
-            out.append(cur)
+    taken: set[int] = set()
+    for oid, ph in sorted(ids):
+        if oid in taken:
+            continue
+        group = by_phone.get(ph, [oid]) if ph else [oid]
+        for g in group:
+            if g not in taken:
+                taken.add(g)
+                cur.append(g)
+        if len(cur) >= size:
+            out.append(sorted(cur))
             cur = []
-        cur.append(oid)
-        last = ph
     if cur:
-        out.append(cur)
+        out.append(sorted(cur))
     return out
+
+
+def _per_buyer_limited(cfg: Config) -> list[int]:
+    return [r.id for r in cfg.gift_rules if r.enabled and r.limit_per_buyer is not None]
 
 
 _PENDING = {OrderStatus.NEW.value, OrderStatus.REVIEW.value, OrderStatus.HELD.value}
@@ -129,6 +144,7 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
         usage = ps.gift_usage_totals(s)
         chunks = _chunked(ps.pending_orders(s, limit), chunk_size)
     total = sum(len(c) for c in chunks)
+    limited = _per_buyer_limited(cfg)
     loaded_buyers: set[str] = set()
     who = ps.Actorish(actor.user_id, actor.username)
     done = 0
@@ -146,7 +162,8 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
                     loaded = _still_pending(ps.load_facts(s, ids, shops,
                                                           cfg.needs_buyer_history))
                     ps.load_buyer_usage(s, trial, (f.buyer_key or f"order:{f.id}"
-                                                   for f in loaded.facts), trial_loaded)
+                                                   for f in loaded.facts), trial_loaded,
+                                        limited)
                     plan = plan_chunk(loaded.facts, cfg, {}, trial,
                                       lambda skus, s=s: ps.available(s, skus))
                     changed = ps.write_plan(s, plan, loaded, who, utcnow())
@@ -182,6 +199,7 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
         shops = ps.shops(s)
         usage = ps.gift_usage_totals(s)
         ids = ps.order_ids_since(s, utcnow() - timedelta(days=days))
+        limited = _per_buyer_limited(cfg)
         stock: dict[tuple[int, int], int] = {}
         seen: set[int] = set()
         loaded_buyers: set[str] = set()
@@ -190,7 +208,7 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
             for f in loaded.facts:
                 f.status = OrderStatus.REVIEW.value
             ps.load_buyer_usage(s, usage, (f.buyer_key or f"order:{f.id}"
-                                           for f in loaded.facts), loaded_buyers)
+                                           for f in loaded.facts), loaded_buyers, limited)
             def load(need: set[int], s: Any = s) -> dict[tuple[int, int], int]:
                 fresh = need - seen
                 seen.update(fresh)

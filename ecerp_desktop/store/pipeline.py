@@ -253,17 +253,19 @@ def gift_usage_totals(s: Session) -> GiftUsage:
 
 
 def load_buyer_usage(s: Session, usage: GiftUsage, buyers: Iterable[str],
-                     loaded: set[str]) -> None:
-    """Add the per-buyer gift counts of *buyers* not loaded yet (this run's own grants are
-    counted in memory as they are made)."""
+                     loaded: set[str], rule_ids: Iterable[int]) -> None:
+    """Add the per-buyer gift counts of *buyers* not loaded yet, for the gift rules
+    *rule_ids* that limit per buyer (this run's own grants are counted in memory as they
+    are made). One query per rule, so the (rule, buyer) index serves it."""
     todo = sorted(set(buyers) - loaded)
-    for part in _chunks(todo):
-        for rule_id, buyer, n in s.execute(
-                select(GiftGrantRow.rule_id, GiftGrantRow.buyer_key,
-                       func.count(func.distinct(GiftGrantRow.order_id)))
-                .where(GiftGrantRow.buyer_key.in_(part))
-                .group_by(GiftGrantRow.rule_id, GiftGrantRow.buyer_key)):
-            usage.per_buyer[(rule_id, buyer)] = int(n)
+    g = GiftGrantRow.__table__.c
+    for rule_id in sorted(set(rule_ids)):
+        for part in _chunks(todo):
+            for buyer, n in s.execute(
+                    select(g.buyer_key, func.count(func.distinct(g.order_id)))
+                    .where(g.rule_id == rule_id, g.buyer_key.in_(part))
+                    .group_by(g.buyer_key)):
+                usage.per_buyer[(rule_id, buyer)] = int(n)
     loaded.update(todo)
 
 
@@ -420,8 +422,9 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     """
     facts = {f.id: f for f in loaded.facts}
     raw = _Raw(s)
+    # Rows in key order: neighbouring pages, far fewer page reads on a big table.
     raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
-             [(sku, lid) for lid, sku in plan.mapped])
+             [(sku, lid) for lid, sku in sorted(plan.mapped)])
     real = _insert_new_lines(s, plan)
     changed: list[Outcome] = []
     close_holds: list[int] = []
@@ -446,7 +449,7 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
              "VALUES (?, ?, ?, ?, ?)", new_holds)
     if changed:
         rows = []
-        for out in changed:
+        for out in sorted(changed, key=lambda x: x.order_id):
             f = facts[out.order_id]
             tags = list(dict.fromkeys([*f.tags, *out.tags]))
             rows.append((out.status, out.warehouse_id, out.courier_id,

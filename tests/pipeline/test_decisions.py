@@ -130,7 +130,7 @@ def test_one_warehouse_when_it_has_everything_else_split_else_short() -> None:
         (10, [1]), (20, [2])]
     a = allocate(its, [10, 20], {(10, 1): 5, (20, 2): 1}, allow_split=False)
     assert not a.ok
-    a = allocate(its, [10, 20], {(10, 1): 1}, sku_names={1: "TEA-1"})
+    a = allocate(its, [10, 20], {(10, 1): 1}, sku_name=lambda s: {1: "TEA-1"}.get(s, str(s)))
     assert not a.ok and "TEA-1 needs 2" in a.why[-1]
 
 
