@@ -74,3 +74,21 @@ def test_sqlite_pragmas_keep_the_ledger_safe(sqlite_store: Store) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_fast_head_lookup_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config())
+    assert script.get_heads() == [migrate.head_revision()]
+    assert {r.revision for r in script.walk_revisions()} == set(migrate.revisions())
+
+
+def test_a_database_from_a_newer_ecerp_is_refused(sqlite_store: Store) -> None:
+    from ecerp_desktop.domain.errors import DomainError, ErrorCode
+
+    with sqlite_store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DomainError) as info:
+        migrate.needs_upgrade(sqlite_store)
+    assert info.value.code is ErrorCode.SCHEMA_TOO_NEW
