@@ -33,6 +33,7 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.RULES_INVALID: "rules: {where}: {error}",
     ErrorCode.ORDER_NOT_INTERCEPTABLE: "order {order} cannot be intercepted: it is {status}",
     ErrorCode.SPLIT_INVALID: "order {order} cannot be split so: {error}",
+    ErrorCode.SORT_KEY_NOT_ALLOWED: "cannot sort by {key} (allowed: {allowed})",
     ErrorCode.INVALID_BARCODE: (
         "not a valid EAN-13 barcode: {value} (13 digits, the last one a check digit)"),
     ErrorCode.BARCODE_TAKEN: "barcode {barcode} already belongs to SKU {sku}",

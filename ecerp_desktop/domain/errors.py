@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     CREDENTIAL_STORE = "sync.credential_store"
     SYNC_FAILED = "sync.failed"
     REQUIRED = "common.required"
+    SORT_KEY_NOT_ALLOWED = "query.sort_key_not_allowed"
 
 
 class DomainError(Exception):
