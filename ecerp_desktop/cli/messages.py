@@ -59,6 +59,10 @@ TEXT: dict[ErrorCode, str] = {
         "PYTHON_KEYRING_BACKEND, e.g. keyrings.alt.file.PlaintextKeyring"),
     ErrorCode.SYNC_FAILED: "sync of shop {shop} failed: {error}",
     ErrorCode.REQUIRED: "{what} is required",
+    ErrorCode.WAYBILL_RANGE_EXHAUSTED: (
+        "courier {courier} has no waybill numbers left in its ranges; add a new block with "
+        "ecerp couriers add --code {courier} --range FIRST-LAST"),
+    ErrorCode.WAYBILL_SERVICE_FAILED: "the waybill service of courier {courier} failed: {error}",
 }
 
 

@@ -51,6 +51,8 @@ class ErrorCode(StrEnum):
     CREDENTIAL_STORE = "sync.credential_store"
     SYNC_FAILED = "sync.failed"
     REQUIRED = "common.required"
+    WAYBILL_RANGE_EXHAUSTED = "waybill.range_exhausted"
+    WAYBILL_SERVICE_FAILED = "waybill.service_failed"
     SORT_KEY_NOT_ALLOWED = "query.sort_key_not_allowed"
 
 
