@@ -84,6 +84,8 @@ TEXT: dict[ErrorCode, str] = {
         "Errors", "{what} is longer than {limit} characters."),
     ErrorCode.SPLIT_INVALID: QT_TRANSLATE_NOOP(
         "Errors", "Order {order} cannot be split this way: {error}"),
+    ErrorCode.SORT_KEY_NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "Errors", "Cannot sort by {key} (allowed: {allowed})."),
 }
 
 

@@ -329,6 +329,10 @@
         <translation>订单 {order} 不能这样拆单：{error}</translation>
     </message>
     <message>
+        <source>Cannot sort by {key} (allowed: {allowed}).</source>
+        <translation>不能按 {key} 排序（允许：{allowed}）。</translation>
+    </message>
+    <message>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
