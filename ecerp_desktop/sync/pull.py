@@ -62,7 +62,7 @@ class PullFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PullSettings:
-    window: timedelta = timedelta(minutes=MAX_WINDOW_MINUTES)
+    window: timedelta | None = None  # None: as wide as the connector allows
     overlap: timedelta = timedelta(minutes=3)
     skew: timedelta = timedelta(minutes=3)  # PDD asks for end ≤ server time − 3 min
     batch_orders: int = 2000  # orders per transaction at most
@@ -128,8 +128,9 @@ class Puller:
         self.cancel = cancel or threading.Event()
         self.still_leader = still_leader or (lambda: True)
         self.progress = progress
-        limit = getattr(connector, "max_window_minutes", None) or MAX_WINDOW_MINUTES
-        self.width = min(settings.window, timedelta(minutes=limit))
+        limit = timedelta(minutes=getattr(connector, "max_window_minutes", None)
+                          or MAX_WINDOW_MINUTES)
+        self.width = limit if settings.window is None else min(settings.window, limit)
         self.overlap = min(settings.overlap, self.width / 2)
 
     # --- planning ----------------------------------------------------------------------
