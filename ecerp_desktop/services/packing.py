@@ -376,6 +376,23 @@ class Station:
         v.shipped()
         return ShipOutcome(True, res.orders_shipped)
 
+    def finish(self) -> tuple[PrintOutcome | None, ShipOutcome]:
+        """What the station does once a parcel is READY: print its waybill (when a printer
+        is set up), then ship. A print that did not go out stops before shipping."""
+        printed = self.print_waybill() if self.printer is not None else None
+        if printed is not None and not printed.ok:
+            return printed, ShipOutcome(False, message=printed.message)
+        return printed, self.ship()
+
+    def handle(self, code: str, qty: int = 1) -> OpenOutcome | ScanOutcome:
+        """One scan as the station takes it: an item of the open parcel, else the next
+        parcel (a finished or stopped parcel is closed first)."""
+        if self.busy:
+            return self.scan(code, qty)
+        if self.view is not None:
+            self.view, self.verification = None, None
+        return self.open(code)
+
     def abandon(self) -> None:
         """Put the open parcel back (unclaimed) without shipping it."""
         view = self.view
