@@ -250,14 +250,14 @@ class App:
 
     def _shown_then_quit(self) -> None:
         print(SHOWN_MARKER, flush=True)
-        self.qapp.quit()
+        self.qapp.exit(0)  # not quit(): that closes windows and posts a late Quit event
 
     def _screenshot_then_quit(self) -> None:
         for _ in range(3):
             QCoreApplication.processEvents()
         if not self.window.grab().save(self.args.screenshot):
             self.exit_code = 1
-        self.qapp.quit()
+        self.qapp.exit(0)  # not quit(): that closes windows and posts a late Quit event
 
     def smoke(self) -> None:
         """Open every area once, let each page really paint, then quit (1 on trouble)."""
@@ -285,7 +285,7 @@ class App:
         for message in self.warnings.missing:
             print(f"SMOKE Qt warning: {message}", file=sys.stderr, flush=True)
         self.exit_code = 1 if failed else 0
-        self.qapp.quit()
+        self.qapp.exit(0)  # not quit(): that closes windows and posts a late Quit event
 
     def run(self) -> int:
         if self.warnings.missing and self.args.smoke:
@@ -310,7 +310,9 @@ class App:
     def close(self) -> None:
         wait_all()
         if self.window is not None:
-            self.window.close()
+            # hide, not close: closing the last window posts a Quit event that would end
+            # the next event loop of this process before it starts (tests run several apps)
+            self.window.hide()
             self.window.deleteLater()
         if self.store is not None:
             self.store.dispose()

@@ -25,9 +25,7 @@ def _run_app(qapp: QApplication, argv: list[str],
     def tick() -> None:
         if drive(app):
             timer.stop()
-            if app.window is not None:
-                app.window.close()
-            qapp.quit()
+            qapp.exit(0)  # quit() would close the windows and post a late Quit event
 
     timer.timeout.connect(tick)
     timer.start()
