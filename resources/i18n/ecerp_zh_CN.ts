@@ -630,4 +630,55 @@
         <translation>已添加用户 {name}。</translation>
     </message>
 </context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Pull now</source>
+        <translation>立即拉取</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Pull the last 7 days</source>
+        <translation>补拉最近 7 天</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Parked pushes of the selected shop</source>
+        <translation>所选店铺暂停的推送</translation>
+    </message>
+    <message>
+        <source>Retry selected push</source>
+        <translation>重试所选推送</translation>
+    </message>
+    <message>
+        <source>Select a shop first.</source>
+        <translation>请先选择店铺。</translation>
+    </message>
+    <message>
+        <source>Pulling {shop}…</source>
+        <translation>正在拉取 {shop}…</translation>
+    </message>
+    <message>
+        <source>%p% — {n} orders</source>
+        <translation>%p% — {n} 个订单</translation>
+    </message>
+    <message>
+        <source>Select a parked push first.</source>
+        <translation>请先选择一条暂停的推送。</translation>
+    </message>
+    <message>
+        <source>The push was queued again.</source>
+        <translation>该推送已重新排队。</translation>
+    </message>
+</context>
 </TS>
