@@ -86,6 +86,11 @@ TEXT: dict[ErrorCode, str] = {
         "Errors", "Order {order} cannot be split this way: {error}"),
     ErrorCode.SORT_KEY_NOT_ALLOWED: QT_TRANSLATE_NOOP(
         "Errors", "Cannot sort by {key} (allowed: {allowed})."),
+    ErrorCode.WAYBILL_RANGE_EXHAUSTED: QT_TRANSLATE_NOOP(
+        "Errors", "Courier {courier} has no waybill numbers left. Add a new block of numbers "
+                  "for {courier}."),
+    ErrorCode.WAYBILL_SERVICE_FAILED: QT_TRANSLATE_NOOP(
+        "Errors", "The waybill service of courier {courier} failed: {error}"),
 }
 
 

@@ -333,6 +333,14 @@
         <translation>不能按 {key} 排序（允许：{allowed}）。</translation>
     </message>
     <message>
+        <source>Courier {courier} has no waybill numbers left. Add a new block of numbers for {courier}.</source>
+        <translation>快递 {courier} 的运单号已用完。请为 {courier} 添加新的单号段。</translation>
+    </message>
+    <message>
+        <source>The waybill service of courier {courier} failed: {error}</source>
+        <translation>快递 {courier} 的电子面单服务出错：{error}</translation>
+    </message>
+    <message>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
