@@ -372,12 +372,13 @@ def _buyer_history(s: Session, facts: dict[int, OrderFacts]) -> None:
     """Earlier orders and other open orders of each buyer, a buyer being one receiver phone
     (its hash is indexed and the same across shops and platforms)."""
     hashes = sorted({f.phone_hash for f in facts.values() if f.phone_hash})
-    by_hash: dict[str, list[tuple[int, datetime, str]]] = {}
-    oc = OrderRow.__table__.c
+    by_hash: dict[str, list[tuple[int, datetime | None, str]]] = {}
+    raw = _Raw(s)
     for part in _chunks(hashes):
-        for r in s.execute(select(oc.id, oc.phone_hash, oc.created_at, oc.status)
-                           .where(oc.phone_hash.in_(part))):
-            by_hash.setdefault(r.phone_hash, []).append((r.id, r.created_at, r.status))
+        for oid, ph, created, status in raw.rows(
+                "SELECT id, phone_hash, created_at, status FROM orders WHERE phone_hash IN ",
+                part):
+            by_hash.setdefault(ph, []).append((oid, raw.from_dt(created), status))
     open_values = {st.value for st in OPEN_STATUSES}
     cancelled = OrderStatus.CANCELLED.value
     for f in facts.values():
@@ -498,7 +499,7 @@ class _Raw:
         naive = v.astimezone(UTC).replace(tzinfo=None)
         return naive if self.pg else naive.strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def rows(self, sql: str, ids: Sequence[int], tail: str = "") -> list[tuple[Any, ...]]:
+    def rows(self, sql: str, ids: Sequence[Any], tail: str = "") -> list[tuple[Any, ...]]:
         """``sql`` ending in ``IN `` completed with one placeholder per id."""
         mark = "%s" if self.pg else "?"
         full = sql + "(" + ", ".join([mark] * len(ids)) + ")" + tail
