@@ -20,7 +20,6 @@ from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.rules import describe
 from ecerp_desktop.domain.timeutil import format_local
 from ecerp_desktop.services import pipeline as svc
-from ecerp_desktop.store import pipeline as ps
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +43,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     dr.add_argument("--why", action="store_true", help="print every order's why")
     dr.add_argument("--limit", type=int, default=50, help="with --why: at most N orders")
     dr.set_defaults(func=_dry_run)
+    rm = rs.add_parser("remote", help="list remote regions (偏远地区), or change one")
+    rm.add_argument("region", nargs="?", help="e.g. 新疆 or 四川/甘孜")
+    rm.add_argument("--hold", action="store_true", help="hold orders to it")
+    rm.add_argument("--courier", help="route orders to it with this courier (code)")
+    rm.add_argument("--remove", action="store_true", help="take the region off the list")
+    rm.set_defaults(func=_remote)
+    pr = rs.add_parser("priority", help="province → warehouse order (list, or set one)")
+    pr.add_argument("province", nargs="?", help="a province, or * for everywhere else")
+    pr.add_argument("warehouses", nargs="*", metavar="WAREHOUSE_CODE")
+    pr.set_defaults(func=_priority)
+    op = rs.add_parser("options", help="merge window, parcel weight limit, split settings")
+    op.add_argument("--merge", choices=["on", "off"])
+    op.add_argument("--merge-window-hours", type=float)
+    op.add_argument("--max-parcel-weight-g", type=int, help="0: no limit")
+    op.add_argument("--split-by-warehouse", choices=["on", "off"])
+    op.add_argument("--split-presale", choices=["on", "off"])
+    op.set_defaults(func=_options)
 
 
 def read_file(path: Path) -> dict[str, Any]:
@@ -73,10 +89,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    store = store_from(args)
-    with store.read() as s:
-        versions = ps.rule_versions(s, ps.GIFT_RULES if args.gifts else ps.REVIEW_RULES)
-    for v in versions:
+    for v in svc.rule_history(store_from(args), args.gifts):
         print(f"{v.version}\t{format_local(v.created_at)}\t{v.created_by}\t"
               f"{len(v.document.get('rules', []))} rules\t{v.comment}")
     return 0
@@ -121,4 +134,52 @@ def _dry_run(args: argparse.Namespace) -> int:
             print(f"order {oid}: {res.outcome[oid]}")
             for w in res.why[oid]:
                 print("    " + "".join(ch for ch in w if ch.isprintable()))
+    return 0
+
+
+def _remote(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    if args.region:
+        if args.remove:
+            if not svc.remove_remote_region(store, SYSTEM, args.region):
+                raise CommandError(f"{args.region} is not on the list")
+        else:
+            svc.set_remote_region(store, SYSTEM, args.region, args.hold, args.courier)
+    for r in svc.remote_regions(store):
+        what = "hold" if r.hold else (f"courier {r.courier_code}" if r.courier_code
+                                      else "mark only")
+        print(f"{r.region}\t{what}")
+    return 0
+
+
+def _priority(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    if args.province:
+        svc.set_province_priority(store, SYSTEM, args.province, args.warehouses)
+    for province, codes in sorted(svc.province_priority(store).items()):
+        print(f"{province}\t{' '.join(codes)}")
+    return 0
+
+
+def _options(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    store = store_from(args)
+    opts = svc.options(store)
+    changes: dict[str, Any] = {}
+    if args.merge:
+        changes["merge"] = args.merge == "on"
+    if args.merge_window_hours is not None:
+        changes["merge_window_hours"] = args.merge_window_hours
+    if args.max_parcel_weight_g is not None:
+        changes["max_parcel_weight_g"] = args.max_parcel_weight_g or None
+    if args.split_by_warehouse:
+        changes["split_by_warehouse"] = args.split_by_warehouse == "on"
+    if args.split_presale:
+        changes["split_presale"] = args.split_presale == "on"
+    if changes:
+        opts = replace(opts, **changes)
+        svc.set_options(store, SYSTEM, opts)
+    for k, v in opts.to_dict().items():
+        print(f"{k}\t{v}")
     return 0

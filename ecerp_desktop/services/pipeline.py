@@ -24,7 +24,13 @@ from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.gifts import GiftRule, gift_rules_from_dict, gift_rules_to_dict
 from ecerp_desktop.domain.orders import OrderStatus, check_transition
-from ecerp_desktop.domain.pipeline import PARCEL_INTERCEPTED, Config, Outcome, plan_chunk
+from ecerp_desktop.domain.pipeline import (
+    PARCEL_INTERCEPTED,
+    Config,
+    Options,
+    Outcome,
+    plan_chunk,
+)
 from ecerp_desktop.domain.rules import RuleSet, ruleset_from_dict
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
@@ -476,3 +482,64 @@ def import_document(store: Store, actor: Actor, doc: dict[str, Any],
 def config(store: Store) -> Config:
     with store.read() as s:
         return ps.load_config(s)
+
+
+# --- routing settings: remote regions, province → warehouse priority, options ---------------
+
+def rule_history(store: Store, gifts: bool = False) -> list[ps.RuleVersionRecord]:
+    with store.read() as s:
+        return ps.rule_versions(s, ps.GIFT_RULES if gifts else ps.REVIEW_RULES)
+
+
+def remote_regions(store: Store) -> list[ps.RemoteRegionRecord]:
+    with store.read() as s:
+        return ps.remote_regions(s)
+
+
+def set_remote_region(store: Store, actor: Actor, region: str, hold: bool = False,
+                      courier_code: str | None = None) -> None:
+    """Add or change a remote region (偏远地区): hold its orders, or route them to a
+    courier (by code), or only mark them for the ``remote_region`` review condition."""
+    actor.require(Permission.ORDERS_REVIEW)
+    if not region.strip():
+        raise DomainError(ErrorCode.RULES_INVALID, where="remote region", error="empty")
+    with store.write() as s:
+        if courier_code and courier_code not in {c.code for c in ps.load_couriers(s)}:
+            raise DomainError(ErrorCode.NOT_FOUND, what="courier", key=courier_code)
+        ps.set_remote_region(s, region, hold, courier_code or None)
+
+
+def remove_remote_region(store: Store, actor: Actor, region: str) -> bool:
+    actor.require(Permission.ORDERS_REVIEW)
+    with store.write() as s:
+        return ps.remove_remote_region(s, region)
+
+
+def province_priority(store: Store) -> dict[str, list[str]]:
+    """Province (or '*') → warehouse codes, nearest first."""
+    with store.read() as s:
+        codes = {w.id: w.code for w in ps.load_config(s).warehouses}
+        return {p: [codes.get(w, str(w)) for w in ws]
+                for p, ws in ps.province_priority(s).items()}
+
+
+def set_province_priority(store: Store, actor: Actor, province: str,
+                          warehouse_codes: list[str]) -> None:
+    actor.require(Permission.ORDERS_REVIEW)
+    with store.write() as s:
+        ids = {w.code: w.id for w in ps.load_config(s).warehouses}
+        missing = [c for c in warehouse_codes if c not in ids]
+        if missing:
+            raise DomainError(ErrorCode.NOT_FOUND, what="warehouse", key=missing[0])
+        ps.set_province_priority(s, province, [ids[c] for c in warehouse_codes])
+
+
+def options(store: Store) -> Options:
+    with store.read() as s:
+        return ps.options(s)
+
+
+def set_options(store: Store, actor: Actor, opts: Options) -> None:
+    actor.require(Permission.ORDERS_REVIEW)
+    with store.write() as s:
+        ps.set_options(s, opts, utcnow())

@@ -63,3 +63,23 @@ def test_bad_rule_file_is_one_line_error(sworld: World, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("ecerp: error: rules: moon: unknown condition")
     assert run(sworld, "pipeline", "intercept", "999999") == 2
+
+
+def test_remote_regions_priority_and_options(sworld: World,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(sworld, "rules", "remote", "四川省/甘孜藏族自治州", "--courier", "SF") == 0
+    assert run(sworld, "rules", "remote", "新疆", "--hold") == 0
+    out = capsys.readouterr().out
+    assert "四川/甘孜藏族\tcourier SF" in out and "新疆\thold" in out and "西藏\tmark only" in out
+    assert run(sworld, "rules", "remote", "四川/甘孜", "--courier", "NOPE") == 2
+    assert run(sworld, "rules", "priority", "广东省", "HZ", "GZ") == 0
+    assert "广东\tHZ GZ" in capsys.readouterr().out
+    assert run(sworld, "rules", "options", "--max-parcel-weight-g", "800") == 0
+    assert "max_parcel_weight_g\t800" in capsys.readouterr().out
+    xj = sworld.order([("TEA-1", 1)], province="新疆维吾尔自治区")
+    gd = sworld.order([("TEA-1", 2), ("CUP-1", 1)], province="广东省")
+    assert run(sworld, "pipeline", "run", "--quiet") == 0
+    assert sworld.holds(xj)[0][0] == "remote_region"
+    parcels = sworld.parcels(gd)
+    assert {p[2] for p in parcels} == {sworld.hz}  # the priority table beat the nearest
+    assert len(parcels) == 2  # 2×300 g + 500 g over the 800 g limit
