@@ -10,7 +10,7 @@ import logging
 import traceback
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -94,6 +94,12 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 44))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_row)
+        # Packing stations have a keyboard and no mouse: Ctrl+1…9 open the areas in order.
+        self._shortcuts: list[QShortcut] = []
+        for row in range(min(len(self.areas), 9)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{row + 1}"), self)
+            shortcut.activated.connect(lambda r=row: self.nav.setCurrentRow(r))
+            self._shortcuts.append(shortcut)
 
         self.user_label = QLabel()
         self.role_label = QLabel()
@@ -161,7 +167,11 @@ class MainWindow(QMainWindow):
             title += " — " + self.tr("demo")
         self.setWindowTitle(title)
         for i, area in enumerate(self.areas):
-            self.nav.item(i).setText(area.display_title())
+            item = self.nav.item(i)
+            item.setText(area.display_title())
+            if i < 9:
+                item.setToolTip(self.tr("{area} (Ctrl+{n})").format(
+                    area=area.display_title(), n=i + 1))
         name = self.actor.username
         self.user_label.setText(self.tr("User: {name}").format(name=name))
         self.role_label.setText(self.tr("Role: {role}").format(role=role_title(self.actor.role)))

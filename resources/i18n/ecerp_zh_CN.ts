@@ -449,6 +449,10 @@
         <translation>演示</translation>
     </message>
     <message>
+        <source>{area} (Ctrl+{n})</source>
+        <translation>{area}（Ctrl+{n}）</translation>
+    </message>
+    <message>
         <source>User: {name}</source>
         <translation>用户：{name}</translation>
     </message>

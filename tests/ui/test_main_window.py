@@ -106,3 +106,18 @@ def test_pages_are_built_on_first_visit_only(qtbot: QtBot, sqlite_store: Store,
     first = window.open_area("settings")
     window.open_area("orders")
     assert window.open_area("settings") is first
+
+
+def test_keyboard_only_navigation_with_ctrl_digits(qtbot: QtBot, sqlite_store: Store) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    packer = actor_for(1, "lina", Role.PACKER)
+    window = _window(qtbot, sqlite_store, packer)
+    window.windowHandle().requestActivate()  # offscreen: no window manager does it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window.nav, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "packing"
+    qtbot.keyClick(window.nav, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "settings"
+    assert window.nav.item(1).toolTip() == "打包台（Ctrl+2）"
