@@ -5,6 +5,8 @@
 - connection failures and timeouts → :class:`ConnectorError` (retryable);
 - 429 → :class:`RateLimited` with ``Retry-After``; 401/403 → :class:`AuthFailed`;
   5xx → retryable ConnectorError;
+- the platform's clock is learnt from each answer's ``Date`` header (:meth:`HttpClient.now`)
+  so signed timestamps stay valid on a PC whose clock is wrong;
 - :func:`decode_json`: an HTML page (even with status 200) or truncated JSON for a whole
   response → retryable ConnectorError with a clear message; numbers with a fraction are
   read as Decimal, never float.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -61,6 +64,28 @@ class HttpClient:
         self.platform = platform
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        # platform clock − our clock, learnt from the ``Date`` header of every answer. Only
+        # used when it is large (> 30 s): a shop PC's clock minutes off would otherwise get
+        # every signed call refused as "invalid timestamp".
+        self.clock_offset = 0.0
+
+    def now(self) -> datetime:
+        """The platform's idea of now (our clock, corrected by ``clock_offset``)."""
+        now = utcnow()
+        return now + timedelta(seconds=self.clock_offset) if self.clock_offset else now
+
+    def _learn_clock(self, response: requests.Response) -> None:
+        header = response.headers.get("Date")
+        if not header:
+            return
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            return
+        offset = (server - utcnow()).total_seconds()
+        self.clock_offset = offset if abs(offset) > 30 else 0.0
 
     def close(self) -> None:
         self.session.close()
@@ -78,6 +103,7 @@ class HttpClient:
         except requests.RequestException as exc:
             raise ConnectorError(f"{self.platform}: cannot reach {where}: "
                                  f"{type(exc).__name__}", code="connection") from exc
+        self._learn_clock(response)
         if check_status:
             raise_for_status(response, self.platform)
         return response

@@ -55,7 +55,7 @@ from ecerp_desktop.connectors.wire import (
 from ecerp_desktop.domain.money import allocate
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
-from ecerp_desktop.domain.timeutil import CHINA, utcnow
+from ecerp_desktop.domain.timeutil import CHINA
 
 PRODUCTION_URL = "https://api.jd.com/routerjson"
 MAX_PAGE_SIZE = 100
@@ -198,8 +198,19 @@ class JdConnector:
         self.http = HttpClient(timeout=timeout, platform="jd")
 
     def call(self, method: str, business: Mapping[str, Any]) -> dict[str, Any]:
-        """Sign and send one call; the object under ``<method>_responce``."""
-        req = {"method": method, "app_key": self.app_key, "timestamp": jd_timestamp(utcnow()),
+        """Sign and send one call; the object under ``<method>_responce``. A timestamp
+        refused because our clock is off is sent once more with the platform's clock."""
+        offset = self.http.clock_offset
+        try:
+            return self._call(method, business)
+        except ConnectorError as exc:
+            if exc.code == "31" and self.http.clock_offset != offset:
+                return self._call(method, business)
+            raise
+
+    def _call(self, method: str, business: Mapping[str, Any]) -> dict[str, Any]:
+        req = {"method": method, "app_key": self.app_key,
+               "timestamp": jd_timestamp(self.http.now()),
                "v": "2.0", "360buy_param_json": json.dumps(
                    business, ensure_ascii=False, separators=(",", ":"))}
         if self._token:

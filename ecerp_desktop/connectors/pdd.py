@@ -61,7 +61,6 @@ from ecerp_desktop.connectors.wire import (
 from ecerp_desktop.domain.money import allocate
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
-from ecerp_desktop.domain.timeutil import utcnow
 
 PRODUCTION_URL = "https://gw-api.pinduoduo.com/api/router"
 MAX_PAGE_SIZE = 100
@@ -211,9 +210,19 @@ class PddConnector:
         self.http = HttpClient(timeout=timeout, platform="pdd")
 
     def call(self, method: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """Sign and send one call; the object under ``*_response`` (or the whole body)."""
+        """Sign and send one call; the object under ``*_response``. A timestamp refused
+        because our clock is off is sent once more with the platform's clock."""
+        offset = self.http.clock_offset
+        try:
+            return self._call(method, params)
+        except ConnectorError as exc:
+            if "timestamp" in str(exc).lower() and self.http.clock_offset != offset:
+                return self._call(method, params)
+            raise
+
+    def _call(self, method: str, params: Mapping[str, str]) -> dict[str, Any]:
         req = {"type": method, "client_id": self.client_id, "data_type": "JSON",
-               "timestamp": str(int(utcnow().timestamp())), "version": "V1"}
+               "timestamp": str(int(self.http.now().timestamp())), "version": "V1"}
         if self._token:
             req["access_token"] = self._token
         req.update({k: str(v) for k, v in params.items() if v is not None})

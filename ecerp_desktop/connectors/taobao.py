@@ -268,9 +268,20 @@ class TaobaoConnector:
     # -- the protocol ------------------------------------------------------------------
     def call(self, method: str, params: Mapping[str, str]) -> dict[str, Any]:
         """Sign and send one API call; return the response object (unwrapped from
-        ``<name>_response`` when not simplified). Raises the mapped ConnectorError."""
+        ``<name>_response`` when not simplified). Raises the mapped ConnectorError.
+        A timestamp refused (code 31) because our clock is off is sent once more with the
+        platform's clock, learnt from the refusal."""
+        offset = self.http.clock_offset
+        try:
+            return self._call(method, params)
+        except ConnectorError as exc:
+            if exc.code.split(":")[0] == "31" and self.http.clock_offset != offset:
+                return self._call(method, params)
+            raise
+
+    def _call(self, method: str, params: Mapping[str, str]) -> dict[str, Any]:
         req = {"method": method, "app_key": self.app_key, "sign_method": self.sign_method,
-               "timestamp": cn_time_text(utcnow()), "format": "json", "v": "2.0",
+               "timestamp": cn_time_text(self.http.now()), "format": "json", "v": "2.0",
                "simplify": "true" if self.simplify else "false"}
         if self._session:
             req["session"] = self._session

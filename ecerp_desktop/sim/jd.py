@@ -15,7 +15,6 @@ APIs: ``jingdong.pop.order.search``, ``jingdong.pop.order.get``,
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -119,7 +118,7 @@ class JdSim(PlatformSim):
         if not p.get("sign") or md5_wrapped(p, self.app_secret) != p["sign"]:
             raise JdError("201", "签名无效", "Invalid signature")
         when = _parse_time(p.get("timestamp") or "")
-        if when is None or abs(time.time() - when.timestamp()) > 600:
+        if when is None or abs((self.now() - when).total_seconds()) > 600:
             raise JdError("31", "时间戳错误", "Invalid timestamp")
         if p.get("access_token") != self.session:
             raise JdError("202", "access_token无效或已过期", "Invalid access_token")

@@ -14,7 +14,6 @@ APIs: ``pdd.order.number.list.increment.get``, ``pdd.order.information.get``,
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -113,7 +112,7 @@ class PddSim(PlatformSim):
         if md5_wrapped(p, self.app_secret) != p["sign"]:
             raise PddError(20004, "签名校验失败")
         ts = _int(p, "timestamp")
-        if abs(time.time() - ts) > 600:
+        if abs(self.now().timestamp() - ts) > 600:
             raise PddError(10000, "参数错误", "timestamp must be within 10 minutes")
         if p.get("access_token") != self.session:
             raise PddError(10019, "access_token已过期")

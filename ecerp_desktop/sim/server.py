@@ -20,6 +20,8 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -96,8 +98,10 @@ class SimServer:
     platform = "generic"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0,
-                 faults: str | FaultSpec | FaultInjector | None = None) -> None:
+                 faults: str | FaultSpec | FaultInjector | None = None,
+                 clock_offset: float = 0.0) -> None:
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults)
+        self.clock_offset = clock_offset  # the platform's clock − the real one, seconds
         self.request_log: deque[tuple[str, str, dict[str, str]]] = deque(maxlen=200)
         self.requests_served = 0
         self._host, self._port = host, port
@@ -115,6 +119,10 @@ class SimServer:
         own rate-limit error (code 7 on Taobao) and False for a plain HTTP 429."""
         return SimResponse.json({"error": "Too Many Requests"}, status=429,
                                 **{"Retry-After": str(retry_after)})
+
+    def now(self) -> datetime:
+        """The simulated platform's clock (checks of request timestamps, ``Date``)."""
+        return datetime.now(UTC) + timedelta(seconds=self.clock_offset)
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
@@ -230,6 +238,10 @@ def _make_handler(sim: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return formatdate(sim.now().timestamp() if timestamp is None else timestamp,
+                              usegmt=True)
 
     return Handler
 

@@ -158,7 +158,7 @@ class TaobaoSim(PlatformSim):
             when = datetime.strptime(ts, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
         except ValueError:
             raise TopError(31) from None
-        if abs((utcnow() - when).total_seconds()) > 600:
+        if abs((self.now() - when).total_seconds()) > 600:
             raise TopError(31)
         if not p.get("v"):
             raise TopError(32)

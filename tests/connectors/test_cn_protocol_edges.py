@@ -113,3 +113,22 @@ def test_jd_sim_accepts_the_three_timestamp_forms() -> None:
             body = requests.post(sim.endpoint, params=params, timeout=5).json()
             result = body["jingdong_pop_order_get_responce"]["orderDetailInfo"]
             assert result["apiResult"]["success"] is False  # order 1 does not exist
+
+
+@pytest.mark.parametrize("offset", [900, -900])
+@pytest.mark.parametrize(("sim_cls", "connector_cls"), [
+    (TaobaoSim, taobao.TaobaoConnector), (JdSim, jd.JdConnector), (PddSim, pdd.PddConnector)])
+def test_a_pc_clock_15_minutes_off_still_gets_through(sim_cls: type, connector_cls: type,
+                                                     offset: int) -> None:
+    # the platform refuses timestamps more than 10 minutes off; the connector learns the
+    # platform's clock from the refusal's Date header and signs again, once
+    with sim_cls(clock_offset=offset) as sim:
+        order = sim.book.pregenerate(5, datetime.now(UTC) - timedelta(minutes=5),
+                                     datetime.now(UTC))[2]
+        conn = connector_cls(sim.app_key, sim.app_secret, sim.session, endpoint=sim.endpoint)
+        assert conn.fetch_order(order.platform_order_id).platform_order_id == \
+            order.platform_order_id
+        assert abs(conn.http.clock_offset - offset) < 5
+        served = sim.requests_served
+        conn.fetch_order(order.platform_order_id)
+        assert sim.requests_served == served + 1  # no more refusals once learnt
