@@ -327,6 +327,11 @@ class JdConnector:
                 raise ConnectorError(f"jd: stock of {q.platform_sku_id} not accepted",
                                      code="stock_refused", retryable=False)
 
+    def platform_now(self) -> datetime:
+        """The platform's clock as last seen (our clock corrected by the ``Date`` header of
+        its answers): the sync engine should end windows by this, not by the PC's clock."""
+        return self.http.now()
+
     def close(self) -> None:
         self.http.close()
 

@@ -336,6 +336,11 @@ class PddConnector:
                 "goods_id": q.platform_item_id, "sku_id": q.platform_sku_id,
                 "quantity": str(q.quantity), "update_type": "1"})
 
+    def platform_now(self) -> datetime:
+        """The platform's clock as last seen (our clock corrected by the ``Date`` header of
+        its answers): the sync engine should end windows by this, not by the PC's clock."""
+        return self.http.now()
+
     def close(self) -> None:
         self.http.close()
 

@@ -415,6 +415,11 @@ class TaobaoConnector:
                     "num_iid": item_id, "type": "1", "skuid_quantities": ";".join(
                         f"{q.platform_sku_id}:{q.quantity}" for q in chunk)})
 
+    def platform_now(self) -> datetime:
+        """The platform's clock as last seen (our clock corrected by the ``Date`` header of
+        its answers): the sync engine should end windows by this, not by the PC's clock."""
+        return self.http.now()
+
     def close(self) -> None:
         self.http.close()
 

@@ -129,6 +129,7 @@ def test_a_pc_clock_15_minutes_off_still_gets_through(sim_cls: type, connector_c
         assert conn.fetch_order(order.platform_order_id).platform_order_id == \
             order.platform_order_id
         assert abs(conn.http.clock_offset - offset) < 5
+        assert abs((conn.platform_now() - sim.now()).total_seconds()) < 5
         served = sim.requests_served
         conn.fetch_order(order.platform_order_id)
         assert sim.requests_served == served + 1  # no more refusals once learnt
