@@ -333,6 +333,38 @@ def release_hold(store: Store, order_id: int, actor: Actor, note: str = "") -> N
                                  head.status, "review", note or "hold released")])
 
 
+def reopen(store: Store, order_id: int, actor: Actor, note: str = "") -> list[int]:
+    """Send an approved order back to review (to re-run the rules after a change): its
+    parcels are cancelled and their stock given back; orders merged with it go back too.
+    Refused once a waybill is issued (intercept it instead). Returns the reopened ids."""
+    actor.require(Permission.ORDERS_REVIEW)
+    now = utcnow()
+    with store.write() as s:
+        head = ps.order_head(s, order_id, lock=True)
+        if head is None:
+            raise DomainError(ErrorCode.NOT_FOUND, what="order", key=order_id)
+        lead = head.merged_into_id or order_id
+        check_transition(OrderStatus(head.status), OrderStatus.REVIEW)
+        parcels = ps.live_parcels(s, [lead, *ps.merged_members(s, lead)])
+        if ps.issued_waybills(s, [p.id for p in parcels]):
+            raise DomainError(ErrorCode.ILLEGAL_TRANSITION, current="waybilled",
+                              target="review")
+        ps.release_parcels(s, parcels, "cancelled", now, actor.user_id,
+                           note or "back to review")
+        ids = sorted({o for p in parcels for o in p.order_ids} | {order_id})
+        history = []
+        for oid in ids:
+            h = ps.order_head(s, oid)
+            if h is None or h.status != OrderStatus.APPROVED.value:
+                continue
+            ps.set_status(s, oid, h.status, OrderStatus.REVIEW.value, now,
+                          merged_into_id=None, warehouse_id=None, courier_id=None)
+            history.append(_hist(oid, actor.username, actor.user_id, now, "reopened",
+                                 h.status, "review", note or "back to review"))
+        ps.add_history(s, history)
+    return [h["order_id"] for h in history]
+
+
 def unmerge(store: Store, order_id: int, actor: Actor) -> list[int]:
     """Undo a merge (合单): every order of the group gets its own parcel again (same
     warehouse and courier, reservation moved with the lines) and the tag ``no_merge`` so

@@ -297,3 +297,19 @@ def test_first_order_gift_and_other_open_orders_by_buyer_phone(world: World) -> 
     assert any(ln.is_gift for ln in world.lines(first))
     assert not any(ln.is_gift for ln in world.lines(second))
     assert world.order_row(second).tags == ["repeat"]
+
+
+def test_reopen_gives_stock_back_and_a_rerun_replans(world: World) -> None:
+    a = world.order([("TEA-1", 2)], buyer="cy", phone="13300000000")
+    b = world.order([("TEA-1", 1)], buyer="cy", phone="13300000000")
+    svc.process_pending(world.store, SYSTEM)
+    assert world.balance(world.gz, "TEA-1") == (100, 3)
+    assert sorted(svc.reopen(world.store, b, SYSTEM, "rules changed")) == [a, b]
+    assert world.status(a) == world.status(b) == "review"
+    assert world.balance(world.gz, "TEA-1") == (100, 0)
+    save(world, {"rules": [{"id": 1, "name": "to HZ", "when": [],
+                            "then": [{"kind": "assign_warehouse", "warehouse": "HZ"}]}]})
+    svc.process_pending(world.store, SYSTEM)
+    assert world.balance(world.hz, "TEA-1") == (100, 3)
+    assert world.balance(world.gz, "TEA-1") == (100, 0)
+    assert [p[2] for p in world.parcels(a) if p[1] == "open"] == [world.hz]
