@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -56,6 +57,8 @@ from ecerp_desktop.connectors.wire import (
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.timeutil import CHINA, utcnow
+
+log = logging.getLogger(__name__)
 
 PRODUCTION_URL = "https://eco.taobao.com/router/rest"
 SANDBOX_URL = "https://gw.api.tbsandbox.com/router/rest"
@@ -378,8 +381,14 @@ class TaobaoConnector:
                             refund_state=state.value,
                             modified_at=cn_time(r.get("modified"), "modified") or utcnow(),
                             raw=jsonable(r)))
-                    except (BadField, KeyError, AttributeError):
-                        continue  # a refund we cannot read is seen again in the order pull
+                    except (BadField, KeyError, AttributeError, TypeError) as exc:
+                        # the order pull carries each line's refund state too, so nothing
+                        # is lost; say so in the log (ids only, no buyer data)
+                        log.warning("%s: refund %s of trade %s unreadable: %s", self.platform,
+                                    str(r.get("refund_id"))[:30] if isinstance(r, dict) else "?",
+                                    str(r.get("tid"))[:30] if isinstance(r, dict) else "?",
+                                    type(exc).__name__)
+                        continue
                 yield changes
 
     # -- pushes ------------------------------------------------------------------------
