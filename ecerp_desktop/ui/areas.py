@@ -59,7 +59,8 @@ class Area:
 P = Permission
 AREAS: dict[str, Area] = {a.key: a for a in (
     Area("orders", QT_TRANSLATE_NOOP("Areas", "Order review"), P.ORDERS_VIEW),
-    Area("packing", QT_TRANSLATE_NOOP("Areas", "Packing station"), P.PACK),
+    Area("packing", QT_TRANSLATE_NOOP("Areas", "Packing station"), P.PACK,
+         "ecerp_desktop.ui.packing_page:PackingPage"),
     Area("printing", QT_TRANSLATE_NOOP("Areas", "Printing"), P.PRINT),
     Area("stock", QT_TRANSLATE_NOOP("Areas", "Stock"), P.STOCK_VIEW),
     Area("purchasing", QT_TRANSLATE_NOOP("Areas", "Purchasing"), P.PURCHASE),

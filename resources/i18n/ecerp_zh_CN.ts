@@ -693,4 +693,187 @@
         <translation>该推送已重新排队。</translation>
     </message>
 </context>
+<context>
+    <name>PackingPage</name>
+    <message>
+        <source>Starting the station…</source>
+        <translation>正在启动打包台…</translation>
+    </message>
+    <message>
+        <source>Station {name}</source>
+        <translation>打包台 {name}</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Scanned</source>
+        <translation>已扫</translation>
+    </message>
+    <message>
+        <source>To scan</source>
+        <translation>应扫</translation>
+    </message>
+    <message>
+        <source>type a number, then scan: counts that many</source>
+        <translation>先输入数量再扫码：按该数量计数</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>grams, then Enter</source>
+        <translation>克数，然后按回车</translation>
+    </message>
+    <message>
+        <source>Weight (g)</source>
+        <translation>重量（克）</translation>
+    </message>
+    <message>
+        <source>Supervisor code</source>
+        <translation>主管密码</translation>
+    </message>
+    <message>
+        <source>Esc: put the parcel back    F5: print again after a printer problem</source>
+        <translation>Esc：放回包裹    F5：打印机故障后重新打印</translation>
+    </message>
+    <message>
+        <source>Scan a pick slip, order number or waybill</source>
+        <translation>请扫描拣货单、订单号或运单号</translation>
+    </message>
+    <message>
+        <source>Finish this parcel first (Esc puts it back)</source>
+        <translation>请先完成当前包裹（Esc 放回）</translation>
+    </message>
+    <message>
+        <source>Scan the items</source>
+        <translation>请扫描商品</translation>
+    </message>
+    <message>
+        <source>No parcel for {code}</source>
+        <translation>找不到 {code} 对应的包裹</translation>
+    </message>
+    <message>
+        <source>Station {station} is packing this parcel</source>
+        <translation>打包台 {station} 正在打包此包裹</translation>
+    </message>
+    <message>
+        <source>This parcel has already been shipped</source>
+        <translation>此包裹已发货</translation>
+    </message>
+    <message>
+        <source>Order {ids}   parcel {seq}</source>
+        <translation>订单 {ids}   第 {seq} 个包裹</translation>
+    </message>
+    <message>
+        <source>Buyer: {text}</source>
+        <translation>买家留言：{text}</translation>
+    </message>
+    <message>
+        <source>Memo: {text}</source>
+        <translation>卖家备注：{text}</translation>
+    </message>
+    <message>
+        <source>Expected weight {g} g</source>
+        <translation>预计重量 {g} 克</translation>
+    </message>
+    <message>
+        <source>Unknown code {code}: nothing counted</source>
+        <translation>未知条码 {code}：未计数</translation>
+    </message>
+    <message>
+        <source>Wrong item {code}: not in this parcel</source>
+        <translation>错货 {code}：不在此包裹中</translation>
+    </message>
+    <message>
+        <source>Too many {code}: already all scanned</source>
+        <translation>多扫 {code}：已全部扫完</translation>
+    </message>
+    <message>
+        <source>{code} belongs to another order</source>
+        <translation>{code} 属于另一个订单</translation>
+    </message>
+    <message>
+        <source>Not counting now</source>
+        <translation>当前不计数</translation>
+    </message>
+    <message>
+        <source>{done} of {total} scanned</source>
+        <translation>已扫 {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Complete: put the parcel on the scale</source>
+        <translation>已扫完：请把包裹放上电子秤</translation>
+    </message>
+    <message>
+        <source>Complete: type the weight in grams and press Enter</source>
+        <translation>已扫完：请输入重量（克）并按回车</translation>
+    </message>
+    <message>
+        <source>No stable weight yet: check the scale</source>
+        <translation>尚无稳定重量：请检查电子秤</translation>
+    </message>
+    <message>
+        <source>Type the weight in whole grams</source>
+        <translation>请输入整数克数</translation>
+    </message>
+    <message>
+        <source>Weighed {g} g, expected {e} g (±{t} g)</source>
+        <translation>称重 {g} 克，预计 {e} 克（±{t} 克）</translation>
+    </message>
+    <message>
+        <source>Weight off by {d} g: re-weigh, or a supervisor code</source>
+        <translation>重量偏差 {d} 克：请重新称重或输入主管密码</translation>
+    </message>
+    <message>
+        <source>Wrong supervisor code</source>
+        <translation>主管密码错误</translation>
+    </message>
+    <message>
+        <source>Printing and shipping…</source>
+        <translation>正在打印并发货…</translation>
+    </message>
+    <message>
+        <source>Shipped. Scan the next parcel</source>
+        <translation>已发货。请扫描下一个包裹</translation>
+    </message>
+    <message>
+        <source>Not printed, the job stays queued: {why}. F5 tries again</source>
+        <translation>未打印，任务留在队列中：{why}。按 F5 重试</translation>
+    </message>
+    <message>
+        <source>Not shipped: {why}</source>
+        <translation>未发货：{why}</translation>
+    </message>
+    <message>
+        <source>Station {station} took this parcel: stop</source>
+        <translation>打包台 {station} 已接手此包裹：请停止</translation>
+    </message>
+    <message>
+        <source>INTERCEPTED: do not ship, put the items back</source>
+        <translation>已截单：请勿发货，商品放回</translation>
+    </message>
+    <message>
+        <source>CANCELLED: do not ship, put the items back</source>
+        <translation>已取消：请勿发货，商品放回</translation>
+    </message>
+    <message>
+        <source>This parcel cannot be packed ({status})</source>
+        <translation>此包裹不能打包（{status}）</translation>
+    </message>
+    <message>
+        <source>This hour: {n} parcels · {avg} s each · {e} errors (this session {s})</source>
+        <translation>本小时：{n} 个包裹 · 平均 {avg} 秒 · {e} 次错误（本班 {s}）</translation>
+    </message>
+    <message>
+        <source>Parcel put back. Scan a pick slip, order number or waybill</source>
+        <translation>包裹已放回。请扫描拣货单、订单号或运单号</translation>
+    </message>
+</context>
 </TS>
