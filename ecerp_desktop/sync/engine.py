@@ -214,6 +214,8 @@ class SyncEngine:
             if own_lock:
                 lock.close()
         if run.error and run.error != "cancelled":
+            with self._lock:  # credentials may have been renewed: build it afresh next time
+                self._connectors.pop(shop.id, None)
             state.state, state.error = "backing off", run.error
             start = self.now() - timedelta(days=shop.backfill_days)
             with self.store.write() as s:
@@ -260,17 +262,31 @@ class SyncEngine:
 
     # --- background lanes ----------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        return bool(self._threads) and not self._stop.is_set()
+
     def start(self) -> None:
         """Start one lane thread per active shop and per extra outbox target."""
         if self._threads:
             return
         self._stop.clear()
+        self.ensure_lanes()
+        for target in self.extra_deliverers:
+            self._spawn(target, lambda wake, target=target: self._target_lane(target, wake))
+
+    def ensure_lanes(self) -> None:
+        """Give every active shop that has none a lane (a shop added while running)."""
+        if self._stop.is_set():
+            return
         with self.store.read() as s:
             shops = shop_store.all_shops(s, active_only=True)
         for shop in shops:
-            self._spawn(f"shop:{shop.id}", lambda wake, shop=shop: self._shop_lane(shop, wake))
-        for target in self.extra_deliverers:
-            self._spawn(target, lambda wake, target=target: self._target_lane(target, wake))
+            with self._lock:
+                known = shop_target(shop.id) in self._wakes
+            if not known:
+                self._spawn(shop_target(shop.id),
+                            lambda wake, shop=shop: self._shop_lane(shop, wake))
 
     def _spawn(self, name: str, body: Callable[[threading.Event], None]) -> None:
         wake = threading.Event()
@@ -289,6 +305,11 @@ class SyncEngine:
         failures = 0
         try:
             while not self._stop.is_set():
+                with self.store.read() as s:
+                    current = shop_store.by_id(s, shop.id)
+                if current is None or not current.active:
+                    return  # removed or switched off: the lane ends
+                shop = current
                 run = self.run_shop(shop, lock=lock)
                 if run.error and run.error != "cancelled":
                     failures += 1
@@ -301,6 +322,8 @@ class SyncEngine:
         finally:
             lock.close()
             self._state(shop.id).state = "stopped"
+            with self._lock:
+                self._wakes.pop(shop_target(shop.id), None)
 
     def _target_lane(self, target: str, wake: threading.Event) -> None:
         lock = LeaderLock(self.store, target)
@@ -318,6 +341,8 @@ class SyncEngine:
 
     def pull_now(self, shop_id: int | None = None) -> None:
         """Wake a lane (or all) to run a round now instead of at its next turn."""
+        if self.running:
+            self.ensure_lanes()
         with self._lock:
             wakes = [w for name, w in self._wakes.items()
                      if shop_id is None or name == shop_target(shop_id)]

@@ -178,3 +178,33 @@ def test_every_platform_pulls_everything_exactly_once(
     for pid, o in expected.items():
         assert sorted(ln["qty"] for ln in got[pid]["lines"]) == sorted(
             ln.qty for ln in o.lines), pid
+
+
+def test_sync_run_keeps_pulling_until_ctrl_c(sqlite_store: Store, sim: TaobaoSim) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    add_shop(sqlite_store, sim)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ecerp_desktop.cli.main", "--db", sqlite_store.url, "sync",
+         "run", "--interval", "0.3", "--backoff", "0.05"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        def wait_for(n: int) -> None:
+            deadline = time.monotonic() + 60
+            while counts(sqlite_store)[0] < n:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, f"{counts(sqlite_store)[0]} < {n}"
+                time.sleep(0.2)
+
+        wait_for(len(sim.book))
+        # a new order arrives on the platform: the next round takes it in
+        sim.book.put(sim.generator.new_order(datetime.now(UTC) - timedelta(minutes=5)))
+        wait_for(len(sim.book))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=30)
+    assert rc == 0
+    assert counts(sqlite_store) == (len(sim.book), len(sim.book), 0)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("qapp")
 
 
 @pytest.fixture
-def page(qtbot, sqlite_store: Store, engine: SyncEngine):  # type: ignore[no-untyped-def]
+def page(qtbot, sqlite_store: Store, engine: SyncEngine, shop: ShopRecord):  # type: ignore[no-untyped-def]
     from ecerp_desktop.ui.areas import PageContext
     from ecerp_desktop.ui.ops import wait_all
     from ecerp_desktop.ui.sync_page import SyncPage
