@@ -120,3 +120,36 @@ def test_a_target_without_a_deliverer_waits(store: Store, shop: ShopRecord,
     ship(store, shop.id, "e1", target="erp")
     assert relay(store, fake, clock).drain().delivered == 0
     assert statuses(store) == [("e1", "pending", 0)]
+
+
+class FlakyErp:
+    """An ERP that is down, then times out after applying, then works; it applies each
+    document once per idempotency key, as a well-behaved receiver does."""
+
+    def __init__(self, failures: list[str]) -> None:
+        self.failures = failures
+        self.applied: list[str] = []
+
+    def deliver(self, entry) -> None:  # type: ignore[no-untyped-def]
+        mode = self.failures.pop(0) if self.failures else "ok"
+        if mode == "down":
+            raise ConnectorError("connection refused")
+        if entry.idempotency_key not in self.applied:
+            self.applied.append(entry.idempotency_key)
+        if mode == "timeout_after_apply":
+            raise ConnectorError("read timed out")
+
+
+def test_erp_down_then_up_drains_in_order_and_applies_each_document_once(
+        store: Store, clock: Clock) -> None:
+    with store.write() as s:
+        for n in range(1, 5):
+            sync_store.enqueue(s, "erp_document", "erp", f"erp:doc:{n}", {"n": n}, now=T0)
+    erp = FlakyErp(["down", "down", "timeout_after_apply", "down"])
+    engine = SyncEngine(store, now=clock, deliverers={"erp": lambda: erp})
+    for _ in range(12):
+        engine.drain_other_targets()
+        clock.advance(minutes=5)
+    assert erp.applied == [f"erp:doc:{n}" for n in range(1, 5)]
+    with store.read() as s:
+        assert {e.status for e in sync_store.outbox_entries(s)} == {"done"}

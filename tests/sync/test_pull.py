@@ -189,3 +189,16 @@ def test_progress_reports_a_growing_fraction(
     seen: list[float] = []
     engine.run_shop(shop, since=T0 - timedelta(days=7), progress=lambda p: seen.append(p.fraction))
     assert len(seen) > 300 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_orders_near_now_wait_for_the_skew_margin_and_are_never_skipped(
+        store: Store, shop: ShopRecord, fake: FakePlatform, engine: SyncEngine,
+        clock: Clock) -> None:
+    fake.add(make_order("late", T0 - timedelta(minutes=1)))  # stamped just before "now"
+    engine.run_once()
+    assert "late" not in stored(store)  # inside the skew margin: not yet asked for
+    # a platform clock behind ours stamps an order earlier than the previous window's end
+    fake.add(make_order("skewed", T0 - timedelta(minutes=4)))
+    clock.advance(minutes=10)
+    engine.run_once()
+    assert {"late", "skewed"} <= set(stored(store))
