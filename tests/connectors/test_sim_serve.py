@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from ecerp_desktop.connectors.jd import JdConnector
@@ -53,10 +54,13 @@ def test_feed_keeps_adding_orders_that_a_connector_pulls() -> None:
         stop_all(sims)
 
 
-def test_ecerp_sim_serve_runs_until_ctrl_c() -> None:
+def test_ecerp_sim_serve_runs_until_ctrl_c(tmp_path: Path) -> None:
+    codes = tmp_path / "codes.txt"
+    codes.write_text("\ufeffMY-001\nMY-002\n\nMY-003\nMY-004\n", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecerp_desktop.cli.main", "sim", "serve", "--platform",
-         "taobao", "--platform", "pdd", "--backfill", "40", "--orders-per-minute", "0"],
+         "taobao", "--platform", "pdd", "--backfill", "40", "--orders-per-minute", "0",
+         "--sku-codes", str(codes)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines: list[str] = []
@@ -70,8 +74,12 @@ def test_ecerp_sim_serve_runs_until_ctrl_c() -> None:
         conn = TaobaoConnector(opts["--app-key"], opts["--app-secret"], opts["--session"],
                                endpoint=opts["--endpoint"])
         now = datetime.now(UTC)
-        pulled = sum(len(p.orders) for p in conn.pull_orders(now - timedelta(hours=25), now))
-        assert pulled == 40
+        pulled = [o for p in conn.pull_orders(now - timedelta(hours=25), now)
+                  for o in p.orders]
+        assert len(pulled) == 40
+        # the lines sell the codes we gave it, so they map to our SKUs
+        assert {ln.merchant_sku_code for o in pulled for ln in o.lines} <= \
+            {"MY-001", "MY-002", "MY-003", "MY-004"}
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
     finally:
