@@ -35,7 +35,7 @@ from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.paths import data_dir
 from ecerp_desktop.ui import appconfig, i18n
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.fonts import register_bundled_font
+from ecerp_desktop.ui.fonts import missing_scripts, register_bundled_font
 from ecerp_desktop.ui.ops import ProgressRelay, run_and_wait, wait_all
 
 log = logging.getLogger("ecerp_desktop.ui")
@@ -142,6 +142,11 @@ class App:
         self.qapp.setOrganizationName("ecerp")
         if register_bundled_font(self.qapp) is None:
             self.warnings.missing.append("bundled CJK font missing")
+        for script in missing_scripts(self.qapp.font()):
+            self.warnings.missing.append(
+                f"no font can draw {script} text (it would show as boxes): install a font "
+                "or add one to resources/fonts")
+            log.error(self.warnings.missing[-1])
         config = appconfig.load()
         language = args.lang or config.language or i18n.DEFAULT_LANGUAGE
         if not i18n.install(language):

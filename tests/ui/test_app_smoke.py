@@ -46,3 +46,22 @@ def test_sqlite_on_a_network_share_is_refused_with_a_clear_message(tmp_path: Pat
     assert "Traceback" not in proc.stderr
     assert "MAIN_WINDOW_SHOWN" not in proc.stdout
 
+
+
+def test_smoke_fails_on_a_pc_whose_fonts_cannot_draw_latin_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare machine (no system fonts): the bundled CJK font has no Latin letters."""
+    fonts_dir = tmp_path / "no-fonts"
+    fonts_dir.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>{fonts_dir}</dir>'
+                    f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+                    encoding="utf-8")
+    bundled = {p.name for p in (ROOT / "resources" / "fonts").iterdir()
+               if p.suffix.lower() in (".ttf", ".otf", ".ttc")}
+    if bundled != {"DroidSansFallbackFull.ttf"}:
+        pytest.skip(f"a Latin font is bundled now ({sorted(bundled)}): see the smoke test")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))  # fontconfig sees no system font
+    proc = _run(["--demo", "--smoke"], tmp_path)
+    assert proc.returncode == 1
+    assert "no font can draw Latin text" in proc.stderr
