@@ -157,12 +157,13 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     c = o.get("consigneeInfo") or {}
     if not isinstance(c, dict):
         raise BadField("consigneeInfo is not an object")
-    province, county, town = text(c.get("province")), text(c.get("county")), text(c.get("town"))
-    city, district = normalise_region(province, text(c.get("city")), county)
+    raw_province, raw_city = text(c.get("province")), text(c.get("city"))
+    county, town = text(c.get("county")), text(c.get("town"))
+    province, city, district = normalise_region(raw_province, raw_city, county)
     full = text(c.get("fullAddress"))
     # fullAddress repeats the regions in front of the street address: peel them off
     detail = full
-    for part in (province, text(c.get("city")), county, town):
+    for part in (raw_province, raw_city, county, town):
         if part and detail.startswith(part):
             detail = detail[len(part):]
     return PlatformOrder(

@@ -170,8 +170,8 @@ def parse_order(o: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     modified = cn_time(o.get("updated_at"), "updated_at") or created
     if created is None or modified is None:
         raise BadField("order without created_time/updated_at")
-    province = text(o.get("province"))
-    city, district = normalise_region(province, text(o.get("city")), text(o.get("town")))
+    province, city, district = normalise_region(text(o.get("province")), text(o.get("city")),
+                                                text(o.get("town")))
     flag = o.get("remark_tag")
     return PlatformOrder(
         platform_order_id=sn,

@@ -218,9 +218,9 @@ def parse_trade(t: Mapping[str, Any], *, keep_raw: bool = False) -> PlatformOrde
     modified = cn_time(get("modified"), "modified") or created
     if created is None or modified is None:
         raise BadField("trade without created/modified time")
-    province = text(get("receiver_state"))
-    city, district = normalise_region(province, text(get("receiver_city")),
-                                      text(get("receiver_district")))
+    province, city, district = normalise_region(text(get("receiver_state")),
+                                                text(get("receiver_city")),
+                                                text(get("receiver_district")))
     address = Address(
         name=text(get("receiver_name")),
         phone=text(get("receiver_mobile") or get("receiver_phone")),

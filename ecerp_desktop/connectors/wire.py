@@ -151,18 +151,34 @@ def cn_time_text(value: datetime) -> str:
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def normalise_region(province: str, city: str, district: str) -> tuple[str, str]:
-    """(city, district) as we store them.
+# Short province names (JD and others write 北京, 广东, 内蒙古) → the full official names.
+_FULL_PROVINCE: dict[str, str] = {
+    **{short: short + "市" for short in ("北京", "上海", "天津", "重庆")},
+    **{short: short + "省" for short in (
+        "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
+        "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+        "台湾")},
+    "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "西藏": "西藏自治区",
+    "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区", "香港": "香港特别行政区",
+    "澳门": "澳门特别行政区",
+}
 
-    A county-level city directly under a province comes with an empty (or placeholder)
-    city and its name as the district: it is the city. A municipality's city is the
-    municipality itself (platforms send it repeated, empty, or as 市辖区/县).
+
+def normalise_region(province: str, city: str, district: str) -> tuple[str, str, str]:
+    """(province, city, district) as we store them.
+
+    Province names are made full (北京 → 北京市, 广西 → 广西壮族自治区). A county-level city
+    directly under a province comes with an empty (or placeholder) city and its name as
+    the district: it is the city. A municipality's city is the municipality itself
+    (platforms send it repeated, short, empty, or as 市辖区/县).
     """
-    if city in _CITY_PLACEHOLDERS:
+    province = _FULL_PROVINCE.get(province, province)
+    if city in _CITY_PLACEHOLDERS or (province in MUNICIPALITIES
+                                      and _FULL_PROVINCE.get(city, city) == province):
         if province in MUNICIPALITIES:
-            return province, district
-        return (district, district) if district else ("", "")
-    return city, district
+            return province, province, district
+        return (province, district, district) if district else (province, "", "")
+    return province, city, district
 
 
 def windows(start: datetime, end: datetime,

@@ -133,3 +133,20 @@ def test_a_pc_clock_15_minutes_off_still_gets_through(sim_cls: type, connector_c
         served = sim.requests_served
         conn.fetch_order(order.platform_order_id)
         assert sim.requests_served == served + 1  # no more refusals once learnt
+
+
+@pytest.mark.parametrize(("raw", "stored"), [
+    (("北京", "北京", "朝阳区"), ("北京市", "北京市", "朝阳区")),  # JD short names
+    (("上海市", "市辖区", "宝山区"), ("上海市", "上海市", "宝山区")),
+    (("重庆市", "", "渝中区"), ("重庆市", "重庆市", "渝中区")),
+    (("河南省", "", "济源市"), ("河南省", "济源市", "济源市")),  # county-level city
+    (("湖北省", "省直辖县级行政区划", "仙桃市"), ("湖北省", "仙桃市", "仙桃市")),
+    (("广西", "南宁市", "青秀区"), ("广西壮族自治区", "南宁市", "青秀区")),
+    (("新疆维吾尔自治区", "乌鲁木齐市", "天山区"), ("新疆维吾尔自治区", "乌鲁木齐市", "天山区")),
+    (("广东省", "东莞市", ""), ("广东省", "东莞市", "")),  # a city without districts
+])
+def test_regions_are_stored_one_way_whatever_the_platform_wrote(
+        raw: tuple[str, str, str], stored: tuple[str, str, str]) -> None:
+    from ecerp_desktop.connectors.wire import normalise_region
+
+    assert normalise_region(*raw) == stored
