@@ -11,6 +11,7 @@ import pytest
 import requests
 from ecerp_desktop.connectors import jd, pdd, taobao
 from ecerp_desktop.connectors.base import AuthFailed, ConnectorError, RateLimited
+from ecerp_desktop.connectors.wire import normalise_region
 from ecerp_desktop.domain.timeutil import CHINA
 from ecerp_desktop.sim.jd import JdSim
 from ecerp_desktop.sim.pdd import PddSim
@@ -147,6 +148,4 @@ def test_a_pc_clock_15_minutes_off_still_gets_through(sim_cls: type, connector_c
 ])
 def test_regions_are_stored_one_way_whatever_the_platform_wrote(
         raw: tuple[str, str, str], stored: tuple[str, str, str]) -> None:
-    from ecerp_desktop.connectors.wire import normalise_region
-
     assert normalise_region(*raw) == stored

@@ -86,3 +86,10 @@ def test_ecerp_sim_serve_runs_until_ctrl_c(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_sim_serve_refuses_a_bad_fault_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    from ecerp_desktop.cli.main import main
+
+    assert main(["sim", "serve", "--faults", "http500=2"]) == 2
+    assert "--faults" in capsys.readouterr().err
