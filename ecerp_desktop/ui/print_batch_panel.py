@@ -1,0 +1,263 @@
+"""The batch-print panel: what (waybills, packing lists, SKU labels), which parcels or
+orders, in which order, on which printer; then print with a progress bar and a cancel.
+
+The whole batch (choose, order, queue, send) is one op on the ``print`` lane; progress
+crosses to the GUI thread through a ProgressRelay and the cancel button sets an Event the
+service polls between chunks, so the unsent rest of the batch ends cancelled.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from ecerp_desktop.printing.profiles import load_profiles
+from ecerp_desktop.services import print_batches, printing
+from ecerp_desktop.services.print_batches import BatchRequest, BatchResult
+from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.system_print import queue_names
+
+_SPLIT = re.compile(r"[\s,;，；]+")
+
+
+class BatchPrintPanel(QGroupBox):
+    """Emits ``finished(result)`` after a batch ran (or ``failed(error)``)."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Batch print"))
+        self.ctx = ctx
+        self._cancel: threading.Event | None = None
+        self._relay = ProgressRelay()
+        self._relay.changed.connect(self._progressed)
+        form = QFormLayout()
+
+        self.kind_box = QComboBox()
+        self.kind_box.addItem(self.tr("Waybills"), "waybill")
+        self.kind_box.addItem(self.tr("Packing lists"), "packing")
+        self.kind_box.addItem(self.tr("SKU labels"), "sku")
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        form.addRow(self.tr("Print"), self.kind_box)
+
+        self.unprinted_radio = QRadioButton(self.tr("Approved parcels not printed yet"))
+        self.list_radio = QRadioButton(self.tr("These orders (one number a line):"))
+        self.unprinted_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.unprinted_radio)
+        group.addButton(self.list_radio)
+        self.refs_edit = QPlainTextEdit()
+        self.refs_edit.setPlaceholderText(self.tr("Our order numbers or the platform's order "
+                                                  "ids, pasted from a spreadsheet"))
+        self.refs_edit.setMaximumHeight(90)
+        self.refs_edit.textChanged.connect(lambda: self.list_radio.setChecked(True))
+        which = QVBoxLayout()
+        which.addWidget(self.unprinted_radio)
+        which.addWidget(self.list_radio)
+        which.addWidget(self.refs_edit)
+        form.addRow(self.tr("Which"), which)
+
+        self.order_box = QComboBox()
+        self.order_box.addItem(self.tr("By courier"), "courier")
+        self.order_box.addItem(self.tr("By SKU (for picking)"), "sku")
+        self.order_box.addItem(self.tr("By packing station"), "station")
+        self.order_box.addItem(self.tr("As listed / oldest first"), "id")
+        form.addRow(self.tr("Order"), self.order_box)
+
+        self.printer_box = QComboBox()
+        self.printer_box.currentIndexChanged.connect(self._printer_changed)
+        form.addRow(self.tr("Printer"), self.printer_box)
+        self.profile_box = QComboBox()
+        profiles, _broken = load_profiles()  # a few small TOML files, read once
+        for p in sorted(profiles.values(), key=lambda p: p.name):
+            self.profile_box.addItem(f"{p.name} ({p.language.upper()}, {p.dpi} dpi)", p.id)
+        self.target_edit = QLineEdit()
+        self.target_edit.setPlaceholderText("tcp://192.168.1.50:9100")
+        form.addRow(self.tr("Printer model"), self.profile_box)
+        form.addRow(self.tr("Address"), self.target_edit)
+
+        self.copies_spin = QSpinBox()
+        self.copies_spin.setRange(1, 999)
+        form.addRow(self.tr("Copies"), self.copies_spin)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.print_button = QPushButton(self.tr("Print"))
+        self.print_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.reload_printers()
+
+    # --- printers -------------------------------------------------------------------------
+
+    def reload_printers(self) -> None:
+        store = self.ctx.store
+        run_op(lambda: (print_batches.printer_choices(store), queue_names()), owner=self,
+               on_success=self._fill_printers, on_failure=lambda e: self.status.setText(
+                   describe(e)))
+
+    def _fill_printers(self, found: tuple[list[print_batches.PrinterChoice], list[str]]) -> None:
+        named, queues = found
+        current = self.printer_box.currentData()
+        self.printer_box.blockSignals(True)
+        self.printer_box.clear()
+        for p in named:
+            self.printer_box.addItem(p.name, ("named", p.name))
+        for q in queues:
+            self.printer_box.addItem(self.tr("{name} (system printer, PDF)").format(name=q),
+                                     ("system", q))
+        self.printer_box.addItem(self.tr("A printer model at an address…"), ("target", ""))
+        self.printer_box.blockSignals(False)
+        index = self.printer_box.findData(current) if current else -1
+        self.printer_box.setCurrentIndex(max(0, index))
+        self._printer_changed()
+
+    def _printer_changed(self) -> None:
+        data = self.printer_box.currentData()
+        manual = bool(data) and data[0] == "target"
+        self.profile_box.setEnabled(manual)
+        self.target_edit.setEnabled(manual)
+
+    def choose_printer(self, name: str) -> None:
+        """Select the named printer (configured ones by name)."""
+        self.printer_box.setCurrentIndex(self.printer_box.findData(("named", name)))
+
+    def choose_address(self, profile_id: str, target: str) -> None:
+        self.printer_box.setCurrentIndex(self.printer_box.findData(("target", "")))
+        self.profile_box.setCurrentIndex(self.profile_box.findData(profile_id))
+        self.target_edit.setText(target)
+
+    def _kind_changed(self) -> None:
+        sku = self.kind_box.currentData() == "sku"
+        self.unprinted_radio.setEnabled(not sku)
+        self.order_box.setEnabled(not sku)
+        self.list_radio.setText(self.tr("These SKU codes (one a line):") if sku
+                                else self.tr("These orders (one number a line):"))
+        if sku:
+            self.list_radio.setChecked(True)
+
+    # --- running --------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        kind = self.kind_box.currentData()
+        refs = tuple(r for r in _SPLIT.split(self.refs_edit.toPlainText()) if r)
+        use_list = self.list_radio.isChecked() or kind == "sku"
+        if use_list and not refs:
+            self.status.setText(self.tr("Paste at least one number first."))
+            return
+        choice = self.printer_box.currentData() or ("target", "")
+        profile_id = self.profile_box.currentData()
+        target = self.target_edit.text().strip()
+        if choice[0] == "target" and not target:
+            self.status.setText(self.tr("Enter the printer's address first."))
+            return
+        by = self.order_box.currentData()
+        copies = self.copies_spin.value()
+        store, actor = self.ctx.store, self.ctx.actor
+        cancel = threading.Event()
+        relay = self._relay
+
+        def work() -> BatchResult:  # worker thread: no widgets
+            if choice[0] == "named":
+                printer = printing.resolve_printer(store, name=choice[1])
+            elif choice[0] == "system":
+                printer = printing.resolve_printer(None, to=f"system://{choice[1]}",
+                                                   language="pdf")
+            else:
+                printer = printing.resolve_printer(store, to=target, profile_id=profile_id)
+            if kind == "sku":
+                req = BatchRequest(kind="sku", sku_codes=refs, copies=copies)
+            elif use_list:
+                req = BatchRequest(kind=kind, order_refs=refs, by=by, copies=copies)
+            else:
+                req = BatchRequest(kind=kind, by=by, copies=copies,
+                                   parcel_ids=tuple(print_batches.unprinted_parcels(store,
+                                                                                    kind)))
+            return print_batches.print_batch(store, actor, printer, req,
+                                             progress=relay.report, cancelled=cancel.is_set)
+
+        self._cancel = cancel
+        self.print_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        self.status.setText(self.tr("Printing…"))
+        run_op(work, owner=self, pool=lane("print"), on_success=self._done,
+               on_failure=self._failed, changes={"print_jobs"})
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.status.setText(self.tr("Cancelling after the labels being sent now…"))
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _stopped(self) -> None:
+        self._cancel = None
+        self.print_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _done(self, result: BatchResult) -> None:
+        self._stopped()
+        r = result.run
+        total = len(result.job_ids)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(len(r.sent))
+        text = self.tr("Sent {sent} of {total}; queued {queued}, failed {failed}, "
+                       "cancelled {cancelled}.").format(
+            sent=len(r.sent), total=total, queued=len(r.queued), failed=len(r.failed),
+            cancelled=len(r.cancelled))
+        if result.without_waybill:
+            text += " " + self.tr("{n} order(s) had no waybill number yet and printed without "
+                                  "one.").format(n=len(result.without_waybill))
+        self.status.setText(text)
+        self.finished.emit(result)
+
+    def _failed(self, error: BaseException) -> None:
+        self._stopped()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status.setText(describe(error))
+        self.failed.emit(error)
