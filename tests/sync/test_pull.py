@@ -202,3 +202,29 @@ def test_orders_near_now_wait_for_the_skew_margin_and_are_never_skipped(
     clock.advance(minutes=10)
     engine.run_once()
     assert {"late", "skewed"} <= set(stored(store))
+
+
+def test_cancelled_backfill_keeps_what_is_stored_and_resumes(
+        store: Store, shop: ShopRecord, fake: FakePlatform, engine: SyncEngine) -> None:
+    import threading
+
+    fake.add(*(make_order(f"c{i}", T0 - timedelta(hours=20) + timedelta(minutes=13 * i))
+               for i in range(80)))
+    cancel = threading.Event()
+    windows: list[object] = []
+
+    def progress(p):  # type: ignore[no-untyped-def]
+        windows.append(p.done_until)
+        if len(windows) == 10:
+            cancel.set()  # the user presses "Cancel"
+
+    run = engine.run_shop(shop, cancel=cancel, progress=progress)
+    assert run.error == "cancelled"
+    got = stored(store)
+    c = cursor(store, shop)
+    if c is not None:  # whatever the cursor passed is stored
+        for pid, o in fake.orders.items():
+            if o.modified_at < c.cursor_at:
+                assert pid in got
+    [run] = engine.run_once()
+    assert not run.error and len(stored(store)) == 80

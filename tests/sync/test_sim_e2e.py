@@ -151,8 +151,13 @@ def test_shipment_pushed_once_through_failures_then_parked_and_retried(
 @pytest.mark.parametrize("platform", ["taobao", "tmall", "jd", "pdd", "woocommerce",
                                       "shopify"])
 def test_every_platform_pulls_everything_exactly_once(
-        sqlite_store: Store, platform: str, capsys: pytest.CaptureFixture[str]) -> None:
+        sqlite_store: Store, platform: str, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
     from ecerp_desktop.sim.serve import credentials, make_sim
+
+    caplog.set_level(logging.DEBUG)
 
     sim = make_sim(platform, seed=5)
     book = getattr(sim, "book", None)
@@ -175,6 +180,8 @@ def test_every_platform_pulls_everything_exactly_once(
     got = listed(sqlite_store, capsys)
     assert set(got) == set(expected)
     assert counts(sqlite_store) == (len(expected), len(expected), 0)
+    for secret in (c["app_secret"], c["session"]):  # logs never carry secrets
+        assert not secret or secret not in caplog.text
     for pid, o in expected.items():
         assert sorted(ln["qty"] for ln in got[pid]["lines"]) == sorted(
             ln.qty for ln in o.lines), pid
