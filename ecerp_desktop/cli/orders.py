@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 
 from ecerp_desktop.cli.common import store_from
 from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.timeutil import format_local
 from ecerp_desktop.services import orders_query
+from ecerp_desktop.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     store = store_from(args)
+    try:
+        _print(store, args)
+    except BrokenPipeError:  # `ecerp orders list | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _print(store: Store, args: argparse.Namespace) -> None:
     for o in orders_query.iter_orders(store, shop=args.shop, status=args.status):
         if args.json:
             print(json.dumps(orders_query.as_json(o), ensure_ascii=False))
@@ -32,4 +43,3 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{o.id}\t{o.shop}\t{o.platform_order_id}\t{o.status}\t"
                   f"{o.paid_amount:.2f}\t{format_local(o.created_at)}\t{where}\t"
                   f"{','.join(o.hold_reasons)}")
-    return 0
