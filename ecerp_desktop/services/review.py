@@ -276,6 +276,9 @@ def run_batch(store: Store, actor: Actor, action: BatchAction | str, order_ids: 
     opts = {"reason": reason.strip()[:255], "courier_id": courier_id,
             "warehouse_id": warehouse_id, "tag": tag.strip()[:64]}
     done = 0
+    if cancel is not None and cancel():  # cancelled before it began (or while listing)
+        res.cancelled = True
+        return res
     for i in range(0, len(ids), BATCH):
         if cancel is not None and cancel():
             res.cancelled = True

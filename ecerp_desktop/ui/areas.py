@@ -58,7 +58,8 @@ class Area:
 
 P = Permission
 AREAS: dict[str, Area] = {a.key: a for a in (
-    Area("orders", QT_TRANSLATE_NOOP("Areas", "Order review"), P.ORDERS_VIEW),
+    Area("orders", QT_TRANSLATE_NOOP("Areas", "Order review"), P.ORDERS_VIEW,
+         "ecerp_desktop.ui.orders_page:OrdersPage"),
     Area("packing", QT_TRANSLATE_NOOP("Areas", "Packing station"), P.PACK,
          "ecerp_desktop.ui.packing_page:PackingPage"),
     Area("printing", QT_TRANSLATE_NOOP("Areas", "Printing"), P.PRINT,

@@ -1179,4 +1179,511 @@
         <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
     </message>
 </context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Platform SKU</source>
+        <translation>平台 SKU</translation>
+    </message>
+    <message>
+        <source>Merchant code</source>
+        <translation>商家编码</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Stock (on hand / reserved)</source>
+        <translation>库存（在库 / 占用）</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>原状态</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>新状态</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>解除</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Shop</source>
+        <translation>店铺</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Paid at</source>
+        <translation>付款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>明细</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>挂起</translation>
+    </message>
+    <message>
+        <source>Same buyer</source>
+        <translation>同一买家</translation>
+    </message>
+    <message>
+        <source>Order {no} ({id}) · {shop} · {status} · platform status: {platform_status}</source>
+        <translation>订单 {no}（{id}）· {shop} · {status} · 平台状态：{platform_status}</translation>
+    </message>
+    <message>
+        <source>{name} {phone}
+{province} {city} {district} {town} {detail}</source>
+        <translation>{name} {phone}
+{province} {city} {district} {town} {detail}</translation>
+    </message>
+    <message>
+        <source>Total {total} · paid {paid} · post fee {post} · discount {discount}</source>
+        <translation>总额 {total} · 实付 {paid} · 运费 {post} · 优惠 {discount}</translation>
+    </message>
+    <message>
+        <source>Buyer message: {message}
+Seller memo: {memo}</source>
+        <translation>买家留言：{message}
+卖家备注：{memo}</translation>
+    </message>
+    <message>
+        <source>unmapped</source>
+        <translation>未对应</translation>
+    </message>
+</context>
+<context>
+    <name>HoldReason</name>
+    <message>
+        <source>Unmapped SKU</source>
+        <translation>商品未对应</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <source>Address incomplete</source>
+        <translation>地址不完整</translation>
+    </message>
+    <message>
+        <source>Remote region</source>
+        <translation>偏远地区</translation>
+    </message>
+    <message>
+        <source>Blacklisted buyer</source>
+        <translation>黑名单买家</translation>
+    </message>
+    <message>
+        <source>Buyer message</source>
+        <translation>买家留言</translation>
+    </message>
+    <message>
+        <source>Price below floor</source>
+        <translation>低于底价</translation>
+    </message>
+    <message>
+        <source>Refund pending</source>
+        <translation>退款中</translation>
+    </message>
+    <message>
+        <source>Held by hand</source>
+        <translation>人工挂起</translation>
+    </message>
+    <message>
+        <source>Review rule</source>
+        <translation>审单规则</translation>
+    </message>
+    <message>
+        <source>No courier</source>
+        <translation>无可用快递</translation>
+    </message>
+</context>
+<context>
+    <name>OrderStatus</name>
+    <message>
+        <source>Unpaid</source>
+        <translation>未付款</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>已挂起</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>Waybill printed</source>
+        <translation>已打面单</translation>
+    </message>
+    <message>
+        <source>Packed</source>
+        <translation>已打包</translation>
+    </message>
+    <message>
+        <source>Shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Intercepted</source>
+        <translation>已截单</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPage</name>
+    <message>
+        <source>Buyer or receiver</source>
+        <translation>买家或收件人</translation>
+    </message>
+    <message>
+        <source>Order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Phone (exact)</source>
+        <translation>手机号（完整）</translation>
+    </message>
+    <message>
+        <source>SKU or merchant code</source>
+        <translation>SKU 或商家编码</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省份</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Amount from</source>
+        <translation>金额从</translation>
+    </message>
+    <message>
+        <source>Amount to</source>
+        <translation>金额到</translation>
+    </message>
+    <message>
+        <source>Any hold reason</source>
+        <translation>任意挂起原因</translation>
+    </message>
+    <message>
+        <source>Message: any</source>
+        <translation>留言：不限</translation>
+    </message>
+    <message>
+        <source>With buyer message</source>
+        <translation>有买家留言</translation>
+    </message>
+    <message>
+        <source>Without buyer message</source>
+        <translation>无买家留言</translation>
+    </message>
+    <message>
+        <source>Saved filters…</source>
+        <translation>已存筛选…</translation>
+    </message>
+    <message>
+        <source>Save filter</source>
+        <translation>保存筛选</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Paid from</source>
+        <translation>付款从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Modified from</source>
+        <translation>修改从</translation>
+    </message>
+    <message>
+        <source>Apply to the whole filter result</source>
+        <translation>应用到全部筛选结果</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Hold…</source>
+        <translation>挂起…</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>解除挂起</translation>
+    </message>
+    <message>
+        <source>Courier…</source>
+        <translation>快递…</translation>
+    </message>
+    <message>
+        <source>Warehouse…</source>
+        <translation>仓库…</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合单</translation>
+    </message>
+    <message>
+        <source>Undo merge</source>
+        <translation>撤销合单</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>标签…</translation>
+    </message>
+    <message>
+        <source>Re-run rules</source>
+        <translation>重新审单</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>All shops</source>
+        <translation>全部店铺</translation>
+    </message>
+    <message>
+        <source>All couriers</source>
+        <translation>全部快递</translation>
+    </message>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+    <message>
+        <source>All platforms</source>
+        <translation>全部平台</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>挂起</translation>
+    </message>
+    <message>
+        <source>Reason for the hold:</source>
+        <translation>挂起原因：</translation>
+    </message>
+    <message>
+        <source>Tag to add:</source>
+        <translation>要添加的标签：</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>快递</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Select orders first (Space or click).</source>
+        <translation>请先选择订单（空格或点击）。</translation>
+    </message>
+    <message>
+        <source>Working on {n} orders…</source>
+        <translation>正在处理 {n} 个订单…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>{action}: {done} of {total} done</source>
+        <translation>{action}：已完成 {done} / {total}</translation>
+    </message>
+    <message>
+        <source>; skipped: {skipped}</source>
+        <translation>；跳过：{skipped}</translation>
+    </message>
+    <message>
+        <source> (cancelled)</source>
+        <translation>（已取消）</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersTableModel</name>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Shop</source>
+        <translation>店铺</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Held for</source>
+        <translation>挂起原因</translation>
+    </message>
+    <message>
+        <source>Paid at</source>
+        <translation>付款时间</translation>
+    </message>
+    <message>
+        <source>Modified</source>
+        <translation>修改时间</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>Receiver</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省份</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>快递</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>留言</translation>
+    </message>
+</context>
 </TS>
