@@ -258,6 +258,7 @@ class App:
         self.qapp.exit(0)  # not quit(): that closes windows and posts a late Quit event
 
     def _screenshot_then_quit(self) -> None:
+        wait_all(5000)  # let the pages' background loads finish and paint their rows
         for _ in range(3):
             QCoreApplication.processEvents()
         if not self.window.grab().save(self.args.screenshot):
