@@ -88,6 +88,7 @@ class PrintingPage(QWidget):
         self.reprint_dialog: ReprintDialog | None = None
         self.waiting_retry: list[int] = []  # jobs a switched-off printer left queued
         self._generation = 0  # drops pages of a filter that was changed meanwhile
+        self.page_size = print_batches.PAGE
 
         outer = QHBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -185,8 +186,8 @@ class PrintingPage(QWidget):
 
     def reload(self) -> None:
         self._generation += 1
-        gen, store, f = self._generation, self.ctx.store, self.filter
-        run_op(lambda: print_batches.job_page(store, f), owner=self,
+        gen, store, f, n = self._generation, self.ctx.store, self.filter, self.page_size
+        run_op(lambda: print_batches.job_page(store, f, limit=n), owner=self,
                on_success=lambda page: self._show_page(gen, page), on_failure=self._failed)
 
     def _show_page(self, gen: int, page: JobPage) -> None:
@@ -199,12 +200,13 @@ class PrintingPage(QWidget):
         self._reselect(selected)
 
     def _fetch_more(self, before_id: int) -> None:
-        gen, store, f = self._generation, self.ctx.store, self.filter
+        gen, store, f, n = self._generation, self.ctx.store, self.filter, self.page_size
 
         def append(page: JobPage) -> None:
             if gen == self._generation:
                 self.model.append(page.jobs)
-        run_op(lambda: print_batches.job_page(store, f, before_id=before_id), owner=self,
+        run_op(lambda: print_batches.job_page(store, f, before_id=before_id, limit=n),
+               owner=self,
                on_success=append, on_failure=self._failed)
 
     def _fill_printer_filter(self, names: list[str]) -> None:
