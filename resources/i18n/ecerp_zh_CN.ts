@@ -877,309 +877,6 @@
     </message>
 </context>
 <context>
-    <name>BatchPrintPanel</name>
-    <message>
-        <source>Batch print</source>
-        <translation>批量打印</translation>
-    </message>
-    <message>
-        <source>Waybills</source>
-        <translation>电子面单</translation>
-    </message>
-    <message>
-        <source>Packing lists</source>
-        <translation>发货清单</translation>
-    </message>
-    <message>
-        <source>SKU labels</source>
-        <translation>商品条码标签</translation>
-    </message>
-    <message>
-        <source>Print</source>
-        <translation>打印</translation>
-    </message>
-    <message>
-        <source>Approved parcels not printed yet</source>
-        <translation>已审核、尚未打印的包裹</translation>
-    </message>
-    <message>
-        <source>These orders (one number a line):</source>
-        <translation>以下订单（每行一个单号）：</translation>
-    </message>
-    <message>
-        <source>Our order numbers or the platform&apos;s order ids, pasted from a spreadsheet</source>
-        <translation>本系统订单号或平台订单号，可从表格粘贴</translation>
-    </message>
-    <message>
-        <source>Which</source>
-        <translation>打印哪些</translation>
-    </message>
-    <message>
-        <source>By courier</source>
-        <translation>按快递公司</translation>
-    </message>
-    <message>
-        <source>By SKU (for picking)</source>
-        <translation>按商品（便于拣货）</translation>
-    </message>
-    <message>
-        <source>By packing station</source>
-        <translation>按打包台</translation>
-    </message>
-    <message>
-        <source>As listed / oldest first</source>
-        <translation>按列表顺序 / 最早的在前</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>顺序</translation>
-    </message>
-    <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Printer model</source>
-        <translation>打印机型号</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Copies</source>
-        <translation>份数</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>{name} (system printer, PDF)</source>
-        <translation>{name}（系统打印机，PDF）</translation>
-    </message>
-    <message>
-        <source>A printer model at an address…</source>
-        <translation>指定地址的打印机型号…</translation>
-    </message>
-    <message>
-        <source>These SKU codes (one a line):</source>
-        <translation>以下商品编码（每行一个）：</translation>
-    </message>
-    <message>
-        <source>Paste at least one number first.</source>
-        <translation>请先粘贴至少一个单号。</translation>
-    </message>
-    <message>
-        <source>Enter the printer&apos;s address first.</source>
-        <translation>请先填写打印机地址。</translation>
-    </message>
-    <message>
-        <source>Printing…</source>
-        <translation>正在打印…</translation>
-    </message>
-    <message>
-        <source>Cancelling after the labels being sent now…</source>
-        <translation>正在发送的标签完成后取消…</translation>
-    </message>
-    <message>
-        <source>Sent {sent} of {total}; queued {queued}, failed {failed}, cancelled {cancelled}.</source>
-        <translation>已发送 {sent} / {total}；排队 {queued}，失败 {failed}，已取消 {cancelled}。</translation>
-    </message>
-    <message>
-        <source>{n} order(s) had no waybill number yet and printed without one.</source>
-        <translation>{n} 个订单尚无运单号，已不带运单号打印。</translation>
-    </message>
-</context>
-<context>
-    <name>PrintJobTableModel</name>
-    <message>
-        <source>Job</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation>内容</translation>
-    </message>
-    <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Attempts</source>
-        <translation>尝试次数</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>操作人</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
-        <source>Sent</source>
-        <translation>发送时间</translation>
-    </message>
-    <message>
-        <source>queued</source>
-        <translation>排队中</translation>
-    </message>
-    <message>
-        <source>sending</source>
-        <translation>发送中</translation>
-    </message>
-    <message>
-        <source>sent</source>
-        <translation>已发送</translation>
-    </message>
-    <message>
-        <source>confirmed</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Waybill</source>
-        <translation>电子面单</translation>
-    </message>
-    <message>
-        <source>Packing list</source>
-        <translation>发货清单</translation>
-    </message>
-    <message>
-        <source>SKU label</source>
-        <translation>商品条码标签</translation>
-    </message>
-    <message>
-        <source>order {id}</source>
-        <translation>订单 {id}</translation>
-    </message>
-    <message>
-        <source>parcel {id}</source>
-        <translation>包裹 {id}</translation>
-    </message>
-    <message>
-        <source>(reprint of {job}: {reason})</source>
-        <translation>（补打任务 {job}：{reason}）</translation>
-    </message>
-    <message>
-        <source>(may have printed)</source>
-        <translation>（可能已打印）</translation>
-    </message>
-</context>
-<context>
-    <name>PrintingPage</name>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>Send again jobs that printed nothing (a job already sent needs a reprint)</source>
-        <translation>重新发送未打印的任务（已发送的任务需要补打）</translation>
-    </message>
-    <message>
-        <source>Reprint…</source>
-        <translation>补打…</translation>
-    </message>
-    <message>
-        <source>Cancel queued</source>
-        <translation>取消排队任务</translation>
-    </message>
-    <message>
-        <source>Print queue</source>
-        <translation>打印队列</translation>
-    </message>
-    <message>
-        <source>Template preview</source>
-        <translation>模板预览</translation>
-    </message>
-    <message>
-        <source>{n} job(s)</source>
-        <translation>{n} 个任务</translation>
-    </message>
-    <message>
-        <source>Select the jobs to retry first.</source>
-        <translation>请先选择要重试的任务。</translation>
-    </message>
-    <message>
-        <source>Retrying {n} job(s)…</source>
-        <translation>正在重试 {n} 个任务…</translation>
-    </message>
-    <message>
-        <source>Select the jobs to reprint first.</source>
-        <translation>请先选择要补打的任务。</translation>
-    </message>
-    <message>
-        <source>Select the queued jobs to cancel first.</source>
-        <translation>请先选择要取消的排队任务。</translation>
-    </message>
-    <message>
-        <source>{n} queued job(s) cancelled.</source>
-        <translation>已取消 {n} 个排队任务。</translation>
-    </message>
-    <message>
-        <source>{n} job(s) wait in the queue. Switch the printer on, then press Retry.</source>
-        <translation>{n} 个任务在队列中等待。请打开打印机，然后点击“重试”。</translation>
-    </message>
-    <message>
-        <source>Sent {sent}, still queued {queued}, failed {failed}.</source>
-        <translation>已发送 {sent}，仍在排队 {queued}，失败 {failed}。</translation>
-    </message>
-</context>
-<context>
-    <name>ReprintDialog</name>
-    <message>
-        <source>Reprint</source>
-        <translation>补打</translation>
-    </message>
-    <message>
-        <source>Why print job(s) {jobs} again?</source>
-        <translation>为什么要再次打印任务 {jobs}？</translation>
-    </message>
-    <message>
-        <source>e.g. the label jammed, the box was re-packed</source>
-        <translation>例如：标签卡纸、包裹重新打包</translation>
-    </message>
-</context>
-<context>
-    <name>TemplatePreviewPanel</name>
-    <message>
-        <source>The preview needs pypdfium2 (or PySide6 with QtPdf); printing works without it.</source>
-        <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
-    </message>
-</context>
-<context>
     <name>DetailPanel</name>
     <message>
         <source>Title</source>
@@ -1684,6 +1381,309 @@ Seller memo: {memo}</source>
     <message>
         <source>Message</source>
         <translation>留言</translation>
+    </message>
+</context>
+<context>
+    <name>BatchPrintPanel</name>
+    <message>
+        <source>Batch print</source>
+        <translation>批量打印</translation>
+    </message>
+    <message>
+        <source>Waybills</source>
+        <translation>电子面单</translation>
+    </message>
+    <message>
+        <source>Packing lists</source>
+        <translation>发货清单</translation>
+    </message>
+    <message>
+        <source>SKU labels</source>
+        <translation>商品条码标签</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Approved parcels not printed yet</source>
+        <translation>已审核、尚未打印的包裹</translation>
+    </message>
+    <message>
+        <source>These orders (one number a line):</source>
+        <translation>以下订单（每行一个单号）：</translation>
+    </message>
+    <message>
+        <source>Our order numbers or the platform&apos;s order ids, pasted from a spreadsheet</source>
+        <translation>本系统订单号或平台订单号，可从表格粘贴</translation>
+    </message>
+    <message>
+        <source>Which</source>
+        <translation>打印哪些</translation>
+    </message>
+    <message>
+        <source>By courier</source>
+        <translation>按快递公司</translation>
+    </message>
+    <message>
+        <source>By SKU (for picking)</source>
+        <translation>按商品（便于拣货）</translation>
+    </message>
+    <message>
+        <source>By packing station</source>
+        <translation>按打包台</translation>
+    </message>
+    <message>
+        <source>As listed / oldest first</source>
+        <translation>按列表顺序 / 最早的在前</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer model</source>
+        <translation>打印机型号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>份数</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>{name} (system printer, PDF)</source>
+        <translation>{name}（系统打印机，PDF）</translation>
+    </message>
+    <message>
+        <source>A printer model at an address…</source>
+        <translation>指定地址的打印机型号…</translation>
+    </message>
+    <message>
+        <source>These SKU codes (one a line):</source>
+        <translation>以下商品编码（每行一个）：</translation>
+    </message>
+    <message>
+        <source>Paste at least one number first.</source>
+        <translation>请先粘贴至少一个单号。</translation>
+    </message>
+    <message>
+        <source>Enter the printer&apos;s address first.</source>
+        <translation>请先填写打印机地址。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the labels being sent now…</source>
+        <translation>正在发送的标签完成后取消…</translation>
+    </message>
+    <message>
+        <source>Sent {sent} of {total}; queued {queued}, failed {failed}, cancelled {cancelled}.</source>
+        <translation>已发送 {sent} / {total}；排队 {queued}，失败 {failed}，已取消 {cancelled}。</translation>
+    </message>
+    <message>
+        <source>{n} order(s) had no waybill number yet and printed without one.</source>
+        <translation>{n} 个订单尚无运单号，已不带运单号打印。</translation>
+    </message>
+</context>
+<context>
+    <name>PrintJobTableModel</name>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发送时间</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>电子面单</translation>
+    </message>
+    <message>
+        <source>Packing list</source>
+        <translation>发货清单</translation>
+    </message>
+    <message>
+        <source>SKU label</source>
+        <translation>商品条码标签</translation>
+    </message>
+    <message>
+        <source>order {id}</source>
+        <translation>订单 {id}</translation>
+    </message>
+    <message>
+        <source>parcel {id}</source>
+        <translation>包裹 {id}</translation>
+    </message>
+    <message>
+        <source>(reprint of {job}: {reason})</source>
+        <translation>（重打任务 {job}：{reason}）</translation>
+    </message>
+    <message>
+        <source>(may have printed)</source>
+        <translation>（可能已打印）</translation>
+    </message>
+</context>
+<context>
+    <name>PrintingPage</name>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Send again jobs that printed nothing (a job already sent needs a reprint)</source>
+        <translation>重新发送未打印的任务（已发送的任务需要重打）</translation>
+    </message>
+    <message>
+        <source>Reprint…</source>
+        <translation>重打…</translation>
+    </message>
+    <message>
+        <source>Cancel queued</source>
+        <translation>取消排队任务</translation>
+    </message>
+    <message>
+        <source>Print queue</source>
+        <translation>打印队列</translation>
+    </message>
+    <message>
+        <source>Template preview</source>
+        <translation>模板预览</translation>
+    </message>
+    <message>
+        <source>{n} job(s)</source>
+        <translation>{n} 个任务</translation>
+    </message>
+    <message>
+        <source>Select the jobs to retry first.</source>
+        <translation>请先选择要重试的任务。</translation>
+    </message>
+    <message>
+        <source>Retrying {n} job(s)…</source>
+        <translation>正在重试 {n} 个任务…</translation>
+    </message>
+    <message>
+        <source>Select the jobs to reprint first.</source>
+        <translation>请先选择要重打的任务。</translation>
+    </message>
+    <message>
+        <source>Select the queued jobs to cancel first.</source>
+        <translation>请先选择要取消的排队任务。</translation>
+    </message>
+    <message>
+        <source>{n} queued job(s) cancelled.</source>
+        <translation>已取消 {n} 个排队任务。</translation>
+    </message>
+    <message>
+        <source>{n} job(s) wait in the queue. Switch the printer on, then press Retry.</source>
+        <translation>{n} 个任务在队列中等待。请打开打印机，然后点击“重试”。</translation>
+    </message>
+    <message>
+        <source>Sent {sent}, still queued {queued}, failed {failed}.</source>
+        <translation>已发送 {sent}，仍在排队 {queued}，失败 {failed}。</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintDialog</name>
+    <message>
+        <source>Reprint</source>
+        <translation>重打</translation>
+    </message>
+    <message>
+        <source>Why print job(s) {jobs} again?</source>
+        <translation>为什么要再次打印任务 {jobs}？</translation>
+    </message>
+    <message>
+        <source>e.g. the label jammed, the box was re-packed</source>
+        <translation>例如：标签卡纸、包裹重新打包</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatePreviewPanel</name>
+    <message>
+        <source>The preview needs pypdfium2 (or PySide6 with QtPdf); printing works without it.</source>
+        <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
     </message>
 </context>
 </TS>
