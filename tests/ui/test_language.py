@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from ecerp_desktop.domain.auth import Actor
+import pytest
+from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.store import Store
 from ecerp_desktop.ui import appconfig, i18n
+from ecerp_desktop.ui.areas import AREAS, Area
 from ecerp_desktop.ui.main_window import MainWindow
+from ecerp_desktop.ui.not_available_page import NotAvailablePage
 from ecerp_desktop.ui.settings_page import SettingsPage
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 
-def test_switching_to_english_retranslates_the_window_at_once(qtbot: QtBot,
-                                                              sqlite_store: Store,
-                                                              admin: Actor) -> None:
+def test_switching_to_english_retranslates_the_window_at_once(
+        qtbot: QtBot, sqlite_store: Store, admin: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # an area that has no page yet, whatever the other areas have by now
+    monkeypatch.setitem(AREAS, "finance", Area("finance", "Finance", Permission.FINANCE, None))
     window = MainWindow(sqlite_store, admin)
     qtbot.addWidget(window)
     window.show()
-    window.open_area("orders")
+    before = window.open_area("finance")
     settings = window.open_area("settings")
     assert isinstance(settings, SettingsPage)
     assert window.nav.item(0).text() == "订单审核"
@@ -36,8 +41,10 @@ def test_switching_to_english_retranslates_the_window_at_once(qtbot: QtBot,
     assert rebuilt is not settings and window.stack.currentWidget() is rebuilt
     button = rebuilt.findChild(QPushButton, "changePassword")
     assert button is not None and button.text() == "Change password"
-    assert window.open_area("orders").message_label.text().startswith(
-        "This area is not available yet")
+    after = window.open_area("finance")
+    assert isinstance(after, NotAvailablePage) and after is not before
+    assert after.title_label.text() == "Finance"
+    assert after.message_label.text().startswith("This area is not available yet")
     # remembered for the next start
     assert appconfig.load().language == "en"
 
