@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.facts import LineFacts, OrderFacts
@@ -418,19 +419,26 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     """Write one chunk's plan in the caller's transaction; returns the outcomes that
     changed something (an order still held for the same reason is left untouched).
 
-    Raises ``DomainError(INSUFFICIENT_STOCK)`` when another station took stock since the
-    chunk was read (PostgreSQL): the caller rolls back and plans the chunk again.
+    The orders are claimed first (their status moves only if it is still the one the
+    plan was made from), so two stations planning the same orders never both write
+    lines, parcels or reservations for them. Raises :class:`Conflict` when an order
+    changed meanwhile, and ``DomainError(INSUFFICIENT_STOCK)`` when another station took
+    stock since the chunk was read (PostgreSQL): the caller rolls back and plans again.
     """
+    try:
+        return _write_plan(s, plan, loaded, actor, now)
+    except IntegrityError as exc:  # another station added the same lines first
+        raise _Conflict() from exc
+
+
+def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
+                now: datetime) -> list[Outcome]:
     facts = {f.id: f for f in loaded.facts}
     raw = _Raw(s)
-    # Rows in key order: neighbouring pages, far fewer page reads on a big table.
-    raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
-             [(sku, lid) for lid, sku in sorted(plan.mapped)])
-    real = _insert_new_lines(s, plan)
+    at = raw.dt(now)
     changed: list[Outcome] = []
     close_holds: list[int] = []
     new_holds: list[tuple[Any, ...]] = []
-    at = raw.dt(now)
     for out in plan.outcomes:
         f = facts[out.order_id]
         old = loaded.open_holds.get(out.order_id, [])
@@ -442,14 +450,9 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
         if out.status == OrderStatus.HELD.value:
             new_holds.append((out.order_id, out.hold_reason[:64], out.hold_detail[:255],
                               out.rule_id, at))
-    if close_holds:
-        for part in _chunks(close_holds):
-            s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
-                      .values(released_at=now))
-    raw.many("INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
-             "VALUES (?, ?, ?, ?, ?)", new_holds)
     if changed:
         rows = []
+        # Rows in key order: neighbouring pages, far fewer page reads on a big table.
         for out in sorted(changed, key=lambda x: x.order_id):
             f = facts[out.order_id]
             tags = list(dict.fromkeys([*f.tags, *out.tags]))
@@ -461,6 +464,15 @@ def write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
                      "WHERE id = ? AND status = ?", rows)
         if n not in (-1, len(rows)):
             raise _Conflict()
+    raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
+             [(sku, lid) for lid, sku in sorted(plan.mapped)])
+    real = _insert_new_lines(s, plan)
+    if close_holds:
+        for part in _chunks(close_holds):
+            s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
+                      .values(released_at=now))
+    raw.many("INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
+             "VALUES (?, ?, ?, ?, ?)", new_holds)
     _write_parcels(s, raw, plan, real, now)
     raw.many("INSERT INTO gift_grants (rule_id, order_id, buyer_key, sku_id, qty, created_at) "
              "VALUES (?, ?, ?, ?, ?, ?)",

@@ -9,15 +9,19 @@ from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.services import pipeline as svc
 from ecerp_desktop.store import Store
 from ecerp_desktop.store.schema import ParcelLineRow, ParcelRow, StockBalanceRow
+from ecerp_desktop.store.schema_rules import GiftGrantRow
 from sqlalchemy import func, select
 
 from .conftest import World
 
 
 def test_two_runs_at_once_decide_each_order_once(world: World) -> None:
-    ids = [world.order([("TEA-1", 1), ("CUP-1", 1)], phone=f"1390000{i:04d}")
+    from ecerp_desktop.domain.gifts import gift_rules_from_dict
+
+    svc.save_gift_rules(world.store, SYSTEM, gift_rules_from_dict({"rules": [
+        {"id": 1, "name": "gift", "gifts": [{"sku": "GIFT-1"}]}]}))
+    ids = [world.order([("TEA-1", 1), ("SET-1", 1)], phone=f"1390000{i:04d}")
            for i in range(60)]
-    world.stock(world.gz, "POT-1", 0)
     other = Store(world.store.url)  # a second station: its own engine and connections
     errors: list[BaseException] = []
     results: list[svc.ProcessResult] = []
@@ -45,5 +49,9 @@ def test_two_runs_at_once_decide_each_order_once(world: World) -> None:
                              .where(ParcelRow.status == "open")
                              .group_by(ParcelLineRow.order_line_id)).all()
         reserved = s.scalar(select(func.sum(StockBalanceRow.reserved)))
-    assert len(per_line) == 2 * len(ids) and all(q == 1 for _, q in per_line)
-    assert reserved == 2 * len(ids)
+    # Each order ships TEA-1, the bundle's POT-1 and 2 × CUP-1, and one gift: 4 lines.
+    assert len(per_line) == 4 * len(ids)
+    assert reserved == 5 * len(ids)
+    with world.store.read() as s:
+        gifts = s.scalar(select(func.count()).select_from(GiftGrantRow))
+    assert gifts == len(ids)
