@@ -98,6 +98,7 @@ class PackingPage(QWidget):
         self._op_running = False
         self._polling = False
         self._weighing = False
+        self._rejected_g: int | None = None  # a re-weigh must bring another weight
         self.has_scale = False
         self.latest = LatestWeight()
         self.bridge = DeviceBridge(self)
@@ -289,6 +290,7 @@ class PackingPage(QWidget):
             self._show_scan(out)
             return
         if out.kind is OpenKind.OPENED:
+            self._rejected_g = None
             self._show_parcel()
             self._poll_timer.start()
             self._ok(self.tr("Scan the items"))
@@ -412,6 +414,9 @@ class PackingPage(QWidget):
                 self._warn(self.tr("No stable weight yet: check the scale"))
                 QTimer.singleShot(200, self._wait_weight)
                 return
+            if self._rejected_g is not None and abs(r.grams_int - self._rejected_g) <= 5:
+                QTimer.singleShot(100, self._wait_weight)  # still the refused weight
+                return
             self._weighed(r.grams_int)
 
         def failed(exc: BaseException) -> None:
@@ -439,6 +444,7 @@ class PackingPage(QWidget):
         check = st.weigh(grams)
         self.weight_label.setText(self.tr("Weighed {g} g, expected {e} g (±{t} g)").format(
             g=check.measured_g, e=check.expected_g, t=check.tolerance_g))
+        self._rejected_g = None if check.ok else check.measured_g
         if check.ok:
             self.weight.setEnabled(False)
             self._finish()

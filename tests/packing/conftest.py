@@ -5,12 +5,15 @@ approved into parcels by the real pipeline; and a TCP listener playing the print
 from __future__ import annotations
 
 import itertools
+import os
 import socket
 import threading
+import tty
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from ecerp_desktop.domain.auth import SYSTEM, Role, actor_for
@@ -141,3 +144,28 @@ def dead_target() -> str:
     port = s.getsockname()[1]
     s.close()
     return f"tcp://127.0.0.1:{port}"
+
+
+class PtyScale:
+    """A scale on a real pty pair; ``link`` is the port path the station is set up with."""
+
+    def __init__(self, link: Path) -> None:
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.master)
+        self.link = link
+        link.symlink_to(os.ttyname(self.slave))
+
+    def send(self, frame: bytes) -> None:
+        os.write(self.master, frame)
+
+    def close(self) -> None:
+        self.link.unlink(missing_ok=True)
+        for fd in (self.master, self.slave):
+            os.close(fd)
+
+
+@pytest.fixture
+def pty_scale(tmp_path: Path) -> Iterator[PtyScale]:
+    scale = PtyScale(tmp_path / "ttyScale")
+    yield scale
+    scale.close()

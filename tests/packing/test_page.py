@@ -11,6 +11,7 @@ import pytest
 from ecerp_desktop.devices.wedge import WedgeSettings
 from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.services import pipeline, printing
+from ecerp_desktop.services.devices import StationDevices, save_station_devices
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import packing as q
 from ecerp_desktop.store.schema import OutboxRow, ParcelRow
@@ -25,7 +26,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from .conftest import PACKER, PackWorld, TcpPrinter, build
+from .conftest import PACKER, PackWorld, PtyScale, TcpPrinter, build
 
 
 @pytest.fixture
@@ -157,3 +158,46 @@ def test_printer_off_keeps_the_job_queued_then_f5_ships_once(
     with sqlite_store.read() as s:
         assert q.waybill_jobs(s, pid) == [(job, "sent")]
         assert s.scalar(select(func.count()).select_from(OutboxRow)) == 1
+
+
+def test_the_scale_on_a_pty_weighs_the_parcel(qtbot, sqlite_store: Store, wedge: ScannerFilter,
+                                              pty_scale: PtyScale, english: None) -> None:
+    """Moving readings are ignored; a stable weight outside the tolerance needs a
+    re-weigh; the next stable weight in range ships the parcel."""
+    pack = build(sqlite_store)
+    save_station_devices(sqlite_store, SYSTEM, StationDevices(
+        "S1", scale_profile="generic-st-gs", scale_port=str(pty_scale.link)))
+    _, pid, poid = pack.order([("POT-1", 1)])  # 1200 g + 50 g packaging, ±125 g
+    page = PackingPage(PageContext(sqlite_store, PACKER), station="S1", scanner_filter=wedge)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.station is not None and page.has_scale, timeout=5000)
+    seen: list[str] = []
+    page.feedback.connect(seen.append)
+    try:
+        scan(qtbot, page, poid)
+        qtbot.waitUntil(lambda: "opened" in seen, timeout=3000)
+        scan(qtbot, page, "POT-1")
+        qtbot.waitUntil(lambda: "complete" in seen, timeout=3000)
+        pty_scale.send(b"US,GS,+  1.250kg\r\n")  # still moving: not used
+        qtbot.wait(300)
+        assert "weight_rejected" not in seen and "shipped" not in seen
+        pty_scale.send(b"ST,GS,+  1.500kg\r\n")  # stable, 250 g too heavy
+        qtbot.waitUntil(lambda: "weight_rejected" in seen, timeout=5000)
+        assert "1500 g" in page.weight_label.text()
+        for _ in range(6):  # the parcel stays on the scale: no second rejection
+            pty_scale.send(b"ST,GS,+  1.500kg\r\n")
+            qtbot.wait(150)
+        assert seen.count("weight_rejected") == 1
+        assert page.station is not None and page.station.verification is not None
+        assert page.station.verification.errors == 1
+        for _ in range(20):  # repacked: a new stable weight in range ships it
+            pty_scale.send(b"ST,GS,+  1.262kg\r\n")
+            if "shipped" in seen:
+                break
+            qtbot.wait(150)
+        qtbot.waitUntil(lambda: "shipped" in seen, timeout=5000)
+        with sqlite_store.read() as s:
+            assert s.scalar(select(ParcelRow.weight_g).where(ParcelRow.id == pid)) == 1262
+    finally:
+        page.shutdown()
