@@ -10,6 +10,8 @@ The file has one event per line (``#`` starts a comment):
     supervisor 2468     a supervisor code accepting a weight outside the tolerance
     abandon             put the open parcel back
 
+``ecerp station release CODE`` frees a parcel that a crashed station still holds.
+
 Once a parcel is verified and weighed it is printed (with --printer/--to) and shipped, as
 on the screen. Each event prints one line; the summary counts parcels shipped and errors.
 """
@@ -48,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     sim.add_argument("--scale-protocol", default="st_gs", choices=sorted(PROTOCOLS))
     sim.add_argument("--json", action="store_true", help="one JSON object per event")
     sim.set_defaults(func=_simulate)
+    rel = ss.add_parser("release", help=(
+        "free a parcel that a station (crashed, switched off) still holds"))
+    rel.add_argument("code", help="its pick slip / order number / waybill number")
+    rel.set_defaults(func=_release)
 
 
 def parse_weight(text: str) -> int:
@@ -154,4 +160,15 @@ def _simulate(args: argparse.Namespace) -> int:
     errors = station.session_errors
     print(f"shipped={replay.shipped} errors={errors} refused_opens={replay.refused}",
           file=sys.stdout)
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    station = packing.Station(store, SYSTEM, default_station_name())
+    out = station.force_release(args.code)
+    if out.kind is packing.OpenKind.NOT_FOUND:
+        raise DomainError(ErrorCode.NOT_FOUND, what="parcel", key=args.code)
+    assert out.view is not None
+    print(f"parcel {out.view.id} released (was held by {out.station or 'nobody'})")
     return 0

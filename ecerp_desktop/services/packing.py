@@ -144,6 +144,7 @@ class PrintOutcome:
     job_ids: tuple[int, ...] = ()
     already: bool = False  # printed before: not printed again
     message: str = ""  # why not (printer off: the job stays queued)
+    error: DomainError | None = None  # the same, for a translated text
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ class ShipOutcome:
     orders_shipped: tuple[int, ...] = ()
     message: str = ""  # refused: why
     stopped: str = ""  # the order was intercepted/cancelled meanwhile
+    error: DomainError | None = None
 
 
 # --- the station -----------------------------------------------------------------------------
@@ -348,7 +350,8 @@ class Station:
         if res.sent and not res.queued and not res.failed:
             return PrintOutcome(True, tuple(res.sent))
         why = "; ".join(str(e) for e in res.errors) or "not printed"
-        return PrintOutcome(False, tuple(queued), message=why)
+        first = next((e for e in res.errors if isinstance(e, DomainError)), None)
+        return PrintOutcome(False, tuple(queued), message=why, error=first)
 
     # -- shipping
 
@@ -371,8 +374,8 @@ class Station:
             why = status.stopped if status else None
             if why and why != q.SHIPPED:
                 v.stop()
-                return ShipOutcome(False, message=str(exc), stopped=why)
-            return ShipOutcome(False, message=str(exc))
+                return ShipOutcome(False, message=str(exc), stopped=why, error=exc)
+            return ShipOutcome(False, message=str(exc), error=exc)
         v.shipped()
         return ShipOutcome(True, res.orders_shipped)
 
@@ -381,7 +384,7 @@ class Station:
         is set up), then ship. A print that did not go out stops before shipping."""
         printed = self.print_waybill() if self.printer is not None else None
         if printed is not None and not printed.ok:
-            return printed, ShipOutcome(False, message=printed.message)
+            return printed, ShipOutcome(False, message=printed.message, error=printed.error)
         return printed, self.ship()
 
     def handle(self, code: str, qty: int = 1) -> OpenOutcome | ScanOutcome:
@@ -394,13 +397,35 @@ class Station:
         return self.open(code)
 
     def abandon(self) -> None:
-        """Put the open parcel back (unclaimed) without shipping it."""
+        """Put the open parcel back (unclaimed) without shipping it. A waybill job still
+        queued (the printer was off) is cancelled: it never printed, and must not print
+        later for a parcel nobody is packing."""
         view = self.view
         if view is not None and self.busy:
             with self.store.write() as s:
                 q.release_claim(s, view.id, self.name)
+                queued = [j for j, st in q.waybill_jobs(s, view.id) if st == "queued"]
+            if queued and self.actor.can(Permission.PRINT):
+                printing.cancel(self.store, self.actor, queued)
         self.view = None
         self.verification = None
+
+    def force_release(self, code: str) -> OpenOutcome:
+        """Free a parcel a crashed station still holds (a supervisor's step: needs
+        SETTINGS). Returns what was found; ``station`` names who had it."""
+        self.actor.require(Permission.SETTINGS)
+        with self.store.write() as s:
+            pids = q.find_parcels(s, code)
+            if not pids:
+                return OpenOutcome(OpenKind.NOT_FOUND, code)
+            view = q.parcel_view(s, pids[0])
+            assert view is not None
+            q.release_claim(s, view.id, None)
+            audit.append(s, at=utcnow(), user_id=self.actor.user_id,
+                         username=self.actor.username, action="packing.release",
+                         entity="parcel", entity_id=str(view.id),
+                         detail={"station": view.station or ""})
+        return OpenOutcome(OpenKind.OPENED, code, view.station, view.status, view)
 
     def counters(self) -> StationCounts:
         """This station's last hour: parcels shipped, average seconds each, errors."""

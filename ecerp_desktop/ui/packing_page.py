@@ -503,11 +503,13 @@ class PackingPage(QWidget):
             self._stop(shipped.stopped)
             return
         if printed is not None and not printed.ok:
+            why = describe(printed.error) if printed.error is not None else printed.message
             self._error(self.tr("Not printed, the job stays queued: {why}. F5 tries again")
-                        .format(why=printed.message))
+                        .format(why=why))
             self.feedback.emit("print_failed")
             return
-        self._error(self.tr("Not shipped: {why}").format(why=shipped.message))
+        why = describe(shipped.error) if shipped.error is not None else shipped.message
+        self._error(self.tr("Not shipped: {why}").format(why=why))
         self.feedback.emit("ship_failed")
 
     # -- live status
@@ -671,8 +673,5 @@ class PackingPage(QWidget):
         if self._own_filter is not None:
             self._own_filter.uninstall()
         st = self.station
-        if st is not None and st.busy:
-            try:
-                st.abandon()
-            except Exception:  # the database may be gone at exit; the claim stays
-                pass
+        if st is not None and st.busy:  # off the GUI thread; ops.wait_all() lets it finish
+            run_op(st.abandon)

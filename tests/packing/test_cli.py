@@ -57,3 +57,15 @@ def test_simulate_replays_scans_and_scale_frames(sqlite_store: Store, tmp_path: 
             ParcelRow.id.in_([pid1, pid2])))) == {"shipped"}
         assert s.scalar(select(func.count()).select_from(OutboxRow)) == 2
     assert pack.balance("TEA-1") == (48, 0)
+
+
+def test_release_frees_a_parcel_held_by_a_dead_station(sqlite_store: Store,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    pack = build(sqlite_store)
+    _, pid, poid = pack.order([("TEA-1", 1)])
+    packing.Station(pack.store, SYSTEM, "GONE").open(poid)
+    assert main(["--db", pack.store.url, "station", "release", poid]) == 0
+    assert capsys.readouterr().out.strip() == f"parcel {pid} released (was held by GONE)"
+    with pack.store.read() as s:
+        assert s.scalar(select(ParcelRow.station).where(ParcelRow.id == pid)) is None

@@ -210,3 +210,24 @@ def test_printer_off_leaves_the_job_queued_and_ships_once(
 def test_pack_permission_required(pack: PackWorld) -> None:
     with pytest.raises(PermissionDenied):
         packing.Station(pack.store, actor_for(None, "wh", Role.WAREHOUSE), "S1")
+
+
+def test_abandon_cancels_a_queued_waybill_and_a_supervisor_frees_a_stale_claim(
+        pack: PackWorld, dead_target: str) -> None:
+    _, pid, poid = pack.order([("CUP-1", 1)])
+    st = station(pack, dead_target, weigh=False)
+    st.open(poid)
+    st.scan("CUP-1")
+    assert not st.print_waybill(connect_timeout=0.5).ok
+    st.abandon()
+    with pack.store.read() as s:
+        assert [state for _, state in q.waybill_jobs(s, pid)] == ["cancelled"]
+    crashed = station(pack, name="CRASHED")
+    assert crashed.open(poid).kind is packing.OpenKind.OPENED  # …and the PC dies
+    other = station(pack, name="S2")
+    assert other.open(poid).station == "CRASHED"
+    with pytest.raises(PermissionDenied):
+        other.force_release(poid)  # a packer cannot
+    boss = packing.Station(pack.store, SYSTEM, "S2")
+    assert boss.force_release(poid).station == "CRASHED"
+    assert other.open(poid).kind is packing.OpenKind.OPENED
