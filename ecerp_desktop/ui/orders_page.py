@@ -51,7 +51,7 @@ from ecerp_desktop.services import review
 from ecerp_desktop.services.review import BatchAction, BatchResult, OrderDetail, ReviewFilter, Sort
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, change_bus, run_op
+from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
 from ecerp_desktop.ui.orders_table_model import (
     COLUMNS,
     HOLD_TITLES,
@@ -543,10 +543,16 @@ class OrdersPage(QWidget):
         self.detail.clear_order()
         self.model.reset(lambda after, limit: review.list_page(store, actor, flt, sort,
                                                                after, limit))
+        # counts scan the whole filter result: their own read lane, so a slow count never
+        # holds up the next page (SQLite WAL and PostgreSQL both read in parallel)
+        self._counts_gen = gen = getattr(self, "_counts_gen", 0) + 1
         run_op(lambda: review.status_counts(store, actor, flt), owner=self,
-               on_success=self._counts_arrived, on_failure=self._show_error)
+               on_success=lambda c: self._counts_arrived(gen, c),
+               on_failure=self._show_error, pool=lane("review-counts"))
 
-    def _counts_arrived(self, counts: dict[str, int]) -> None:
+    def _counts_arrived(self, gen: int, counts: dict[str, int]) -> None:
+        if gen != self._counts_gen:
+            return  # counts of a filter the user has already left
         self._fill_nav(counts)
         self.counts_loaded.emit(counts)
 
