@@ -231,3 +231,27 @@ def test_abandon_cancels_a_queued_waybill_and_a_supervisor_frees_a_stale_claim(
     boss = packing.Station(pack.store, SYSTEM, "S2")
     assert boss.force_release(poid).station == "CRASHED"
     assert other.open(poid).kind is packing.OpenKind.OPENED
+
+
+def test_a_failing_ledger_issue_rolls_the_whole_ship_back(pack: PackWorld) -> None:
+    """The reservation is gone (someone released it by hand): the issue is refused, and
+    the parcel, the order, the outbox and the history stay as they were."""
+    from ecerp_desktop.domain.timeutil import utcnow
+    from ecerp_desktop.store import stock as stock_store
+
+    oid, pid, poid = pack.order([("TEA-1", 1)])
+    st = station(pack, weigh=False)
+    st.open(poid)
+    st.scan("TEA-1")
+    with pack.store.write() as s:
+        assert stock_store.release(s, pack.wh, pack.sku["TEA-1"], 1, doc_type="test",
+                                   doc_id="x", now=utcnow())
+    out = st.ship()
+    assert not out.ok and out.error is not None
+    [p] = row(pack, ParcelRow, id=pid)
+    assert p.status == "open" and p.shipped_at is None and p.weight_g is None
+    [o] = row(pack, OrderRow, id=oid)
+    assert o.status == "approved"
+    assert row(pack, OutboxRow) == [] and row(pack, PackingLogRow) == []
+    assert row(pack, OrderHistoryRow, order_id=oid, action="shipped") == []
+    assert pack.balance("TEA-1") == (50, 0)
