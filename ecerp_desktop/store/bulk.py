@@ -28,9 +28,10 @@ def _fen(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
-        exp = value.as_tuple().exponent
-        if isinstance(exp, int) and exp >= -2:  # already whole fen: no rounding to do
-            return int(value.scaleb(2))
+        cents = value * 100
+        whole = int(cents)
+        if whole == cents:  # already whole fen: no rounding to do
+            return whole
     return to_fen(value)
 
 
@@ -44,11 +45,8 @@ def _utc(value: Any) -> datetime | None:
 
 def _sqlite_time(value: Any) -> str | None:
     v = _utc(value)
-    if v is None:
-        return None
     # SQLAlchemy's SQLite DATETIME storage format, so both paths compare and sort alike
-    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}:"
-            f"{v.second:02d}.{v.microsecond:06d}")
+    return None if v is None else v.isoformat(" ", "microseconds")
 
 
 def _json(value: Any) -> str:
@@ -68,7 +66,7 @@ def _converter(col_type: Any, dialect: str) -> Convert | None:
     return None
 
 
-_Plan = tuple[str, list[Convert | None], tuple[Any, ...]]
+_Plan = tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]
 _cache: dict[tuple[str, str, tuple[str, ...], bool], _Plan] = {}
 
 
@@ -93,7 +91,14 @@ def _plan(table: Table, keys: tuple[str, ...], dialect: str, ignore: bool) -> _P
     sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({", ".join([mark] * len(names))})'  # noqa: S608
     if ignore:
         sql += " ON CONFLICT DO NOTHING"
-    return sql, converters, tuple(extra_vals)
+    # one compiled function turns a row dict into the driver's tuple (the hot loop); the
+    # source holds only the table's own column names (checked above), as repr literals
+    env: dict[str, Any] = {f"c{i}": c for i, c in enumerate(converters) if c is not None}
+    env["extra"] = tuple(extra_vals)
+    parts = [f"r[{k!r}]" if c is None else f"c{i}(r[{k!r}])"
+             for i, (k, c) in enumerate(zip(keys, converters, strict=True))]
+    to_tuple = eval(f"lambda r: ({', '.join(parts)},) + extra", env)
+    return sql, to_tuple
 
 
 def insert_rows(s: Session, table: Table, rows: Sequence[dict[str, Any]], *,
@@ -111,8 +116,5 @@ def insert_rows(s: Session, table: Table, rows: Sequence[dict[str, Any]], *,
     plan = _cache.get(cache_key)
     if plan is None:
         plan = _cache[cache_key] = _plan(table, keys, dialect, ignore_conflicts)
-    sql, converters, extra = plan
-    pairs = list(zip(keys, converters, strict=True))
-    params = [(*(v if conv is None else conv(v) for conv, v in ((c, row[k]) for k, c in pairs)),
-               *extra) for row in rows]
-    s.connection().exec_driver_sql(sql, params)
+    sql, to_tuple = plan
+    s.connection().exec_driver_sql(sql, [to_tuple(row) for row in rows])
