@@ -518,9 +518,14 @@ def _merge(store: Store, actor: Actor, ids: list[int], res: BatchResult,
                 if why:
                     res.skipped[why] += 1
     decided = process_ids(store, actor, ids)
+    merged: set[int] = set()
     with store.read() as s:
-        merged = {oid for oid in decided if (h := ps.order_head(s, oid)) is not None
-                  and h.merged_into_id is not None}
+        for oid in decided:
+            h = ps.order_head(s, oid)
+            if h is not None and h.merged_into_id is not None:
+                merged.add(oid)
+                merged.add(h.merged_into_id)  # the lead is part of the merged parcel too
+    merged &= set(ids)
     res.done += len(merged)
     for st in decided.values():
         res.statuses[st] += 1
