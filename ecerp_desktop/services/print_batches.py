@@ -70,9 +70,11 @@ def unprinted_parcels(store: Store, kind: str = "waybill", limit: int = 5000) ->
 
 @dataclass(frozen=True, slots=True)
 class BatchRequest:
-    """What to print: *kind* for these parcels / orders (sorted *by*), or SKU labels."""
+    """What to print: *kind* for these parcels / orders (sorted *by*), or SKU labels.
+    With *unprinted*, the parcels are every approved one without a label of *kind* yet."""
 
     kind: str = "waybill"  # waybill, packing, sku
+    unprinted: bool = False
     parcel_ids: tuple[int, ...] = ()
     order_refs: tuple[str, ...] = ()
     sku_codes: tuple[str, ...] = ()
@@ -84,6 +86,7 @@ class BatchRequest:
 @dataclass
 class BatchResult:
     job_ids: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)  # another batch prints these parcels
     without_waybill: list[int] = field(default_factory=list)
     run: RunResult = field(default_factory=RunResult)
 
@@ -93,6 +96,8 @@ def _parcels_for(store: Store, req: BatchRequest) -> tuple[list[int], list[str]]
     parcel_ids = list(req.parcel_ids)
     bare: list[str] = []
     with store.read() as s:
+        if req.unprinted:
+            parcel_ids.extend(sel.unprinted_parcels(s, req.kind))
         for ref in (r.strip() for r in req.order_refs):
             if not ref:
                 continue
@@ -128,11 +133,16 @@ def print_batch(store: Store, actor: Actor, printer: Printer, req: BatchRequest,
     else:
         parcels, bare = _parcels_for(store, req)
         if not parcels and not bare:
+            if req.unprinted:
+                return out  # everything is printed already
             raise DomainError(ErrorCode.REQUIRED, what="a parcel or an order")
         b = printing.enqueue_waybills(store, actor, printer, parcel_ids=parcels,
                                       order_refs=bare, kind=req.kind, copies=req.copies,
                                       size=req.size)
         out.job_ids, out.without_waybill = b.job_ids, b.without_waybill
+        if req.unprinted:  # a station printing the same "not printed yet" meanwhile wins
+            with store.write() as s:
+                out.duplicates = sel.cancel_duplicates(s, b.job_ids, utcnow())
     kwargs = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
     out.run = printing.run_jobs(store, out.job_ids, progress=progress, cancelled=cancelled,
                                 can_see_phone=actor.can(Permission.PII_VIEW), **kwargs)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.pipeline import PARCEL_OPEN
@@ -96,3 +97,33 @@ def sort_parcels(s: Session, parcel_ids: Sequence[int], by: str) -> list[int]:
             keys[pid] = key or ""
     # an empty key (no courier, no station) sorts after every real one
     return sorted(ids, key=lambda p: (keys.get(p, "") == "", keys.get(p, ""), p))
+
+
+_DEDUPE_LOCK = 0x65637270  # "ecrp": one PostgreSQL advisory lock for the check below
+
+
+def cancel_duplicates(s: Session, job_ids: Sequence[int], now: datetime) -> list[int]:
+    """Cancel those of *job_ids* (still queued) whose parcel already has another live job
+    of the same kind: two stations printing "everything not printed yet" at once print
+    each parcel once. Runs serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory
+    lock), so of two racing batches the second to get here yields; the ids cancelled."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _DEDUPE_LOCK})
+    j, other = _JOBS, _JOBS.alias("other")
+    dup: list[int] = []
+    for i in range(0, len(job_ids), _CHUNK):
+        part = list(job_ids[i:i + _CHUNK])
+        q = (select(j.c.id).where(
+            j.c.id.in_(part), j.c.state == "queued", j.c.parcel_id.is_not(None),
+            exists().where(other.c.parcel_id == j.c.parcel_id, other.c.kind == j.c.kind,
+                           other.c.id != j.c.id, other.c.batch != j.c.batch,
+                           other.c.state != "cancelled",
+                           ~and_(other.c.state == "failed",
+                                 other.c.maybe_printed.is_(False)))))
+        dup.extend(s.scalars(q))
+    for i in range(0, len(dup), _CHUNK):
+        s.execute(update(PrintJobRow).where(PrintJobRow.id.in_(dup[i:i + _CHUNK]),
+                                            PrintJobRow.state == "queued")
+                  .values(state="cancelled", error="printed by another batch",
+                          updated_at=now))
+    return dup

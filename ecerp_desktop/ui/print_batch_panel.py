@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -118,6 +118,7 @@ class BatchPrintPanel(QGroupBox):
         layout.addWidget(self.progress)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote user text
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.reload_printers()
@@ -210,9 +211,7 @@ class BatchPrintPanel(QGroupBox):
             elif use_list:
                 req = BatchRequest(kind=kind, order_refs=refs, by=by, copies=copies)
             else:
-                req = BatchRequest(kind=kind, by=by, copies=copies,
-                                   parcel_ids=tuple(print_batches.unprinted_parcels(store,
-                                                                                    kind)))
+                req = BatchRequest(kind=kind, unprinted=True, by=by, copies=copies)
             return print_batches.print_batch(store, actor, printer, req,
                                              progress=relay.report, cancelled=cancel.is_set)
 
@@ -249,6 +248,11 @@ class BatchPrintPanel(QGroupBox):
                        "cancelled {cancelled}.").format(
             sent=len(r.sent), total=total, queued=len(r.queued), failed=len(r.failed),
             cancelled=len(r.cancelled))
+        if not result.job_ids:
+            text = self.tr("Nothing to print: every approved parcel has its label.")
+        if result.duplicates:
+            text += " " + self.tr("{n} parcel(s) skipped: another station is printing "
+                                  "them.").format(n=len(result.duplicates))
         if result.without_waybill:
             text += " " + self.tr("{n} order(s) had no waybill number yet and printed without "
                                   "one.").format(n=len(result.without_waybill))

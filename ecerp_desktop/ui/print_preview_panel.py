@@ -32,6 +32,7 @@ class TemplatePreviewPanel(QWidget):
         layout.addWidget(self.template_box)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.note)
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)

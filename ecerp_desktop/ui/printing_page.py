@@ -122,6 +122,7 @@ class PrintingPage(QWidget):
         bl = QHBoxLayout(self.banner)
         self.banner_text = QLabel()
         self.banner_text.setWordWrap(True)
+        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote user text
         bl.addWidget(self.banner_text, 1)
         self.banner_retry = QPushButton(self.tr("Retry"))
         self.banner_retry.clicked.connect(self.retry_waiting)
@@ -155,6 +156,7 @@ class PrintingPage(QWidget):
         actions.addStretch(1)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         actions.addWidget(self.message, 2)
         lv.addLayout(actions)
 

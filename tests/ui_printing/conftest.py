@@ -115,15 +115,15 @@ class Shop:
     store: Store
     shop: int
 
-    def orders(self, n: int) -> list[tuple[int, str]]:
+    def orders(self, n: int, sku: str = "TEA-1") -> list[tuple[int, str]]:
         """Ingest *n* paid orders and run the pipeline: [(parcel id, platform order id)]."""
         at = datetime.now(UTC) - timedelta(minutes=5)
         pos = []
         for _ in range(n):
             k = next(_seq)
             poid = f"T{k:07d}"
-            line = PlatformOrderLine(f"L{k}", 1, D("10.00"), D("10.00"), "item-TEA-1", "",
-                                     "TEA-1", "龙井茶 250g")
+            line = PlatformOrderLine(f"L{k}", 1, D("10.00"), D("10.00"), f"item-{sku}", "",
+                                     sku, f"商品 {sku}")
             pos.append(PlatformOrder(
                 poid, "WAIT_SELLER_SEND_GOODS", OrderStatus.NEW, at, at, (line,),
                 Address("张三", f"1380000{k % 10000:04d}", "浙江省", "杭州市", "西湖区", "",
@@ -145,11 +145,12 @@ def shop(store: Store) -> Shop:
     with store.write() as s:
         shop_id = cat.upsert_shop(s, platform="taobao", name="天猫旗舰店", now=now)
         wh = cat.upsert_warehouse(s, code="HZ", name="杭州仓", province="浙江省").id
-        ids = cat.upsert_skus(s, [cat.SkuInput("TEA-1", "龙井茶 250g", 300, D("30.00"))], now)
+        ids = cat.upsert_skus(s, [cat.SkuInput("TEA-1", "龙井茶 250g", 300, D("30.00")),
+                                  cat.SkuInput("CUP-1", "玻璃杯", 500, D("10.00"))], now)
         zto = cat.upsert_courier(s, code="ZTO", name="中通")
         cat.upsert_rates(s, zto, [cat.RateInput("*", D("5.00"), D("2.00"))])
-        post_moves(s, [Move(wh, ids["TEA-1"], MoveKind.OPENING, "test", "seed",
-                            d_on_hand=10_000)], now)
+        post_moves(s, [Move(wh, ids[c], MoveKind.OPENING, "test", "seed", d_on_hand=10_000)
+                       for c in ("TEA-1", "CUP-1")], now)
     return Shop(store, shop_id)
 
 

@@ -172,3 +172,19 @@ def test_cancel_queued_jobs_from_the_list(qtbot, page, shop, off_printer, store
     page.retry_waiting()  # the banner's Retry no longer sends cancelled jobs
     qtbot.waitUntil(lambda: "已发送 0" in page.message.text())
     assert off_printer.labels() == []
+
+
+def test_sku_labels_from_pasted_codes_with_copies(qtbot, page, shop, printer
+                                                  ) -> None:  # type: ignore[no-untyped-def]
+    page.batch.kind_box.setCurrentIndex(page.batch.kind_box.findData("sku"))
+    assert page.batch.list_radio.isChecked() and not page.batch.unprinted_radio.isEnabled()
+    page.batch.refs_edit.setPlainText("TEA-1\nCUP-1")
+    page.batch.copies_spin.setValue(3)
+    _print_to(qtbot, page, printer.target)
+    labels = printer.labels()
+    assert len(labels) == 2  # one label each, the printer repeats it
+    assert b"TEA-1" in labels[0] and b"CUP-1" in labels[1]
+    assert all(b"^PQ3" in lb for lb in labels)
+    qtbot.waitUntil(lambda: len(page.model.jobs) == 2)
+    assert {page.model.index(r, 2).data() for r in range(2)} == {"商品条码标签 · TEA-1 ×3",
+                                                                  "商品条码标签 · CUP-1 ×3"}
