@@ -1494,6 +1494,14 @@ Seller memo: {memo}</source>
         <translation>已发送 {sent} / {total}；排队 {queued}，失败 {failed}，已取消 {cancelled}。</translation>
     </message>
     <message>
+        <source>Nothing to print: every approved parcel has its label.</source>
+        <translation>没有要打印的：所有已审核的包裹都已打印标签。</translation>
+    </message>
+    <message>
+        <source>{n} parcel(s) skipped: another station is printing them.</source>
+        <translation>已跳过 {n} 个包裹：另一个工作台正在打印。</translation>
+    </message>
+    <message>
         <source>{n} order(s) had no waybill number yet and printed without one.</source>
         <translation>{n} 个订单尚无运单号，已不带运单号打印。</translation>
     </message>
