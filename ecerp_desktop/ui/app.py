@@ -85,14 +85,22 @@ class QtWarnings:
 
 
 def _preload_main_window() -> None:
-    """Import the main window while the database work runs in the background."""
+    """Import the main window and its first page while the database work (Argon2 mostly,
+    which releases the GIL) runs in the background."""
     import ecerp_desktop.ui.main_window  # noqa: F401
+    from ecerp_desktop.ui.areas import AREAS
+
+    try:
+        next(iter(AREAS.values())).resolve_factory()
+    except Exception:  # the main window reports a broken page when it builds it
+        pass
 
 
 def _preload_dialogs() -> None:
     """Import the log-in dialogs and the main window while the database opens."""
-    import ecerp_desktop.ui.login_dialog
-    import ecerp_desktop.ui.main_window  # noqa: F401
+    import ecerp_desktop.ui.login_dialog  # noqa: F401
+
+    _preload_main_window()
 
 
 def _unreachable_as_domain_error(open_store: Callable[[str | None], Any],
