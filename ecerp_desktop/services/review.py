@@ -107,28 +107,78 @@ EXPORT_COLUMNS = ("id", "platform_order_id", "shop", "platform", "status", "hold
 
 def export_rows(store: Store, actor: Actor, flt: ReviewFilter, sort: Sort | None = None,
                 limit: int | None = None) -> list[dict[str, str]]:
-    """The filtered list as plain text cells for an export file, masked like the screen
-    (a file leaves the program: it never carries more than the user may see)."""
+    """The filtered list as plain text cells, masked like the screen (a file leaves the
+    program: it never carries more than the user may see)."""
     actor.require(Permission.ORDERS_VIEW)
     sort = sort or Sort()
     out: list[dict[str, str]] = []
     after: Cursor | None = None
     while limit is None or len(out) < limit:
-        page = list_page(store, actor, flt, sort, after, 1000)
-        for r in page.rows:
-            out.append({
-                "id": str(r.id), "platform_order_id": r.platform_order_id, "shop": r.shop,
-                "platform": r.platform, "status": r.status,
-                "hold_reasons": ",".join(r.hold_reasons),
-                "paid_at": r.paid_at.isoformat() if r.paid_at else "",
-                "paid_amount": f"{r.paid_amount:.2f}", "buyer_nick": r.buyer_nick,
-                "receiver_name": r.receiver_name, "receiver_phone": r.receiver_phone,
-                "province": r.province, "city": r.city, "district": r.district,
-                "courier": r.courier, "warehouse": r.warehouse, "tags": ",".join(r.tags)})
-        after = page.next
+        cells, after = export_rows_page(store, actor, flt, sort, after)
+        out += cells
         if after is None:
             break
     return out if limit is None else out[:limit]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run: a leading ``= + - @ TAB CR`` gets a ``'``."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def export_csv(store: Store, actor: Actor, flt: ReviewFilter, path: str,
+               sort: Sort | None = None, cancel: Cancel | None = None) -> int:
+    """Write the filtered list to *path* (UTF-8 with BOM, for Excel), masked like the
+    screen, every cell neutralized against formulas; the export is audited. Returns the
+    number of rows written."""
+    import csv
+
+    from ecerp_desktop.store import audit
+
+    actor.require(Permission.ORDERS_VIEW)
+    sort = sort or Sort()
+    n = 0
+    after: Cursor | None = None
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(EXPORT_COLUMNS)
+        while True:
+            if cancel is not None and cancel():
+                break
+            rows = export_rows_page(store, actor, flt, sort, after)
+            for cells in rows[0]:
+                out.writerow([safe_cell(cells[c]) for c in EXPORT_COLUMNS])
+                n += 1
+            after = rows[1]
+            if after is None:
+                break
+    with store.write() as s:
+        audit.append(s, at=utcnow(), user_id=actor.user_id, username=actor.username,
+                     action="orders.export", entity="orders", entity_id="",
+                     detail={"rows": n, "masked": not actor.can(Permission.PII_VIEW),
+                             "filter": filter_to_dict(flt)})
+    return n
+
+
+def export_rows_page(store: Store, actor: Actor, flt: ReviewFilter, sort: Sort,
+                     after: Cursor | None, limit: int = 1000
+                     ) -> tuple[list[dict[str, str]], Cursor | None]:
+    page = list_page(store, actor, flt, sort, after, limit)
+    return [_cells(r) for r in page.rows], page.next
+
+
+def _cells(r: ReviewRow) -> dict[str, str]:
+    return {
+        "id": str(r.id), "platform_order_id": r.platform_order_id, "shop": r.shop,
+        "platform": r.platform, "status": r.status, "hold_reasons": ",".join(r.hold_reasons),
+        "paid_at": r.paid_at.isoformat() if r.paid_at else "",
+        "paid_amount": f"{r.paid_amount:.2f}", "buyer_nick": r.buyer_nick,
+        "receiver_name": r.receiver_name, "receiver_phone": r.receiver_phone,
+        "province": r.province, "city": r.city, "district": r.district, "courier": r.courier,
+        "warehouse": r.warehouse, "tags": ",".join(r.tags)}
 
 
 def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:

@@ -7,7 +7,8 @@ masked from the service unless the user may see it, and is always shown as plain
 
 Keys: Enter opens the detail of the current order, Space selects or unselects it, arrows
 move; F2 approve, F3 hold, F4 release, F6 courier, F7 warehouse, F8 merge, Shift+F8 undo
-merge, F9 tag, F10 re-run rules, F5 refresh, Ctrl+F search, Ctrl+Shift+A whole result.
+merge, F9 tag, F10 re-run rules, F5 refresh, Ctrl+F search, Ctrl+E export (masked CSV),
+Ctrl+Shift+A whole result.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -380,6 +382,7 @@ class OrdersPage(QWidget):
              lambda: self.batch(BatchAction.UNMERGE)),
             ("tag", self.tr("Tag…"), "F9", self.ask_tag),
             ("rerun", self.tr("Re-run rules"), "F10", lambda: self.batch(BatchAction.RERUN)),
+            ("export", self.tr("Export CSV…"), "Ctrl+E", self.ask_export),
             ("refresh", self.tr("Refresh"), "F5", self.apply_filter),
             ("search", self.tr("Search"), "Ctrl+F", self._focus_search),
         ]
@@ -396,8 +399,9 @@ class OrdersPage(QWidget):
             button = QPushButton(act.text())
             button.setObjectName(f"button_{key}")
             button.clicked.connect(act.trigger)
-            button.setEnabled(self.can_review)
-            act.setEnabled(self.can_review)
+            if key != "export":  # looking and exporting (masked) need no review right
+                button.setEnabled(self.can_review)
+                act.setEnabled(self.can_review)
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.whole_result)
@@ -622,6 +626,24 @@ class OrdersPage(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         ids = [self.model.id_at(r) for r in rows]
         return [i for i in ids if i is not None]
+
+    def ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV…"), "orders.csv",
+                                              self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Write the current filter result to *path* (masked unless the user may see it)."""
+        store, actor, flt, sort = self.ctx.store, self.ctx.actor, self.active_filter, self.sort
+
+        def done(n: int) -> None:
+            self.status_line.setText(self.tr("Exported {n} orders to {path}.").format(
+                n=n, path=path))
+            self.batch_finished.emit(n)
+
+        run_op(lambda: review.export_csv(store, actor, flt, path, sort), owner=self,
+               on_success=done, on_failure=self._show_error)
 
     def ask_hold(self) -> None:
         reason, ok = QInputDialog.getText(self, self.tr("Hold"), self.tr("Reason for the hold:"))

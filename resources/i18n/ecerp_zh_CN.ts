@@ -1288,6 +1288,18 @@ Seller memo: {memo}</source>
         <translation>仓库</translation>
     </message>
     <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported {n} orders to {path}.</source>
+        <translation>已导出 {n} 个订单到 {path}。</translation>
+    </message>
+    <message>
         <source>Select orders first (Space or click).</source>
         <translation>请先选择订单（空格或点击）。</translation>
     </message>

@@ -254,3 +254,16 @@ def test_the_model_never_holds_more_than_a_few_pages(qtbot: QtBot, sworld: World
         seen_ids.add(page.model.id_at(r))
     assert len(seen_ids) == len(range(0, 2500, 97))
     assert page.model.index(0, 1).data() == "B002499"
+
+
+def test_export_from_the_page_is_masked_for_the_clerk(
+        qtbot: QtBot, seeded: tuple[World, dict[str, int]], tmp_path) -> None:
+    w, _ids = seeded
+    page = _open(qtbot, w.store, CLERK)
+    assert page.actions["export"].isEnabled()
+    path = tmp_path / "review.csv"
+    with qtbot.waitSignal(page.batch_finished, timeout=WAIT) as blocker:
+        page.export_to(str(path))
+    assert blocker.args[0] == 4
+    text = path.read_text(encoding="utf-8-sig")
+    assert "139****5678" in text and "13912345678" not in text and "欧阳娜娜" not in text

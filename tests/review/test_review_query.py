@@ -199,3 +199,27 @@ def test_matching_ids_cover_the_whole_filter_result(world: World) -> None:
     world.order([("TEA-1", 1)], shop=world.shop2)
     got = rv.matching_ids(world.store, CLERK, ReviewFilter(shop_ids=(world.shop,)))
     assert set(got) == ids and len(got) == len(ids)
+
+
+def test_csv_export_is_masked_neutralized_and_audited(world: World, tmp_path) -> None:
+    import csv
+
+    from ecerp_desktop.store import audit
+
+    w = world
+    w.order([("TEA-1", 1)], buyer="=cmd|'/c calc'!A1", name="+1+1", phone="13912345678",
+            detail="文三路 478 号")
+    w.order([("TEA-1", 1)], buyer="@SUM(A1)", name="-2")
+    path = tmp_path / "orders.csv"
+    assert rv.export_csv(w.store, CLERK, ReviewFilter(), str(path)) == 2
+    text = path.read_text(encoding="utf-8-sig")
+    assert "13912345678" not in text and "478" not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    for r in rows:
+        for cell in r.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert {r["receiver_phone"] for r in rows} >= {"139****5678"}
+    with w.store.read() as s:
+        entry = audit.recent(s)[0]
+    assert entry.action == "orders.export" and entry.username == "clerk1"
+    assert entry.detail["rows"] == 2 and entry.detail["masked"] is True
