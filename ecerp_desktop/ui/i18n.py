@@ -68,10 +68,15 @@ def compile_ts(ts: Path, qm: Path) -> None:
     if cmd is None:
         raise RuntimeError("lrelease not found (it ships with PySide6)")
     qm.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([*cmd, "-silent", str(ts), "-qm", str(qm)],
+    # Written beside and then renamed: a second ecerp starting at the same moment never
+    # loads half a file.
+    tmp = qm.with_name(f"{qm.name}.{os.getpid()}.tmp")
+    proc = subprocess.run([*cmd, "-silent", str(ts), "-qm", str(tmp)],
                           capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not qm.is_file():
+    if proc.returncode != 0 or not tmp.is_file():
+        tmp.unlink(missing_ok=True)
         raise RuntimeError(f"lrelease failed for {ts}: {proc.stderr.strip() or proc.stdout}")
+    os.replace(tmp, qm)
 
 
 def compile_all(out_dir: Path | None = None) -> list[Path]:
