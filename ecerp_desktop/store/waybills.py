@@ -391,8 +391,9 @@ def save_waybills(s: Session, waybills: Sequence[NewWaybill], now: datetime, *,
              "request_key": w.request_key, "status": ISSUED, "sort_code": w.sort_code[:64],
              "print_data": w.print_data, "issued_at": now, "cancelled_at": None}
             for w in waybills]
-    inserted = set(s.scalars(_insert(s, WaybillRow).values(rows).on_conflict_do_nothing(
-        index_elements=["request_key"]).returning(WaybillRow.request_key)))
+    table = WaybillRow.__table__
+    inserted = set(s.scalars(_insert(s, table).on_conflict_do_nothing(
+        index_elements=["request_key"]).returning(table.c.request_key), rows))
     s.execute(delete(WaybillRequestRow).where(
         WaybillRequestRow.request_key.in_([w.request_key for w in waybills])))
     for w in waybills:
@@ -427,12 +428,13 @@ def _advance_orders(s: Session, parcel_ids: Sequence[int], now: datetime, actor:
         L.order_id.in_(list(order_ids)), P.status == OPEN,
         ~select(WaybillRow.id).where(WaybillRow.parcel_id == P.id,
                                      WaybillRow.status == ISSUED).exists())))
-    moved = []
-    for oid in sorted(order_ids - lacking):
-        n = s.execute(update(OrderRow).where(OrderRow.id == oid, OrderRow.status == "approved")
-                      .values(status="waybilled", updated_at=now)).rowcount  # type: ignore
-        if n:
-            moved.append(oid)
+    moved: list[int] = []
+    ready = sorted(order_ids - lacking)
+    for part in _chunks(ready):
+        moved += s.scalars(update(OrderRow.__table__).where(
+            OrderRow.id.in_(part), OrderRow.status == "approved")
+            .values(status="waybilled", updated_at=now).returning(OrderRow.id))
+    moved.sort()
     if moved:
         numbers = defaultdict(list)
         for oid, num in s.execute(select(L.order_id, WaybillRow.number).join(
