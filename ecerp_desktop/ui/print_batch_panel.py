@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ecerp_desktop.domain.errors import ErrorCode
 from ecerp_desktop.printing.profiles import load_profiles
 from ecerp_desktop.services import print_batches, printing
 from ecerp_desktop.services.print_batches import BatchRequest, BatchResult
@@ -137,30 +138,35 @@ class BatchPrintPanel(QGroupBox):
         self.printer_box.blockSignals(True)
         self.printer_box.clear()
         for p in named:
-            self.printer_box.addItem(p.name, ("named", p.name))
+            self.printer_box.addItem(p.name, f"named:{p.name}")
         for q in queues:
             self.printer_box.addItem(self.tr("{name} (system printer, PDF)").format(name=q),
-                                     ("system", q))
-        self.printer_box.addItem(self.tr("A printer model at an address…"), ("target", ""))
+                                     f"system:{q}")
+        self.printer_box.addItem(self.tr("A printer model at an address…"), "target:")
         self.printer_box.blockSignals(False)
         index = self.printer_box.findData(current) if current else -1
         self.printer_box.setCurrentIndex(max(0, index))
         self._printer_changed()
 
     def _printer_changed(self) -> None:
-        data = self.printer_box.currentData()
-        manual = bool(data) and data[0] == "target"
+        manual = str(self.printer_box.currentData() or "").startswith("target:")
         self.profile_box.setEnabled(manual)
         self.target_edit.setEnabled(manual)
 
     def choose_printer(self, name: str) -> None:
         """Select the named printer (configured ones by name)."""
-        self.printer_box.setCurrentIndex(self.printer_box.findData(("named", name)))
+        self.printer_box.setCurrentIndex(self.printer_box.findData(f"named:{name}"))
 
     def choose_address(self, profile_id: str, target: str) -> None:
-        self.printer_box.setCurrentIndex(self.printer_box.findData(("target", "")))
+        self.printer_box.setCurrentIndex(self.printer_box.findData("target:"))
         self.profile_box.setCurrentIndex(self.profile_box.findData(profile_id))
         self.target_edit.setText(target)
+
+    def preset(self, refs: list[str], kind: str = "waybill") -> None:
+        """Fill in the orders (or SKU codes) to print, e.g. from the order review screen."""
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
+        self.refs_edit.setPlainText("\n".join(refs))
+        self.list_radio.setChecked(True)
 
     def _kind_changed(self) -> None:
         sku = self.kind_box.currentData() == "sku"
@@ -186,7 +192,7 @@ class BatchPrintPanel(QGroupBox):
         if use_list and not refs:
             self.status.setText(self.tr("Paste at least one number first."))
             return
-        choice = self.printer_box.currentData() or ("target", "")
+        choice = str(self.printer_box.currentData() or "target:").partition(":")[::2]
         profile_id = self.profile_box.currentData()
         target = self.target_edit.text().strip()
         if choice[0] == "target" and not target:
@@ -250,6 +256,9 @@ class BatchPrintPanel(QGroupBox):
             cancelled=len(r.cancelled))
         if not result.job_ids:
             text = self.tr("Nothing to print: every approved parcel has its label.")
+        off = [e for e in r.errors if e.code is ErrorCode.PRINTER_UNREACHABLE]
+        if r.queued and off:  # the printer is off: say so in words, the jobs wait
+            text += "\n" + describe(off[0])
         if result.duplicates:
             text += " " + self.tr("{n} parcel(s) skipped: another station is printing "
                                   "them.").format(n=len(result.duplicates))

@@ -15,7 +15,7 @@ bus, and the page reloads the queue when it hears it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,8 @@ from ecerp_desktop.ui.ops import change_bus, run_op
 from ecerp_desktop.ui.print_batch_panel import BatchPrintPanel
 from ecerp_desktop.ui.print_jobs_model import STATES, PrintJobTableModel, state_text
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
+
+REFRESH_MS = 5000
 
 
 class ReprintDialog(QDialog):
@@ -151,7 +153,11 @@ class PrintingPage(QWidget):
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.cancel_button = QPushButton(self.tr("Cancel queued"))
         self.cancel_button.clicked.connect(self.cancel_selected)
-        for b in (self.retry_button, self.reprint_button, self.cancel_button):
+        self.confirm_button = QPushButton(self.tr("Mark as printed"))
+        self.confirm_button.setToolTip(self.tr("The labels came out right (sent → confirmed)"))
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        for b in (self.retry_button, self.reprint_button, self.cancel_button,
+                  self.confirm_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.message = QLabel()
@@ -172,7 +178,15 @@ class PrintingPage(QWidget):
         splitter.setStretchFactor(1, 1)
 
         change_bus().changed.connect(self._changed)
+        # the queue worker and other stations change jobs too: look again now and then
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(REFRESH_MS)
         self.reload()
+
+    def _tick(self) -> None:
+        if self.isVisible() and len(self.model.jobs) <= self.page_size:
+            self.reload()  # only the first page: a user scrolled further keeps the place
 
     # --- loading --------------------------------------------------------------------------
 
@@ -292,6 +306,17 @@ class PrintingPage(QWidget):
         run_op(lambda: printing.cancel(store, actor, ids), owner=self,
                on_success=lambda n: self.message.setText(
                    self.tr("{n} queued job(s) cancelled.").format(n=n)),
+               on_failure=self._failed, changes={"print_jobs"})
+
+    def confirm_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.message.setText(self.tr("Select the sent jobs to confirm first."))
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        run_op(lambda: printing.confirm(store, actor, ids), owner=self,
+               on_success=lambda n: self.message.setText(
+                   self.tr("{n} job(s) marked as printed.").format(n=n)),
                on_failure=self._failed, changes={"print_jobs"})
 
     # --- results --------------------------------------------------------------------------

@@ -188,3 +188,47 @@ def test_sku_labels_from_pasted_codes_with_copies(qtbot, page, shop, printer
     qtbot.waitUntil(lambda: len(page.model.jobs) == 2)
     assert {page.model.index(r, 2).data() for r in range(2)} == {"商品条码标签 · TEA-1 ×3",
                                                                   "商品条码标签 · CUP-1 ×3"}
+
+
+def test_print_orders_dialog_from_another_screen_on_a_named_printer(
+        qtbot, store, shop, printer, off_printer, clerk) -> None:  # type: ignore[no-untyped-def]
+    from ecerp_desktop.domain.auth import Role, actor_for
+    from ecerp_desktop.services import printing
+    from ecerp_desktop.ui.areas import PageContext
+    from ecerp_desktop.ui.print_orders_dialog import PrintOrdersDialog
+
+    admin = actor_for(None, "admin", Role.ADMIN)
+    printing.save_printer(store, admin, "打包台1", "zebra-zd421", printer.target)
+    printing.save_printer(store, admin, "打包台2", "zebra-zd421", off_printer.target)
+    (_pid, poid), _other = shop.orders(2)
+
+    dialog = PrintOrdersDialog(PageContext(store, clerk), [poid])
+    qtbot.addWidget(dialog)
+    panel = dialog.panel
+    assert panel.list_radio.isChecked() and panel.refs_edit.toPlainText() == poid
+    qtbot.waitUntil(lambda: panel.printer_box.findData("named:打包台2") >= 0)
+    panel.choose_printer("打包台2")
+    assert not panel.target_edit.isEnabled()  # a named printer needs no address
+    with qtbot.waitSignal(panel.finished, timeout=20_000):
+        panel.print_button.click()
+    assert "未开机或无法连接" in panel.status.text()
+
+    panel.choose_printer("打包台1")
+    with qtbot.waitSignal(panel.finished, timeout=20_000) as got:
+        panel.print_button.click()
+    assert len(got.args[0].run.sent) == 1
+    labels = printer.labels()
+    assert len(labels) == 1 and poid.encode() in labels[0]  # only the order asked for
+    with store.read() as s:
+        printers = {j.printer for j in q.list_jobs(s)}
+    assert printers == {"打包台1", "打包台2"}
+
+
+def test_mark_sent_jobs_as_printed(qtbot, page, shop, printer) -> None:  # type: ignore[no-untyped-def]
+    shop.orders(2)
+    _print_to(qtbot, page, printer.target)
+    qtbot.waitUntil(lambda: len(page.model.jobs) == 2)
+    page.select_jobs([j.id for j in page.model.jobs])
+    page.confirm_button.click()
+    qtbot.waitUntil(lambda: set(_states(page).values()) == {"confirmed"})
+    assert {page.model.index(r, 1).data() for r in range(2)} == {"已确认"}
