@@ -1610,6 +1610,13 @@ Seller memo: {memo}</source>
     </message>
 </context>
 <context>
+    <name>PrintOrdersDialog</name>
+    <message>
+        <source>Print orders</source>
+        <translation>打印订单</translation>
+    </message>
+</context>
+<context>
     <name>PrintingPage</name>
     <message>
         <source>State</source>
@@ -1644,6 +1651,14 @@ Seller memo: {memo}</source>
         <translation>取消排队任务</translation>
     </message>
     <message>
+        <source>Mark as printed</source>
+        <translation>标记为已打印</translation>
+    </message>
+    <message>
+        <source>The labels came out right (sent → confirmed)</source>
+        <translation>标签已正确打出（已发送 → 已确认）</translation>
+    </message>
+    <message>
         <source>Print queue</source>
         <translation>打印队列</translation>
     </message>
@@ -1674,6 +1689,14 @@ Seller memo: {memo}</source>
     <message>
         <source>{n} queued job(s) cancelled.</source>
         <translation>已取消 {n} 个排队任务。</translation>
+    </message>
+    <message>
+        <source>Select the sent jobs to confirm first.</source>
+        <translation>请先选择要确认的已发送任务。</translation>
+    </message>
+    <message>
+        <source>{n} job(s) marked as printed.</source>
+        <translation>已将 {n} 个任务标记为已打印。</translation>
     </message>
     <message>
         <source>{n} job(s) wait in the queue. Switch the printer on, then press Retry.</source>
