@@ -64,6 +64,9 @@ from ecerp_desktop.ui.orders_table_model import (
 )
 
 _ALL = "__all__"
+# Reads that may take a while (counts over the whole result) or that the first page need
+# not wait for (combo box choices) run here, beside the database lane's pages and writes.
+_SIDE_LANE = "review-side"
 _NO_DATE = QDate(2000, 1, 1)
 
 
@@ -240,6 +243,9 @@ class OrdersPage(QWidget):
         self.nav.currentRowChanged.connect(lambda _r: self.apply_filter())
         self.model = OrdersTableModel(self)
         self.model.load_failed.connect(self._show_error)
+        self._counts_pending = False
+        # after the first page has been painted (the timer runs after the paint events)
+        self.model.first_page_shown.connect(lambda: QTimer.singleShot(20, self._start_counts))
         self.table = OrdersTableView()
         self.table.setObjectName("ordersTable")
         self.table.setModel(self.model)
@@ -248,6 +254,8 @@ class OrdersPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)  # one line per cell: wrapping lays out text twice
+        self.table.setCornerButtonEnabled(False)
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -459,7 +467,8 @@ class OrdersPage(QWidget):
             out["saved"] = review.saved_filters(store, actor)
             return out
 
-        run_op(read, owner=self, on_success=done, on_failure=self._show_error)
+        run_op(read, owner=self, on_success=done, on_failure=self._show_error,
+               pool=lane(_SIDE_LANE))
 
     def _fill_saved(self) -> None:
         self.saved.clear()
@@ -547,12 +556,21 @@ class OrdersPage(QWidget):
         self.detail.clear_order()
         self.model.reset(lambda after, limit: review.list_page(store, actor, flt, sort,
                                                                after, limit))
-        # counts scan the whole filter result: their own read lane, so a slow count never
-        # holds up the next page (SQLite WAL and PostgreSQL both read in parallel)
-        self._counts_gen = gen = getattr(self, "_counts_gen", 0) + 1
+        self._counts_gen = getattr(self, "_counts_gen", 0) + 1
+        self._counts_pending = True
+
+    def _start_counts(self) -> None:
+        """Count per status once the first page is on screen: the counts scan the whole
+        filter result, so they run on the side lane and after the rows, never holding up
+        or competing with the page the clerk waits for."""
+        if not self._counts_pending:
+            return
+        self._counts_pending = False
+        store, actor, flt, gen = self.ctx.store, self.ctx.actor, self.active_filter, \
+            self._counts_gen
         run_op(lambda: review.status_counts(store, actor, flt), owner=self,
                on_success=lambda c: self._counts_arrived(gen, c),
-               on_failure=self._show_error, pool=lane("review-counts"))
+               on_failure=self._show_error, pool=lane(_SIDE_LANE))
 
     def _counts_arrived(self, gen: int, counts: dict[str, int]) -> None:
         if gen != self._counts_gen:
@@ -746,5 +764,6 @@ class OrdersPage(QWidget):
             self.apply_filter()
 
     def _show_error(self, exc: BaseException) -> None:
+        self._start_counts()  # a failed page still leaves the counts to show
         self.last_error = describe(exc)
         self.status_line.setText(self.last_error)

@@ -94,14 +94,29 @@ HOLD_TITLES: dict[str, str] = {
 }
 
 
+_titles: dict[tuple[str, str], str] = {}  # translate() per painted cell is too slow
+
+
+def clear_title_cache() -> None:
+    """Forget translated titles (after a language switch)."""
+    _titles.clear()
+
+
+def _title(context: str, table: dict[str, str], code: str) -> str:
+    key = (context, code)
+    text = _titles.get(key)
+    if text is None:
+        src = table.get(code)
+        text = _titles[key] = QCoreApplication.translate(context, src) if src else code
+    return text
+
+
 def status_title(status: str) -> str:
-    src = STATUS_TITLES.get(status)
-    return QCoreApplication.translate("OrderStatus", src) if src else status
+    return _title("OrderStatus", STATUS_TITLES, status)
 
 
 def hold_title(reason: str) -> str:
-    src = HOLD_TITLES.get(reason)
-    return QCoreApplication.translate("HoldReason", src) if src else reason
+    return _title("HoldReason", HOLD_TITLES, reason)
 
 
 class _Slot:
@@ -143,6 +158,7 @@ class OrdersTableModel(QAbstractTableModel):
     # -- loading ----------------------------------------------------------------------
     def reset(self, loader: PageLoader) -> None:
         """Drop everything and read the first page with *loader*."""
+        clear_title_cache()
         self.beginResetModel()
         self._generation += 1
         self._loader = loader
@@ -198,6 +214,8 @@ class OrdersTableModel(QAbstractTableModel):
             self._fetch(self._next)
 
     def _touch(self, slot: int) -> None:
+        if self._cache and next(reversed(self._cache)) == slot:
+            return  # already the most recent (the common case while painting)
         self._cache.pop(slot, None)
         self._cache[slot] = None
         while len(self._cache) > self.max_cached_pages:
