@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from ecerp_desktop.domain.auth import MIN_PASSWORD_LENGTH, Permission, Role
 from ecerp_desktop.services import auth
-from ecerp_desktop.store.users import UserRecord
 from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.appconfig import load as load_config
 from ecerp_desktop.ui.appconfig import store_database_url
@@ -40,6 +40,9 @@ from ecerp_desktop.ui.dbcheck import DatabaseCheck, check_database
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.labels import LANGUAGE_NAMES, role_title
 from ecerp_desktop.ui.ops import run_op
+
+if TYPE_CHECKING:
+    from ecerp_desktop.store.users import UserRecord  # the records services hand out
 
 log = logging.getLogger(__name__)
 
