@@ -279,6 +279,12 @@ class PrintingPage(QWidget):
         if not ids:
             self.message.setText(self.tr("Select the jobs to reprint first."))
             return
+        unsent = [j.id for j in self.model.jobs if j.id in set(ids) and (
+            j.state in ("queued", "sending") or (j.state == "failed" and not j.maybe_printed))]
+        if unsent:  # a copy of a job that may still print itself would print twice
+            self.message.setText(self.tr("Job(s) {jobs} printed nothing yet: use Retry, not "
+                                         "Reprint.").format(jobs=", ".join(map(str, unsent))))
+            return
         dialog = ReprintDialog(ids, self)
         dialog.accepted.connect(lambda: self._reprint(ids, dialog.reason()))
         dialog.finished.connect(lambda _r: setattr(self, "reprint_dialog", None))

@@ -232,3 +232,14 @@ def test_mark_sent_jobs_as_printed(qtbot, page, shop, printer) -> None:  # type:
     page.confirm_button.click()
     qtbot.waitUntil(lambda: set(_states(page).values()) == {"confirmed"})
     assert {page.model.index(r, 1).data() for r in range(2)} == {"已确认"}
+
+
+def test_a_job_that_printed_nothing_yet_is_retried_not_reprinted(
+        qtbot, page, shop, off_printer) -> None:  # type: ignore[no-untyped-def]
+    shop.orders(1)
+    _print_to(qtbot, page, off_printer.target)
+    qtbot.waitUntil(lambda: len(page.model.jobs) == 1)
+    page.select_jobs([page.model.jobs[0].id])
+    page.reprint_button.click()
+    assert page.reprint_dialog is None  # a copy would print twice once the printer is on
+    assert "请使用“重试”" in page.message.text()
