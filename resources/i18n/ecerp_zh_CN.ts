@@ -1683,6 +1683,10 @@ Seller memo: {memo}</source>
         <translation>请先选择要重打的任务。</translation>
     </message>
     <message>
+        <source>Job(s) {jobs} printed nothing yet: use Retry, not Reprint.</source>
+        <translation>任务 {jobs} 尚未打印任何内容：请使用“重试”，而不是“重打”。</translation>
+    </message>
+    <message>
         <source>Select the queued jobs to cancel first.</source>
         <translation>请先选择要取消的排队任务。</translation>
     </message>
