@@ -596,3 +596,34 @@ def _unmerge(store: Store, actor: Actor, ids: list[int], res: BatchResult,
             res.done += 1
         else:
             res.skipped["not merged"] += 1
+
+
+# --- split by hand (拆单) ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SplitLine:
+    """One order line as it sits in the order's open parcels."""
+
+    line_id: int
+    title: str
+    qty: int
+    parcel_seq: int
+
+
+def split_lines(store: Store, actor: Actor, order_id: int) -> list[SplitLine]:
+    """The lines a clerk may distribute over parcels (the order's open parcels)."""
+    actor.require(Permission.ORDERS_REVIEW)
+    with store.read() as s:
+        parcels = [p for p in ps.live_parcels(s, [order_id]) if p.order_id == order_id]
+        titles = rq.line_titles(s, [lid for p in parcels for lid, _o, _s, _q in p.lines])
+    return [SplitLine(lid, titles.get(lid, ""), q, p.seq)
+            for p in parcels for lid, _o, _sku, q in p.lines]
+
+
+def split_order(store: Store, actor: Actor, order_id: int,
+                groups: list[list[tuple[int, int]]]) -> list[int]:
+    """Split an approved order into the parcels *groups* (of (line id, qty)) through the
+    pipeline's split rules; returns the new parcel ids."""
+    from ecerp_desktop.services.pipeline import split_by_hand
+
+    return split_by_hand(store, order_id, groups, actor)

@@ -462,6 +462,18 @@ def set_tags(s: Session, order_id: int, tags: Sequence[str], now: datetime) -> N
     s.execute(update(Ord).where(Ord.id == order_id).values(tags=list(tags), updated_at=now))
 
 
+def line_titles(s: Session, line_ids: Sequence[int]) -> dict[int, str]:
+    """Line id → "SKU code title" for showing parcel lines."""
+    out: dict[int, str] = {}
+    for i in range(0, len(line_ids), _IN):
+        for lid, title, code in s.execute(
+                select(OrderLineRow.id, OrderLineRow.title, SkuRow.code)
+                .outerjoin(SkuRow, SkuRow.id == OrderLineRow.sku_id)
+                .where(OrderLineRow.id.in_(list(line_ids[i:i + _IN])))):
+            out[int(lid)] = f"{code or ''} {title}".strip()
+    return out
+
+
 def exists_id(s: Session, table: str, key: int) -> bool:
     """Whether courier or warehouse *key* exists (for assignments)."""
     row = {"courier": CourierRow, "warehouse": WarehouseRow}[table]

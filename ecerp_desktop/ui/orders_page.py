@@ -7,7 +7,7 @@ masked from the service unless the user may see it, and is always shown as plain
 
 Keys: Enter opens the detail of the current order, Space selects or unselects it, arrows
 move; F2 approve, F3 hold, F4 release, F6 courier, F7 warehouse, F8 merge, Shift+F8 undo
-merge, F9 tag, F10 re-run rules, F5 refresh, Ctrl+F search, Ctrl+E export (masked CSV),
+merge, F9 tag, Ctrl+Shift+S split, F10 re-run rules, F5 refresh, Ctrl+F search, Ctrl+E export (masked CSV),
 Ctrl+Shift+A whole result.
 """
 
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -208,6 +211,46 @@ class DetailPanel(QTabWidget):
         self._fill(self.related, [[
             str(o.id), o.platform_order_id, o.shop, status_title(o.status),
             format_local(o.paid_at), f"{o.paid_amount:.2f}"] for o in d.related])
+
+
+class SplitDialog(QDialog):
+    """拆单 by hand: give each line of the order a parcel number; whole lines move."""
+
+    def __init__(self, lines: list[review.SplitLine], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("splitDialog")
+        self.setWindowTitle(self.tr("Split order"))
+        self.lines = lines
+        lay = QVBoxLayout(self)
+        lay.addWidget(_plain(self.tr("Give each line the number of the parcel it ships in.")))
+        self.table = QTableWidget(len(lines), 3)
+        self.table.setObjectName("splitLines")
+        self.table.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Qty"),
+                                              self.tr("Parcel")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.spins: list[QSpinBox] = []
+        for r, ln in enumerate(lines):
+            self.table.setItem(r, 0, QTableWidgetItem(ln.title))
+            self.table.setItem(r, 1, QTableWidgetItem(str(ln.qty)))
+            spin = QSpinBox()
+            spin.setRange(1, max(1, len(lines)))
+            spin.setValue(min(ln.parcel_seq, len(lines)) if ln.parcel_seq > 0 else 1)
+            self.table.setCellWidget(r, 2, spin)
+            self.spins.append(spin)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def groups(self) -> list[list[tuple[int, int]]]:
+        by_parcel: dict[int, list[tuple[int, int]]] = {}
+        for ln, spin in zip(self.lines, self.spins, strict=True):
+            by_parcel.setdefault(spin.value(), []).append((ln.line_id, ln.qty))
+        return [by_parcel[k] for k in sorted(by_parcel)]
 
 
 class OrdersPage(QWidget):
@@ -389,6 +432,7 @@ class OrdersPage(QWidget):
             ("unmerge", self.tr("Undo merge"), "Shift+F8",
              lambda: self.batch(BatchAction.UNMERGE)),
             ("tag", self.tr("Tag…"), "F9", self.ask_tag),
+            ("split", self.tr("Split…"), "Ctrl+Shift+S", self.ask_split),
             ("rerun", self.tr("Re-run rules"), "F10", lambda: self.batch(BatchAction.RERUN)),
             ("export", self.tr("Export CSV…"), "Ctrl+E", self.ask_export),
             ("refresh", self.tr("Refresh"), "F5", self.apply_filter),
@@ -662,6 +706,40 @@ class OrdersPage(QWidget):
 
         run_op(lambda: review.export_csv(store, actor, flt, path, sort), owner=self,
                on_success=done, on_failure=self._show_error)
+
+    def ask_split(self) -> None:
+        """Split the current order by hand (one order at a time)."""
+        ids = self.selected_ids()
+        oid = ids[0] if len(ids) == 1 else self.model.id_at(self.table.currentIndex().row())
+        if oid is None or not self.can_review:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def ask(lines: list[review.SplitLine]) -> None:
+            if not lines:
+                self.status_line.setText(self.tr("Order {id} has no open parcel to split.")
+                                         .format(id=oid))
+                self.batch_finished.emit([])
+                return
+            dialog = SplitDialog(lines, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            groups = dialog.groups()
+
+            def done(parcels: list[int]) -> None:
+                self.status_line.setText(self.tr("Order {id} now ships in {n} parcels.")
+                                         .format(id=oid, n=len(parcels)))
+                self.batch_finished.emit(parcels)
+
+            def failed(exc: BaseException) -> None:
+                self._show_error(exc)
+                self.batch_finished.emit(exc)
+
+            run_op(lambda: review.split_order(store, actor, oid, groups), owner=self,
+                   on_success=done, on_failure=failed, changes={"orders", "stock"})
+
+        run_op(lambda: review.split_lines(store, actor, oid), owner=self, on_success=ask,
+               on_failure=self._show_error)
 
     def ask_hold(self) -> None:
         reason, ok = QInputDialog.getText(self, self.tr("Hold"), self.tr("Reason for the hold:"))

@@ -1300,6 +1300,18 @@ Seller memo: {memo}</source>
         <translation>已导出 {n} 个订单到 {path}。</translation>
     </message>
     <message>
+        <source>Split…</source>
+        <translation>拆单…</translation>
+    </message>
+    <message>
+        <source>Order {id} has no open parcel to split.</source>
+        <translation>订单 {id} 没有可拆的未发包裹。</translation>
+    </message>
+    <message>
+        <source>Order {id} now ships in {n} parcels.</source>
+        <translation>订单 {id} 现分 {n} 个包裹发货。</translation>
+    </message>
+    <message>
         <source>Select orders first (Space or click).</source>
         <translation>请先选择订单（空格或点击）。</translation>
     </message>
@@ -1731,6 +1743,29 @@ Seller memo: {memo}</source>
     <message>
         <source>The preview needs pypdfium2 (or PySide6 with QtPdf); printing works without it.</source>
         <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
+    </message>
+</context>
+<context>
+    <name>SplitDialog</name>
+    <message>
+        <source>Split order</source>
+        <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Give each line the number of the parcel it ships in.</source>
+        <translation>为每一行填写它所在的包裹序号。</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>明细</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Parcel</source>
+        <translation>包裹</translation>
     </message>
 </context>
 </TS>

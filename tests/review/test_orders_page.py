@@ -267,3 +267,30 @@ def test_export_from_the_page_is_masked_for_the_clerk(
     assert blocker.args[0] == 4
     text = path.read_text(encoding="utf-8-sig")
     assert "139****5678" in text and "13912345678" not in text and "欧阳娜娜" not in text
+
+
+def test_split_by_hand_from_the_page(qtbot: QtBot, sworld: World) -> None:
+    from ecerp_desktop.ui.orders_page import SplitDialog
+
+    w = sworld
+    oid = w.order([("TEA-1", 1), ("CUP-1", 2)])
+    w.process()
+    assert w.status(oid) == "approved"
+    page = _open(qtbot, w.store, CLERK)
+    _select(page, [oid])
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if isinstance(dlg, SplitDialog):
+            assert len(dlg.spins) == 2
+            dlg.spins[1].setValue(2)
+            dlg.accept()
+        else:
+            QTimer.singleShot(10, answer)
+    QTimer.singleShot(10, answer)
+    with qtbot.waitSignal(page.batch_finished, timeout=WAIT) as blocker:
+        qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+    assert isinstance(blocker.args[0], list) and len(blocker.args[0]) == 2
+    d = rv.order_detail(w.store, ADMIN, oid)
+    assert d.history[-1].action == "split"
