@@ -364,7 +364,17 @@ class SaveResult:
 
 
 def lock_open_parcels(s: Session, parcel_ids: Sequence[int]) -> set[int]:
-    """Lock the parcels' rows; return those still open and without an issued waybill."""
+    """Lock the parcels' rows; return those still open and without an issued waybill.
+
+    On PostgreSQL the parcels' orders are locked first, in id order: the order an intercept
+    and the packing station's ship take their locks in (order, then its parcels), so the
+    three never deadlock."""
+    if _pg(s) and parcel_ids:
+        orders = select(OrderLineRow.order_id).join(
+            ParcelLineRow, ParcelLineRow.order_line_id == OrderLineRow.id).where(
+            ParcelLineRow.parcel_id.in_(list(parcel_ids)))
+        s.execute(select(OrderRow.id).where(OrderRow.id.in_(orders)).order_by(OrderRow.id)
+                  .with_for_update()).all()
     q = select(ParcelRow.id).where(ParcelRow.id.in_(list(parcel_ids)),
                                    ParcelRow.status == OPEN).order_by(ParcelRow.id)
     if _pg(s):

@@ -101,3 +101,46 @@ def test_cancel_retry_is_idempotent_at_the_service(wb: WbWorld, sim: CainiaoSim)
     assert len(sim.cancel_calls) == 2 and len(sim.cancelled) == 1
     later = utcnow() + timedelta(seconds=1)
     assert _engine(wb, now=lambda: later).drain_other_targets().delivered == 1
+
+
+def test_intercepts_racing_an_assign_never_deadlock_or_leak_a_number(pwb: WbWorld) -> None:
+    """PostgreSQL: one station numbers 40 parcels while another intercepts half of the
+    orders, newest first. No deadlock reaches either; every number of an intercepted
+    parcel has its cancel queued; every other order ends WAYBILLED."""
+    cid = pwb.courier_range("ZTO", "5000", "5999")
+    orders = pwb.orders(40)
+    stop = set(orders[::2])
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def assign() -> None:
+        try:
+            barrier.wait()
+            svc.assign_waybills(pwb.store, SYSTEM)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    def intercept() -> None:
+        try:
+            barrier.wait()
+            for o in sorted(stop, reverse=True):
+                pipeline.intercept(pwb.store, o, "refund requested", actor=SYSTEM)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=assign), threading.Thread(target=intercept)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with pwb.store.read() as s:
+        queued = {e.payload["number"] for e in sync_store.outbox_entries(
+            s, target=f"courier:{cid}")}
+        for o in orders:
+            numbers = {w.number for w in ws.waybills_of_orders(s, [o])}
+            if o in stop:
+                assert numbers <= queued, o
+            else:
+                assert len(numbers) == 1 and not numbers & queued
+    assert all(pwb.status(o) == ("intercepted" if o in stop else "waybilled") for o in orders)
