@@ -94,6 +94,9 @@ class HttpClient:
                 **kwargs: Any) -> requests.Response:
         """Send; map transport failures and (with *check_status*) HTTP error statuses."""
         kwargs.setdefault("timeout", self.timeout)
+        # Never follow redirects: requests turns a redirected POST into a GET that
+        # "succeeds" without writing, and a redirect could carry our signed query elsewhere.
+        kwargs.setdefault("allow_redirects", False)
         where = _where(url)
         try:
             response = self.session.request(method, url, **kwargs)
@@ -104,6 +107,10 @@ class HttpClient:
             raise ConnectorError(f"{self.platform}: cannot reach {where}: "
                                  f"{type(exc).__name__}", code="connection") from exc
         self._learn_clock(response)
+        if response.is_redirect:
+            raise ConnectorError(f"{self.platform}: {where} answered with a redirect "
+                                 f"({response.status_code}); check the endpoint URL",
+                                 code="redirect", retryable=False)
         if check_status:
             raise_for_status(response, self.platform)
         return response
