@@ -7,7 +7,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from ecerp_desktop.connectors.base import ConnectorError
 from ecerp_desktop.connectors.http import HttpClient
 
