@@ -34,7 +34,7 @@ from ecerp_desktop.services import print_batches, printing
 from ecerp_desktop.services.print_batches import BatchRequest, BatchResult
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
 from ecerp_desktop.ui.system_print import queue_names
 
 _SPLIT = re.compile(r"[\s,;，；]+")
@@ -122,7 +122,12 @@ class BatchPrintPanel(QGroupBox):
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote user text
         layout.addWidget(self.status)
         layout.addStretch(1)
+        change_bus().changed.connect(self._changed)
         self.reload_printers()
+
+    def _changed(self, names: frozenset[str]) -> None:
+        if "printers" in names or "settings" in names:  # a printer was added or edited
+            self.reload_printers()
 
     # --- printers -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ bus, and the page reloads the queue when it hears it.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -184,6 +185,11 @@ class PrintingPage(QWidget):
         self._timer.start(REFRESH_MS)
         self.reload()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()
+        self.batch.reload_printers()  # printers may have been set up since
+
     def _tick(self) -> None:
         if self.isVisible() and len(self.model.jobs) <= self.page_size:
             self.reload()  # only the first page: a user scrolled further keeps the place
@@ -309,9 +315,13 @@ class PrintingPage(QWidget):
             self.message.setText(self.tr("Select the queued jobs to cancel first."))
             return
         store, actor = self.ctx.store, self.ctx.actor
-        run_op(lambda: printing.cancel(store, actor, ids), owner=self,
-               on_success=lambda n: self.message.setText(
-                   self.tr("{n} queued job(s) cancelled.").format(n=n)),
+
+        def done(n: int) -> None:
+            self.message.setText(self.tr("{n} queued job(s) cancelled.").format(n=n))
+            self.waiting_retry = [i for i in self.waiting_retry if i not in set(ids)]
+            if not self.waiting_retry:
+                self.banner.hide()
+        run_op(lambda: printing.cancel(store, actor, ids), owner=self, on_success=done,
                on_failure=self._failed, changes={"print_jobs"})
 
     def confirm_selected(self) -> None:

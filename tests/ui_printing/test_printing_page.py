@@ -168,6 +168,7 @@ def test_cancel_queued_jobs_from_the_list(qtbot, page, shop, off_printer, store
     page.cancel_button.click()
     qtbot.waitUntil(lambda: set(_states(page).values()) == {"cancelled"})
     assert "已取消 2 个排队任务" in page.message.text()
+    assert page.banner.isHidden()  # nothing waits for the printer any more
     off_printer.start()
     page.retry_waiting()  # the banner's Retry no longer sends cancelled jobs
     qtbot.waitUntil(lambda: "已发送 0" in page.message.text())
