@@ -188,7 +188,10 @@ def apply_filter(q: Select[Any], f: ReviewFilter, *, with_status: bool = True) -
         conds.append(Ord.warehouse_id == f.warehouse_id)
     if f.tag:
         # tags are a JSON list: look for the tag as a whole JSON string inside it
-        conds.append(_contains(cast(Ord.tags, String), json.dumps(f.tag)))
+        # (written with or without ASCII escapes, depending on the writer)
+        text = cast(Ord.tags, String)
+        forms = {json.dumps(f.tag), json.dumps(f.tag, ensure_ascii=False)}
+        conds.append(or_(*(_contains(text, form) for form in sorted(forms))))
     if f.has_message is not None:
         conds.append(Ord.buyer_message != "" if f.has_message else Ord.buyer_message == "")
     if f.amount_min is not None:

@@ -106,6 +106,9 @@ def test_tag_and_rerun_after_stock_arrives(world: World) -> None:
     assert rv.run_batch(w.store, CLERK, "add_tag", [oid], tag="缺货跟进").done == 1
     assert rv.run_batch(w.store, CLERK, "add_tag", [oid], tag="缺货跟进").skipped[
         "already tagged"] == 1
+    found = rv.list_page(w.store, CLERK, rv.ReviewFilter(tag="缺货跟进"), rv.Sort()).rows
+    assert [r.id for r in found] == [oid]
+    assert rv.list_page(w.store, CLERK, rv.ReviewFilter(tag="缺货"), rv.Sort()).rows == ()
     with w.store.write() as s:
         post_moves(s, [Move(w.gz, w.sku["CUP-1"], MoveKind.RECEIPT, "test", "po",
                             d_on_hand=100)], utcnow())

@@ -294,3 +294,23 @@ def test_split_by_hand_from_the_page(qtbot: QtBot, sworld: World) -> None:
     assert isinstance(blocker.args[0], list) and len(blocker.args[0]) == 2
     d = rv.order_detail(w.store, ADMIN, oid)
     assert d.history[-1].action == "split"
+
+
+def test_sorting_only_by_the_allowed_columns(qtbot: QtBot,
+                                             seeded: tuple[World, dict[str, int]]) -> None:
+    from ecerp_desktop.ui.orders_table_model import COLUMNS
+
+    w, ids = seeded
+    page = _open(qtbot, w.store, CLERK)
+    header = page.table.horizontalHeader()
+    amount = next(i for i, c in enumerate(COLUMNS) if c.key == "paid_amount")
+    with qtbot.waitSignal(page.counts_loaded, timeout=WAIT):
+        header.setSortIndicator(amount, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=WAIT)
+    assert page.sort == rv.Sort("paid_amount", True)
+    assert page.model.id_at(0) == ids["big"]
+    # a column without an index behind it: the sort stays what it was
+    shop = next(i for i, c in enumerate(COLUMNS) if c.key == "shop")
+    header.setSortIndicator(shop, Qt.SortOrder.AscendingOrder)
+    assert page.sort == rv.Sort("paid_amount", True)
+    assert header.sortIndicatorSection() == amount
