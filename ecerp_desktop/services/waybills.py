@@ -33,6 +33,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import keyring
@@ -64,6 +65,9 @@ ServiceFactory = Callable[[ws.CourierInfo], WaybillService]
 RANGE, CAINIAO = "range", "cainiao"
 CANCEL_KIND = "waybill_cancel"
 RANGE_CHUNK = 200  # parcels per transaction for self-numbering couriers
+# an unanswered request older than this is no other station's call still in progress
+# (HTTP read timeout 30 s)
+STALE_REQUEST = timedelta(minutes=2)
 KEYRING_SERVICE = "ecerp"
 _CHANNELS = {"taobao": "TB", "tmall": "TM", "jd": "JD", "pdd": "PDD", "douyin": "DY"}
 
@@ -220,6 +224,10 @@ def assign_waybills(store: Store, actor: Actor, parcel_ids: Sequence[int] | None
         todo = ws.parcels_to_number(s, parcel_ids)
         couriers = ws.couriers_by_id(s, sorted({p.courier_id for p in todo if p.courier_id}))
         whs = ws.warehouses(s, sorted({p.warehouse_id for p in todo if p.warehouse_id}))
+        orphans = ws.orphaned_requests(s, [p.parcel_id for p in todo],
+                                       utcnow() - STALE_REQUEST)
+    if orphans:
+        _settle_orphans(store, actor, orphans, service_for, res)
     groups: dict[int, list[ws.ParcelToNumber]] = defaultdict(list)
     for p in todo:
         if p.courier_id is None or p.courier_id not in couriers:
@@ -250,6 +258,43 @@ def assign_waybills(store: Store, actor: Actor, parcel_ids: Sequence[int] | None
     if exhausted is not None and not res.assigned:
         raise exhausted
     return res
+
+
+def _settle_orphans(store: Store, actor: Actor, orphans: list[tuple[str, int, int]],
+                    service_for: ServiceFactory, res: AssignResult) -> None:
+    """Requests left in flight by a crash whose parcel is not being numbered now (it was
+    intercepted meanwhile, or is not in this selection): a number the service did issue is
+    saved, and cancelled through the outbox when the parcel has stopped; a request the
+    service never numbered is forgotten. So no issued number is ever left unaccounted."""
+    by_courier: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for key, pid, cid in orphans:
+        by_courier[cid].append((key, pid))
+    with store.read() as s:
+        couriers = ws.couriers_by_id(s, list(by_courier))
+    for cid, entries in by_courier.items():
+        courier = couriers.get(cid)
+        if courier is None or courier.waybill_source == RANGE:
+            continue
+        service = service_for(courier)
+        try:
+            found = [(key, pid, service.lookup(key)) for key, pid in entries]
+        except ConnectorError as exc:
+            log.warning("in-flight waybills of courier %s not settled: %s", courier.code,
+                        type(exc).__name__)
+            continue
+        finally:
+            service.close()
+        with store.write() as s:
+            saved = ws.save_waybills(s, [
+                ws.NewWaybill(pid, cid, w.number, key, w.sort_code, w.print_data)
+                for key, pid, w in found if w is not None], utcnow(),
+                actor=actor.username, user_id=actor.user_id)
+            ws.drop_journal(s, [key for key, _, w in found if w is None])
+        res.assigned.update({w.parcel_id: w.number for w in saved.saved})
+        res.recovered += [w.parcel_id for w in (*saved.saved, *saved.stopped)]
+        res.waybilled_orders += saved.waybilled_orders
+        for w in saved.stopped:
+            res.skipped[w.parcel_id] = "stopped meanwhile: number issued and its cancel queued"
 
 
 def _assign_range(store: Store, actor: Actor, courier: ws.CourierInfo,

@@ -344,6 +344,25 @@ def in_flight(s: Session) -> list[tuple[str, int, int]]:
             for r in s.scalars(select(WaybillRequestRow).order_by(WaybillRequestRow.asked_at))]
 
 
+def orphaned_requests(s: Session, exclude: Sequence[int], stale_before: datetime
+                      ) -> list[tuple[str, int, int]]:
+    """In-flight requests of parcels not in *exclude*: those of parcels no longer open, and
+    those older than *stale_before* (younger ones may belong to a station still waiting for
+    its answer)."""
+    J, P = WaybillRequestRow, ParcelRow
+    skip = set(exclude)
+    rows = s.execute(select(J.request_key, J.parcel_id, J.courier_id, J.asked_at, P.status)
+                     .join(P, P.id == J.parcel_id).order_by(J.asked_at))
+    return [(r.request_key, r.parcel_id, r.courier_id) for r in rows
+            if r.parcel_id not in skip and (r.status != OPEN or r.asked_at < stale_before)]
+
+
+def drop_journal(s: Session, keys: Sequence[str]) -> None:
+    """Forget requests the service never numbered."""
+    if keys:
+        s.execute(delete(WaybillRequestRow).where(WaybillRequestRow.request_key.in_(list(keys))))
+
+
 # --- saving numbers ------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -171,3 +171,32 @@ def test_couriers_keep_secrets_out_of_the_database(wb: WbWorld, sim: CainiaoSim)
     text = json.dumps(c.settings)
     assert sim.app_secret not in text and sim.session not in text
     assert c.waybill_source == "cainiao" and c.settings["endpoint"] == sim.endpoint
+
+
+def test_number_issued_before_a_crash_for_a_parcel_intercepted_since_is_cancelled(
+        wb: WbWorld, sim: CainiaoSim) -> None:
+    """The answer was lost, then the order was intercepted: the next run still finds the
+    number the service issued, keeps it on record and queues its cancel, so no number is
+    left live at the courier; a request the service never numbered is just forgotten."""
+    from ecerp_desktop.domain.timeutil import utcnow
+    from ecerp_desktop.services import pipeline
+    from ecerp_desktop.sync.engine import SyncEngine
+
+    cid = wb.courier_cainiao("ZTO", sim)
+    a, b = wb.orders(2)
+    [pa], [pb] = wb.parcels(a), wb.parcels(b)
+    sim.faults.set("truncated=1")
+    assert svc.assign_waybills(wb.store, SYSTEM, parcel_ids=[pa]).failed
+    sim.faults.clear()
+    pipeline.intercept(wb.store, a, "refund requested", actor=SYSTEM)
+    pipeline.intercept(wb.store, b, "refund requested", actor=SYSTEM)
+    with wb.store.write() as s:  # b's request was journalled but never reached the service
+        ws.journal(s, [(f"parcel:{pb}:1", pb, cid)], utcnow())
+    res = svc.assign_waybills(wb.store, SYSTEM)
+    assert res.assigned == {} and sorted(res.recovered) == [pa]
+    assert "cancel queued" in res.skipped[pa]
+    with wb.store.read() as s:
+        assert ws.in_flight(s) == []
+    engine = SyncEngine(wb.store, deliverers=svc.courier_deliverers(wb.store))
+    assert engine.drain_other_targets().delivered == 1
+    assert sim.cancelled == [sim.issued[0]["number"]] and len(sim.issued) == 1
