@@ -200,3 +200,24 @@ def test_number_issued_before_a_crash_for_a_parcel_intercepted_since_is_cancelle
     engine = SyncEngine(wb.store, deliverers=svc.courier_deliverers(wb.store))
     assert engine.drain_other_targets().delivered == 1
     assert sim.cancelled == [sim.issued[0]["number"]] and len(sim.issued) == 1
+
+
+def test_logs_carry_no_secret_token_or_buyer_data(wb: WbWorld, sim: CainiaoSim,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    wb.courier_cainiao("ZTO", sim)
+    orders = wb.orders(2, name="王秘密", detail="秘密路 99 号")
+    caplog.set_level(logging.DEBUG)
+    sim.faults.set("http500=1")
+    res = svc.assign_waybills(wb.store, SYSTEM)
+    assert res.failed
+    sim.faults.set("code7=1")
+    assert svc.assign_waybills(wb.store, SYSTEM).failed
+    sim.faults.clear()
+    assert len(svc.assign_waybills(wb.store, SYSTEM).assigned) == 2
+    text = caplog.text + " ".join(res.failed.values())
+    assert "waybills of courier ZTO failed" in caplog.text
+    for secret in (sim.app_secret, sim.session, "王秘密", "秘密路", "13800"):
+        assert secret not in text, secret
+    assert all(wb.status(o) == "waybilled" for o in orders)
