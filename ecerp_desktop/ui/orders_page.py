@@ -304,6 +304,11 @@ class OrdersPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
+        # fixed starting widths: sizing to contents would read every row
+        widths = {"id": 70, "platform_order_id": 130, "paid_at": 140, "modified_at": 140,
+                  "paid_amount": 90, "hold_reasons": 110, "has_message": 50}
+        for i, col in enumerate(COLUMNS):
+            header.resizeSection(i, widths.get(col.key, 95))
         self.table.open_requested.connect(self.open_current)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail = DetailPanel()
