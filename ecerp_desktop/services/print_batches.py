@@ -21,10 +21,12 @@ from ecerp_desktop.services.printing import Cancelled, Printer, Progress, RunRes
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import print_selection as sel
 from ecerp_desktop.store import printing as q
-from ecerp_desktop.store.print_selection import ORDERS, JobFilter
+from ecerp_desktop.store.print_selection import DUPLICATE_ERROR, ORDERS, JobFilter
+from ecerp_desktop.store.printing import PrintJob
 
-__all__ = ["ORDERS", "BatchRequest", "BatchResult", "JobFilter", "JobPage", "job_page",
-           "print_batch", "printer_choices", "unprinted_parcels"]
+__all__ = ["DUPLICATE_ERROR", "ORDERS", "BatchRequest", "BatchResult", "JobFilter", "JobPage",
+           "PrintJob", "job_page", "print_batch", "printer_choices", "retry_jobs",
+           "unprinted_parcels"]
 
 KINDS = ("waybill", "packing", "sku")
 PAGE = 200

@@ -99,6 +99,7 @@ def sort_parcels(s: Session, parcel_ids: Sequence[int], by: str) -> list[int]:
     return sorted(ids, key=lambda p: (keys.get(p, "") == "", keys.get(p, ""), p))
 
 
+DUPLICATE_ERROR = "printed by another batch"
 _DEDUPE_LOCK = 0x65637270  # "ecrp": one PostgreSQL advisory lock for the check below
 
 
@@ -124,6 +125,6 @@ def cancel_duplicates(s: Session, job_ids: Sequence[int], now: datetime) -> list
     for i in range(0, len(dup), _CHUNK):
         s.execute(update(PrintJobRow).where(PrintJobRow.id.in_(dup[i:i + _CHUNK]),
                                             PrintJobRow.state == "queued")
-                  .values(state="cancelled", error="printed by another batch",
+                  .values(state="cancelled", error=DUPLICATE_ERROR,
                           updated_at=now))
     return dup

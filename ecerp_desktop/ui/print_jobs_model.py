@@ -7,6 +7,8 @@ read op whose result comes back through :meth:`PrintJobTableModel.append`.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +22,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.timeutil import format_local
-from ecerp_desktop.store.printing import PrintJob
+from ecerp_desktop.services.print_batches import DUPLICATE_ERROR, PrintJob
+from ecerp_desktop.services.printing import INTERRUPTED
+from ecerp_desktop.ui.errors import describe
 
 CTX = "PrintJobTableModel"
 COLUMNS = (
@@ -50,6 +55,38 @@ KINDS = {
 }
 _COLOURS = {"queued": "#8a5a00", "failed": "#b00020", "sent": "#1b5e20",
             "confirmed": "#1b5e20", "cancelled": "#777777"}
+
+
+# the queue's own plain-English reasons, translated when shown
+_PLAIN = {
+    INTERRUPTED: QT_TRANSLATE_NOOP(
+        "PrintJobTableModel", "the program stopped while sending this job; the label may "
+                              "have printed — check it and reprint if needed"),
+    DUPLICATE_ERROR: QT_TRANSLATE_NOOP("PrintJobTableModel", "printed by another batch"),
+}
+_CODED = re.compile(r"^([a-z_]+\.[a-z_.]+)(?: \((.*)\))?$", re.S)
+
+
+def error_text(stored: str) -> str:
+    """A job's stored error in the user's language: the queue keeps a DomainError as its
+    ``str`` ("code (name='value', …)"); its literal parameters are read back without
+    evaluating anything. Any other text is shown as it is."""
+    known = _PLAIN.get(stored)
+    if known is not None:
+        return QCoreApplication.translate("PrintJobTableModel", known)
+    m = _CODED.match(stored.strip())
+    if not m:
+        return stored
+    try:
+        code = ErrorCode(m.group(1))
+        params: dict[str, object] = {}
+        if m.group(2):
+            call = ast.parse(f"f({m.group(2)})", mode="eval").body
+            assert isinstance(call, ast.Call) and not call.args
+            params = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg}
+    except (ValueError, SyntaxError, AssertionError):
+        return stored
+    return describe(DomainError(code, **params))
 
 
 def tr(text: str) -> str:
@@ -143,7 +180,7 @@ class PrintJobTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(j, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == 5:
-            return j.error or None
+            return error_text(j.error) if j.error else None
         if role == Qt.ItemDataRole.ForegroundRole and col == 1 and j.state in _COLOURS:
             return QColor(_COLOURS[j.state])
         if role == Qt.ItemDataRole.UserRole:
@@ -163,7 +200,7 @@ class PrintJobTableModel(QAbstractTableModel):
         if col == 4:
             return str(j.attempts)
         if col == 5:
-            return j.error.splitlines()[0][:200] if j.error else ""
+            return error_text(j.error).splitlines()[0][:200] if j.error else ""
         if col == 6:
             return j.created_by
         if col == 7:

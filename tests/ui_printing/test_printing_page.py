@@ -55,6 +55,7 @@ def test_printer_off_keeps_jobs_queued_with_a_message_and_retry_sends_them_once(
     text = page.banner_text.text()
     assert "未开机或无法连接" in text and "3 个任务在队列中等待" in text
     assert {page.model.index(r, 1).data() for r in range(3)} == {"排队中"}
+    assert all("未开机或无法连接" in page.model.index(r, 5).data() for r in range(3))
 
     off_printer.start()  # the printer is switched on
     page.banner_retry.click()
