@@ -1408,6 +1408,29 @@ Seller memo: {memo}</source>
     </message>
 </context>
 <context>
+    <name>SplitDialog</name>
+    <message>
+        <source>Split order</source>
+        <translation>拆单</translation>
+    </message>
+    <message>
+        <source>Give each line the number of the parcel it ships in.</source>
+        <translation>为每一行填写它所在的包裹序号。</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>明细</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Parcel</source>
+        <translation>包裹</translation>
+    </message>
+</context>
+<context>
     <name>BatchPrintPanel</name>
     <message>
         <source>Batch print</source>
@@ -1605,6 +1628,14 @@ Seller memo: {memo}</source>
         <translation>商品条码标签</translation>
     </message>
     <message>
+        <source>the program stopped while sending this job; the label may have printed — check it and reprint if needed</source>
+        <translation>程序在发送此任务时中断；标签可能已打印——请检查，如有需要请重打</translation>
+    </message>
+    <message>
+        <source>printed by another batch</source>
+        <translation>已由另一批次打印</translation>
+    </message>
+    <message>
         <source>order {id}</source>
         <translation>订单 {id}</translation>
     </message>
@@ -1743,29 +1774,6 @@ Seller memo: {memo}</source>
     <message>
         <source>The preview needs pypdfium2 (or PySide6 with QtPdf); printing works without it.</source>
         <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
-    </message>
-</context>
-<context>
-    <name>SplitDialog</name>
-    <message>
-        <source>Split order</source>
-        <translation>拆单</translation>
-    </message>
-    <message>
-        <source>Give each line the number of the parcel it ships in.</source>
-        <translation>为每一行填写它所在的包裹序号。</translation>
-    </message>
-    <message>
-        <source>Line</source>
-        <translation>明细</translation>
-    </message>
-    <message>
-        <source>Qty</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <source>Parcel</source>
-        <translation>包裹</translation>
     </message>
 </context>
 </TS>
