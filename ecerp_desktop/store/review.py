@@ -73,7 +73,7 @@ class ReviewFilter:
 
     ``phone_hash`` is the hash of the digits the clerk typed (never the number itself);
     ``buyer`` matches the buyer nick or the receiver name; ``sku`` our SKU code or the
-    merchant code of a line; ``tag`` one tag exactly.
+    merchant code of an unmapped line; ``tag`` one tag exactly.
     """
 
     statuses: tuple[str, ...] = ()
@@ -174,10 +174,12 @@ def apply_filter(q: Select[Any], f: ReviewFilter, *, with_status: bool = True) -
     if f.phone_hash:
         conds.append(Ord.phone_hash == f.phone_hash)
     if f.sku:
-        ln = aliased(OrderLineRow)
-        conds.append(exists().where(ln.order_id == Ord.id, or_(
-            ln.merchant_sku_code == f.sku,
-            ln.sku_id.in_(select(SkuRow.id).where(SkuRow.code == f.sku)))))
+        # our SKU on mapped lines, the platform's merchant code on unmapped ones: both
+        # through the sku_id index (unmapped lines are few), then the orders by id
+        ln = OrderLineRow
+        conds.append(Ord.id.in_(select(ln.order_id).where(or_(
+            ln.sku_id.in_(select(SkuRow.id).where(SkuRow.code == f.sku)),
+            and_(ln.sku_id.is_(None), ln.merchant_sku_code == f.sku)))))
     if f.province:
         conds.append(Ord.province == f.province)
     if f.city:
