@@ -31,6 +31,7 @@ from ecerp_desktop.domain.routing import Rate
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store.schema import (
+    BundleComponentRow,
     CourierRow,
     OrderHistoryRow,
     OrderLineRow,
@@ -168,7 +169,11 @@ def parcel_view(s: Session, parcel_id: int) -> ParcelView | None:
                                       .where(OrderRow.id.in_(sorted(oids)))
                                       .order_by(OrderRow.id)))
     sku_ids = {ln[1] for ln in lines}
-    bundles = _bundles(s, sku_ids)
+    # bundles on the lines, and pre-packed bundles made of the lines' SKUs (the pipeline
+    # writes a bundle as its components; a packer may still scan the set's own barcode)
+    prepacked = set(s.scalars(select(BundleComponentRow.bundle_sku_id).where(
+        BundleComponentRow.component_sku_id.in_(sorted(sku_ids))).distinct()))
+    bundles = _bundles(s, sku_ids | prepacked)
     all_ids = sku_ids | set(bundles) | {c for v in bundles.values() for c, _ in v}
     skus = {r.id: SkuInfo(r.id, r.code, r.name, r.weight_g) for r in s.execute(
         select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.weight_g)
