@@ -22,7 +22,7 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.PASSWORD_TOO_SHORT: QT_TRANSLATE_NOOP(
         "Errors", "The password must have at least {minimum} characters."),
     ErrorCode.PERMISSION_DENIED: QT_TRANSLATE_NOOP(
-        "Errors", "{user} may not do this (it needs the permission {permission})."),
+        "Errors", "{user} may not do this (it needs the permission to {permission})."),
     ErrorCode.UNKNOWN_ROLE: QT_TRANSLATE_NOOP(
         "Errors", "Unknown role: choose admin, clerk, packer, warehouse or finance."),
     ErrorCode.NETWORK_SHARE_REFUSED: QT_TRANSLATE_NOOP(
@@ -104,7 +104,12 @@ def describe(error: BaseException) -> str:
         log.warning("no UI text for error code %s", error.code.value)
         return str(error)
     text = QCoreApplication.translate("Errors", source)
+    params = dict(error.params)
+    if error.code is ErrorCode.PERMISSION_DENIED and "permission" in params:
+        from ecerp_desktop.ui.labels import permission_title
+
+        params["permission"] = permission_title(params["permission"])
     try:
-        return text.format(**error.params)
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return f"{text} {error.params}"

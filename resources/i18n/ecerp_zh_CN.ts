@@ -193,8 +193,8 @@
         <translation>密码至少需要 {minimum} 个字符。</translation>
     </message>
     <message>
-        <source>{user} may not do this (it needs the permission {permission}).</source>
-        <translation>{user} 无权执行此操作（需要权限 {permission}）。</translation>
+        <source>{user} may not do this (it needs the permission to {permission}).</source>
+        <translation>{user} 无权执行此操作（需要“{permission}”权限）。</translation>
     </message>
     <message>
         <source>Unknown role: choose admin, clerk, packer, warehouse or finance.</source>
@@ -409,6 +409,58 @@
     <message>
         <source>Finance</source>
         <translation>财务</translation>
+    </message>
+    <message>
+        <source>view orders</source>
+        <translation>查看订单</translation>
+    </message>
+    <message>
+        <source>review orders</source>
+        <translation>审单</translation>
+    </message>
+    <message>
+        <source>see full phone numbers and addresses</source>
+        <translation>查看完整电话和地址</translation>
+    </message>
+    <message>
+        <source>pack parcels</source>
+        <translation>打包</translation>
+    </message>
+    <message>
+        <source>print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>view stock</source>
+        <translation>查看库存</translation>
+    </message>
+    <message>
+        <source>change stock</source>
+        <translation>修改库存</translation>
+    </message>
+    <message>
+        <source>purchasing</source>
+        <translation>采购</translation>
+    </message>
+    <message>
+        <source>finance</source>
+        <translation>财务</translation>
+    </message>
+    <message>
+        <source>customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>manage sync</source>
+        <translation>管理同步</translation>
+    </message>
+    <message>
+        <source>change settings</source>
+        <translation>修改设置</translation>
+    </message>
+    <message>
+        <source>manage users</source>
+        <translation>管理用户</translation>
     </message>
 </context>
 <context>

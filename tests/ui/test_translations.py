@@ -78,3 +78,6 @@ def test_error_texts_are_chinese_with_the_parameters_in() -> None:
     # a parameter holding braces is data, not a template
     assert describe(DomainError(ErrorCode.NOT_FOUND, what="SKU", key="{x}")) == "未找到：SKU {x}"
     assert describe(ValueError("bad")).startswith("意外错误")
+    # a permission is named in words, not by its code
+    assert describe(DomainError(ErrorCode.PERMISSION_DENIED, permission="finance",
+                                user="lina")) == "lina 无权执行此操作（需要“财务”权限）。"
