@@ -8,8 +8,10 @@ start into data_dir()/i18n when it is missing or older than its .ts. Qt's own
 
 After changing UI strings, refresh the source file (keeps existing translations):
 
-    .venv/bin/pyside6-lupdate -extensions py ecerp_desktop/ui \
+    .venv/bin/pyside6-lupdate -extensions py -no-sort ecerp_desktop/ui \
         -ts resources/i18n/ecerp_zh_CN.ts -no-obsolete -locations none
+
+(``-no-sort`` keeps the file's order, so a diff shows only what changed)
 
 then translate the new ``type="unfinished"`` entries (Qt Linguist or any editor);
 tests/ui/test_translations.py fails while one is missing or drops a placeholder.

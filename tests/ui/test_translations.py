@@ -56,8 +56,9 @@ def test_the_ts_file_holds_every_string_of_the_ui(tmp_path: Path) -> None:
                     str(ROOT / "ecerp_desktop" / "ui"), "-ts", str(fresh)], check=True)
     ours = {(c, s) for c, s, _, _ in _messages(TS)}
     missing = [(c, s) for c, s, _, _ in _messages(fresh) if (c, s) not in ours]
-    assert missing == [], ("run: .venv/bin/pyside6-lupdate -extensions py ecerp_desktop/ui "
-                           "-ts resources/i18n/ecerp_zh_CN.ts -no-obsolete -locations none")
+    assert missing == [], ("run: .venv/bin/pyside6-lupdate -extensions py -no-sort "
+                           "ecerp_desktop/ui -ts resources/i18n/ecerp_zh_CN.ts -no-obsolete "
+                           "-locations none; then translate the new entries")
 
 
 @pytest.mark.parametrize("code", list(ErrorCode))
