@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 
 from ecerp_desktop.cli.common import store_from
 from ecerp_desktop.cli.main import CommandError
 from ecerp_desktop.domain.auth import SYSTEM
+from ecerp_desktop.domain.errors import DomainError
+from ecerp_desktop.domain.money import money
 from ecerp_desktop.services import waybills as svc
 from ecerp_desktop.store import waybills as ws
 
@@ -36,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--sign-method", default="md5", choices=("md5", "hmac", "hmac-sha256"))
     add.add_argument("--cp-code", default="", help="Cainiao cp_code (default: --code)")
     add.add_argument("--product-code", default="")
+    add.add_argument("--rate", metavar="FIRST[,STEP]",
+                     help="default price: first kg, each further kg (e.g. 5,2); without it a "
+                          "new courier gets a zero rate so the pipeline can choose it")
     add.set_defaults(func=_add)
     ls = cs.add_parser("list", help="couriers, their numbering and numbers left")
     ls.set_defaults(func=_list)
@@ -64,14 +70,25 @@ def _range(text: str) -> tuple[str, str]:
     return first.strip(), last.strip()
 
 
+def _rate(text: str | None) -> tuple[Decimal, Decimal] | None:
+    if not text:
+        return None
+    first, _, step = text.partition(",")
+    try:
+        return money(first.strip()), money(step.strip() or "0")
+    except DomainError as exc:
+        raise CommandError(f"--rate needs FIRST[,STEP] amounts, got {text!r}") from exc
+
+
 def _add(args: argparse.Namespace) -> int:
+    rate = _rate(args.rate)
     store = store_from(args)
     courier, block = svc.add_courier(
         store, SYSTEM, code=args.code, name=args.name,
         number_range=_range(args.range) if args.range else None, cainiao=args.cainiao,
         endpoint=args.endpoint, app_key=args.app_key, app_secret=args.app_secret,
         session=args.session, sign_method=args.sign_method, cp_code=args.cp_code,
-        product_code=args.product_code)
+        product_code=args.product_code, rate=rate)
     what = (f"numbers {block.first}-{block.last} ({block.remaining} numbers)" if block
             else "numbers from Cainiao")
     print(f"courier {courier.code} (id {courier.id}): {what}")

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import keyring
@@ -53,6 +54,7 @@ from ecerp_desktop.domain.regions import city_short, province_short
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import audit as audit_store
+from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import waybills as ws
 from ecerp_desktop.store.sync import OutboxRecord, enqueue
 
@@ -115,11 +117,16 @@ def add_courier(store: Store, actor: Actor, *, code: str, name: str,
                 number_range: tuple[str, str] | None = None, cainiao: bool = False,
                 endpoint: str = "", app_key: str = "", app_secret: str = "",
                 session: str = "", sign_method: str = "md5", cp_code: str = "",
-                product_code: str = "") -> tuple[ws.CourierInfo, ws.RangeInfo | None]:
+                product_code: str = "", rate: tuple[Decimal, Decimal] | None = None
+                ) -> tuple[ws.CourierInfo, ws.RangeInfo | None]:
     """Add (or update) a courier. With *number_range* it numbers parcels itself from that
     block (adding a further block to a courier that has one keeps the old one); with
     *cainiao* it asks the Cainiao service, its secret and session kept in the OS credential
-    store, never in the database."""
+    store, never in the database.
+
+    *rate* (first-weight price, price per further kg) becomes its default ('*') rate; a
+    courier without any rate gets a zero default one, so the pipeline's courier matching
+    can choose it (with one courier and no rules, every approved parcel gets it)."""
     actor.require(Permission.SETTINGS)
     code, name = code.strip().upper(), name.strip()
     if not code:
@@ -149,6 +156,9 @@ def add_courier(store: Store, actor: Actor, *, code: str, name: str,
         courier = ws.save_courier(s, code=code, name=name,
                                   waybill_source=CAINIAO if cainiao else RANGE,
                                   settings=settings)
+        if rate is not None or not cat.rates(s, courier.id):
+            first, step = rate or (Decimal("0.00"), Decimal("0.00"))
+            cat.upsert_rates(s, courier.id, [cat.RateInput("*", first, step)])
         block = None
         if number_range is not None:
             block = ws.add_range(s, courier.id, number_range[0], number_range[1], now)

@@ -20,21 +20,15 @@ def _run(wb: WbWorld, *argv: str) -> int:
     return main(["--db", wb.store.url, *argv])
 
 
-def _rates(wb: WbWorld, code: str) -> None:
-    with wb.store.write() as s:
-        c = ws.courier_by_code(s, code)
-        assert c is not None
-        cat.upsert_rates(s, c.id, [cat.RateInput("*", D("5.00"), D("2.00"))])
-
-
 def test_range_courier_from_the_command_line(swb: WbWorld,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     wb = swb
     assert _run(wb, "couriers", "add", "--code", "yto", "--name", "圆通",
                 "--range", "YT100-YT102") == 0
     assert "courier YTO" in capsys.readouterr().out
-    _rates(wb, "YTO")
+    # one courier, no rules, no rate given: every approved parcel gets it
     orders = wb.orders(4)
+    assert all(wb.status(o) == "approved" for o in orders)
     assert _run(wb, "waybills", "assign", "--order", str(orders[0]), "--quiet") == 0
     out = capsys.readouterr().out
     assert "YT100" in out and "orders now waybilled 1" in out
@@ -52,6 +46,9 @@ def test_range_courier_from_the_command_line(swb: WbWorld,
     assert _run(wb, "couriers", "add", "--code", "YTO", "--name", "圆通",
                 "--range", "7") == 2
     assert "FIRST-LAST" in capsys.readouterr().err
+    assert _run(wb, "couriers", "add", "--code", "YTO", "--name", "圆通",
+                "--range", "YT200-YT300", "--rate", "abc") == 2
+    assert "--rate needs" in capsys.readouterr().err
 
 
 def test_cainiao_courier_keeps_secrets_in_the_keyring(swb: WbWorld, sim: CainiaoSim,
@@ -61,8 +58,12 @@ def test_cainiao_courier_keeps_secrets_in_the_keyring(swb: WbWorld, sim: Cainiao
     assert _run(wb, "couriers", "add", "--code", "ZTO", "--name", "中通", "--cainiao",
                 "--endpoint", sim.endpoint, "--app-key", sim.app_key,
                 "--app-secret", sim.app_secret, "--session", sim.session,
-                "--sign-method", "hmac-sha256") == 0
-    _rates(wb, "ZTO")
+                "--sign-method", "hmac-sha256", "--rate", "6.5,2") == 0
+    with wb.store.read() as s:
+        c = ws.courier_by_code(s, "ZTO")
+        assert c is not None
+        [rate] = cat.rates(s, c.id)
+        assert (rate.province, rate.first_price, rate.step_price) == ("*", D("6.50"), D("2"))
     with wb.store.read() as s:
         dump = " ".join(str(r) for r in s.execute(text("SELECT * FROM couriers")))
         ref = ws.courier_by_code(s, "ZTO").settings["credential_ref"]  # type: ignore[union-attr]
