@@ -3,7 +3,8 @@ sound for every outcome.
 
 1. Scan the parcel's pick slip, order number or waybill → its lines, quantities to scan,
    the buyer's message and the seller's memo in large type.
-2. Scan each item (type a number first for many units: ``12`` then the scan counts 12);
+2. Scan each item (type a number first for many units: ``12`` then the scan counts 12;
+   a label that does not scan can be typed into the code field);
    a wrong item, one too many, or another order's slip turns the screen red with an error
    sound and counts nothing.
 3. Complete → the stable weight from the scale (or the grams typed in when the station has
@@ -185,6 +186,14 @@ class PackingPage(QWidget):
         self.qty.setMaxLength(5)
         mark_scan_field(self.qty)
         form.addRow(self.tr("Quantity"), self.qty)
+        self.code_entry = QLineEdit()
+        self.code_entry.setObjectName("typedCode")
+        self.code_entry.setPlaceholderText(self.tr("a label that does not scan: type its "
+                                                   "code, then Enter"))
+        self.code_entry.setMaxLength(64)
+        self.code_entry.returnPressed.connect(self._typed_code)
+        mark_scan_field(self.code_entry)
+        form.addRow(self.tr("Code"), self.code_entry)
         self.weight = QLineEdit()
         self.weight.setObjectName("manualWeight")
         self.weight.setPlaceholderText(self.tr("grams, then Enter"))
@@ -205,7 +214,7 @@ class PackingPage(QWidget):
         hint.setText(self.tr("Esc: put the parcel back    F5: print again after a printer "
                              "problem"))
         layout.addWidget(hint)
-        for w in (self.qty, self.weight, self.supervisor):
+        for w in (self.qty, self.code_entry, self.weight, self.supervisor):
             w.setFont(self._big(16))
             w.installEventFilter(self)
         self.weight.setEnabled(False)
@@ -259,6 +268,12 @@ class PackingPage(QWidget):
             self._pending.append((code, qty))
             return
         self._take(code, qty)
+
+    def _typed_code(self) -> None:
+        code = self.code_entry.text().strip()
+        self.code_entry.clear()
+        if code:
+            self.on_scan(code)
 
     def _take(self, code: str, qty: int) -> None:
         st = self.station

@@ -780,6 +780,10 @@
         <translation>数量</translation>
     </message>
     <message>
+        <source>a label that does not scan: type its code, then Enter</source>
+        <translation>扫不出的标签：手动输入编码后按回车</translation>
+    </message>
+    <message>
         <source>grams, then Enter</source>
         <translation>克数，然后按回车</translation>
     </message>

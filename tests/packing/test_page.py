@@ -201,3 +201,24 @@ def test_the_scale_on_a_pty_weighs_the_parcel(qtbot, sqlite_store: Store, wedge:
             assert s.scalar(select(ParcelRow.weight_g).where(ParcelRow.id == pid)) == 1262
     finally:
         page.shutdown()
+
+
+def test_a_code_typed_at_human_speed_counts_like_a_scan(qtbot, sqlite_store: Store,
+                                                        wedge: ScannerFilter,
+                                                        english: None) -> None:
+    pack = build(sqlite_store)
+    _, _, poid = pack.order([("TEA-1", 3)])
+    page = open_page(qtbot, sqlite_store, wedge)
+    seen: list[str] = []
+    page.feedback.connect(seen.append)
+    scan(qtbot, page, poid)
+    qtbot.waitUntil(lambda: "opened" in seen, timeout=3000)
+    page.qty.setFocus()
+    for ch in "2":  # the quantity, typed
+        QTest.keyClick(page.qty, ch, Qt.KeyboardModifier.NoModifier, 90)
+    qtbot.wait(80)
+    type_slowly(qtbot, page.code_entry, "TEA1-OLD")  # a damaged label, typed by hand
+    qtbot.waitUntil(lambda: "counted" in seen, timeout=3000)
+    assert page.table.item(0, 2).text() == "2" and page.code_entry.text() == ""
+    scan(qtbot, page, "6901234567892")
+    qtbot.waitUntil(lambda: "complete" in seen, timeout=3000)
