@@ -19,6 +19,7 @@ from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.printing import transports
 from ecerp_desktop.services import pipeline
 from ecerp_desktop.services.ingest import ingest_orders
 from ecerp_desktop.store import Store
@@ -169,6 +170,7 @@ def page(qtbot, store: Store, clerk: Actor):  # type: ignore[no-untyped-def]
     yield p
     p.batch.cancel()
     wait_all()
+    transports.set_system_pdf_printer(None)  # the page installed Qt system printing
 
 
 @pytest.fixture(autouse=True)
