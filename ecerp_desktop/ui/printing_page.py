@@ -140,8 +140,10 @@ class PrintingPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        # sized once from the first page: ResizeToContents would measure every row again
+        # on each appended page
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._sized = False
         self.table.horizontalHeader().setStretchLastSection(True)
         lv.addWidget(self.table, 1)
 
@@ -217,6 +219,9 @@ class PrintingPage(QWidget):
             return
         selected = set(self.selected_ids())
         self.model.reset(page.jobs, page.total)
+        if page.jobs and not self._sized:
+            self.table.resizeColumnsToContents()
+            self._sized = True
         self.count_label.setText(self.tr("{n} job(s)").format(n=page.total))
         self._fill_printer_filter(page.printers)
         self._reselect(selected)
