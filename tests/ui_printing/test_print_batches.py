@@ -76,3 +76,16 @@ def test_two_stations_printing_everything_unprinted_at_once_print_each_parcel_on
     assert sum(len(r.run.sent) for r in results) == 30
     printed = _order_of(printer.labels(), parcels)
     assert sorted(printed) == sorted(pid for pid, _ in parcels)  # each exactly once
+
+
+def test_batches_print_by_courier(store, shop, printer, clerk) -> None:  # type: ignore[no-untyped-def]
+    from ecerp_desktop.store import catalog as cat
+
+    parcels = shop.orders(3)
+    with store.write() as s:
+        yto = cat.upsert_courier(s, code="YTO", name="圆通")
+        s.execute(update(ParcelRow).where(ParcelRow.id == parcels[2][0]).values(courier_id=yto))
+    print_batches.print_batch(store, clerk, _printer(store, printer.target),
+                              BatchRequest(unprinted=True, by="courier"))
+    assert _order_of(printer.labels(), parcels) == [parcels[2][0], parcels[0][0],
+                                                    parcels[1][0]]  # YTO before ZTO
