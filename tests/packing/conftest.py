@@ -43,20 +43,24 @@ class PackWorld:
     courier: int
     sku: dict[str, int] = field(default_factory=dict)
 
-    def order(self, lines: list[tuple[str, int]], *, message: str = "", memo: str = ""
-              ) -> tuple[int, int, str]:
-        """Ingest one paid order and run the pipeline: (order id, parcel id, platform id)."""
+    def order(self, lines: list[tuple[str, int]], *, message: str = "", memo: str = "",
+              buyer: str | None = None, process: bool = True) -> tuple[int, int, str]:
+        """Ingest one paid order and run the pipeline: (order id, parcel id, platform id);
+        with *process* False the order is only taken in (parcel id 0)."""
         n = next(_seq)
         at = datetime.now(UTC) - timedelta(minutes=5)
         pls = tuple(PlatformOrderLine(f"L{n}-{i}", qty, D("10.00"), D("10.00") * qty,
                                       f"item-{code}", "", code, f"商品 {code}")
                     for i, (code, qty) in enumerate(lines))
         poid = f"P{n:06d}{id(self) % 1000}"
+        phone = "13800001111" if buyer else f"1380000{n:04d}"
         po = PlatformOrder(poid, "WAIT_SELLER_SEND_GOODS", OrderStatus.NEW, at, at, pls,
-                           Address("张三", f"1380000{n:04d}", "浙江省", "杭州市", "西湖区", "",
-                                   "文三路 1 号"), at, f"buyer{n}", message, memo, 0,
+                           Address("张三", phone, "浙江省", "杭州市", "西湖区", "",
+                                   "文三路 1 号"), at, buyer or f"buyer{n}", message, memo, 0,
                            D("100.00"), D("100.00"))
         oid = ingest_orders(self.store, self.shop, [po]).order_ids[poid]
+        if not process:
+            return oid, 0, poid
         pipeline.process_pending(self.store, SYSTEM)
         with self.store.read() as s:
             pid = s.scalar(select(ParcelRow.id).where(ParcelRow.order_id == oid))

@@ -257,3 +257,19 @@ def test_a_failing_ledger_issue_rolls_the_whole_ship_back(pack: PackWorld) -> No
     assert row(pack, OutboxRow) == [] and row(pack, PackingLogRow) == []
     assert row(pack, OrderHistoryRow, order_id=oid, action="shipped") == []
     assert pack.balance("TEA-1") == (50, 0)
+
+
+def test_a_merged_parcel_ships_both_orders_with_one_confirmation_each(pack: PackWorld) -> None:
+    a, _, poid_a = pack.order([("TEA-1", 1)], buyer="same-buyer", process=False)
+    b, _, poid_b = pack.order([("CUP-1", 1)], buyer="same-buyer", process=False)
+    pipeline.process_pending(pack.store, SYSTEM)
+    assert len(row(pack, ParcelRow)) == 1  # same buyer and address: merged (合单)
+    st = station(pack, weigh=False)
+    assert st.open(poid_b).kind is packing.OpenKind.OPENED  # the member's slip finds it
+    assert {ln.code for ln in st.lines()} == {"TEA-1", "CUP-1"}
+    st.scan("TEA-1")
+    st.scan("CUP-1")
+    assert st.ship().orders_shipped == tuple(sorted((a, b)))
+    assert {o.status for o in row(pack, OrderRow)} == {"shipped"}
+    outs = row(pack, OutboxRow, kind="shipment")
+    assert sorted(o.payload["platform_order_id"] for o in outs) == sorted([poid_a, poid_b])
