@@ -321,7 +321,15 @@ class OrdersPage(QWidget):
         root.addLayout(self._action_bar())
         self.status_line = _plain()
         self.status_line.setObjectName("statusLine")
-        root.addWidget(self.status_line)
+        self.count_label = _plain()
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_line, 1)
+        bottom.addWidget(self.count_label)
+        root.addLayout(bottom)
+        self._total: int | None = None
+        self.model.page_loaded.connect(lambda _n: self._show_count())
 
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
@@ -607,6 +615,8 @@ class OrdersPage(QWidget):
                                                                after, limit))
         self._counts_gen = getattr(self, "_counts_gen", 0) + 1
         self._counts_pending = True
+        self._total = None
+        self._show_count()
 
     def _start_counts(self) -> None:
         """Count per status once the first page is on screen: the counts scan the whole
@@ -625,7 +635,20 @@ class OrdersPage(QWidget):
         if gen != self._counts_gen:
             return  # counts of a filter the user has already left
         self._fill_nav(counts)
+        item = self.nav.currentItem()
+        self._total = int(item.data(Qt.ItemDataRole.UserRole + 1)) if item else None
+        self._show_count()
         self.counts_loaded.emit(counts)
+
+    def _show_count(self) -> None:
+        if self.model.loading:
+            self.count_label.setText(self.tr("Loading…"))
+        elif self._total is None:
+            self.count_label.setText(self.tr("{shown} shown").format(
+                shown=self.model.rowCount()))
+        else:
+            self.count_label.setText(self.tr("{shown} shown of {total}").format(
+                shown=self.model.rowCount(), total=self._total))
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         key = COLUMNS[section].sort_key if 0 <= section < len(COLUMNS) else None
@@ -848,5 +871,6 @@ class OrdersPage(QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         self._start_counts()  # a failed page still leaves the counts to show
+        self._show_count()
         self.last_error = describe(exc)
         self.status_line.setText(self.last_error)

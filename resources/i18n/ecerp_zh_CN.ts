@@ -1391,6 +1391,18 @@ Seller memo: {memo}</source>
         <source> (cancelled)</source>
         <translation>（已取消）</translation>
     </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>{shown} shown</source>
+        <translation>已显示 {shown}</translation>
+    </message>
+    <message>
+        <source>{shown} shown of {total}</source>
+        <translation>已显示 {shown} / 共 {total}</translation>
+    </message>
 </context>
 <context>
     <name>OrdersTableModel</name>

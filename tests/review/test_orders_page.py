@@ -78,6 +78,7 @@ def test_open_filter_and_the_counts(qtbot: QtBot, seeded: tuple[World, dict[str,
     assert page.model.rowCount() == 4
     assert page.status_count("held") == 2 and page.status_count("approved") == 2
     assert page.status_count("__all__") == 4
+    assert page.count_label.text() == "4 shown of 4"
     # a status in the navigation
     with qtbot.waitSignal(page.counts_loaded, timeout=WAIT):
         page.select_status("held")
