@@ -163,9 +163,12 @@ class PtyScale:
         os.write(self.master, frame)
 
     def close(self) -> None:
+        """Unplug: the path goes away and the port fails under the reader."""
         self.link.unlink(missing_ok=True)
         for fd in (self.master, self.slave):
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
+        self.master = self.slave = -1
 
 
 @pytest.fixture

@@ -222,3 +222,30 @@ def test_a_code_typed_at_human_speed_counts_like_a_scan(qtbot, sqlite_store: Sto
     assert page.table.item(0, 2).text() == "2" and page.code_entry.text() == ""
     scan(qtbot, page, "6901234567892")
     qtbot.waitUntil(lambda: "complete" in seen, timeout=3000)
+
+
+def test_an_unplugged_scale_warns_and_weighs_nothing(qtbot, sqlite_store: Store,
+                                                     wedge: ScannerFilter, pty_scale: PtyScale,
+                                                     english: None) -> None:
+    pack = build(sqlite_store)
+    save_station_devices(sqlite_store, SYSTEM, StationDevices(
+        "S1", scale_profile="generic-st-gs", scale_port=str(pty_scale.link)))
+    _, pid, poid = pack.order([("CUP-1", 1)])
+    page = PackingPage(PageContext(sqlite_store, PACKER), station="S1", scanner_filter=wedge)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.station is not None and page.has_scale, timeout=5000)
+    seen: list[str] = []
+    page.feedback.connect(seen.append)
+    try:
+        scan(qtbot, page, poid)
+        qtbot.waitUntil(lambda: "opened" in seen, timeout=3000)
+        pty_scale.close()  # unplugged
+        scan(qtbot, page, "CUP-1")
+        qtbot.waitUntil(lambda: "complete" in seen, timeout=3000)
+        qtbot.waitUntil(lambda: "check the scale" in page.banner.text(), timeout=6000)
+        assert "shipped" not in seen
+        with sqlite_store.read() as s:
+            assert s.scalar(select(ParcelRow.status).where(ParcelRow.id == pid)) == "open"
+    finally:
+        page.shutdown()
