@@ -244,7 +244,7 @@ def assign_waybills(store: Store, actor: Actor, parcel_ids: Sequence[int] | None
             res.skipped[p.parcel_id] = "no courier"
         else:
             groups[p.courier_id].append(p)
-    total, done = len(todo), 0
+    total, done = sum(len(g) for g in groups.values()), 0
     exhausted: DomainError | None = None
     for cid, parcels in sorted(groups.items()):
         courier = couriers[cid]
