@@ -221,3 +221,27 @@ def test_logs_carry_no_secret_token_or_buyer_data(wb: WbWorld, sim: CainiaoSim,
     for secret in (sim.app_secret, sim.session, "王秘密", "秘密路", "13800"):
         assert secret not in text, secret
     assert all(wb.status(o) == "waybilled" for o in orders)
+
+
+def test_read_timeout_after_the_service_applied_reuses_the_number(wb: WbWorld,
+                                                                  sim: CainiaoSim) -> None:
+    """The service issues, then answers too late (our read timeout fires): the parcel stays
+    unnumbered for now; the next run looks the number up instead of asking again."""
+    wb.courier_cainiao("ZTO", sim)
+    orders = wb.orders(3)
+
+    def impatient(c: ws.CourierInfo) -> CainiaoWaybillService:
+        return CainiaoWaybillService("ZTO", sim.app_key, sim.app_secret, sim.session,
+                                     endpoint=sim.endpoint, timeout=(2.0, 0.3))
+
+    sim.after_issue_delay = 1.0
+    res = svc.assign_waybills(wb.store, SYSTEM, service_for=impatient)
+    assert res.assigned == {} and len(res.failed) == 3
+    assert all("no answer" in why for why in res.failed.values())
+    assert len(sim.issued) == 3
+    sim.after_issue_delay = 0.0
+    res = svc.assign_waybills(wb.store, SYSTEM, service_for=impatient)
+    assert len(res.assigned) == 3 and len(res.recovered) == 3
+    assert sorted(res.assigned.values()) == sorted(r["number"] for r in sim.issued)
+    assert len(sim.issued) == 3 and sim.get_calls == 1
+    assert all(wb.status(o) == "waybilled" for o in orders)
