@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -117,6 +117,20 @@ def _move_values(m: Move, now: datetime) -> dict[str, object]:
             "note": m.note[:255]}
 
 
+
+_c = BT.c
+_APPLY_DELTAS = (
+    update(BT)
+    .where(_c.warehouse_id == bindparam("w"), _c.sku_id == bindparam("k"),
+           _c.on_hand + bindparam("dh") >= 0, _c.reserved + bindparam("dr") >= 0,
+           _c.in_transit + bindparam("dt") >= 0,
+           _c.reserved + bindparam("dr") <= _c.on_hand + bindparam("dh"))
+    .values(on_hand=_c.on_hand + bindparam("dh"), reserved=_c.reserved + bindparam("dr"),
+            in_transit=_c.in_transit + bindparam("dt"),
+            updated_at=bindparam("now", type_=_c.updated_at.type))
+)
+
+
 def post_moves(s: Session, moves: Sequence[Move], now: datetime) -> None:
     """Append *moves* to the ledger and apply their deltas to the balances, atomically.
 
@@ -134,18 +148,20 @@ def post_moves(s: Session, moves: Sequence[Move], now: datetime) -> None:
         t[1] += m.d_reserved
         t[2] += m.d_in_transit
     ensure_balances(s, totals, now)
-    c = BT.c
-    for (wh, sku), (dh, dr, dt) in sorted(totals.items()):
-        if dh == dr == dt == 0:
-            continue
-        stmt = update(BT).where(c.warehouse_id == wh, c.sku_id == sku).values(
-            on_hand=c.on_hand + dh, reserved=c.reserved + dr, in_transit=c.in_transit + dt,
-            updated_at=now)
-        if dh < 0 or dr != 0 or dt < 0:
-            stmt = stmt.where(c.on_hand + dh >= 0, c.reserved + dr >= 0,
-                              c.in_transit + dt >= 0, c.reserved + dr <= c.on_hand + dh)
-        if s.execute(stmt).rowcount != 1:
-            raise DomainError(ErrorCode.INSUFFICIENT_STOCK, sku=sku, warehouse=wh)
+    rows = [{"w": wh, "k": sku, "dh": dh, "dr": dr, "dt": dt, "now": now}
+            for (wh, sku), (dh, dr, dt) in sorted(totals.items()) if dh or dr or dt]
+    if rows:
+        # One precompiled statement sent as an executemany: the rowcount is the number of
+        # balances that could take their deltas. Short → find and name the culprit.
+        savepoint = s.begin_nested()
+        if s.execute(_APPLY_DELTAS, rows).rowcount != len(rows):
+            savepoint.rollback()
+            for r in rows:
+                if s.execute(_APPLY_DELTAS, [r]).rowcount != 1:
+                    raise DomainError(ErrorCode.INSUFFICIENT_STOCK, sku=r["k"],
+                                      warehouse=r["w"])
+        else:
+            savepoint.commit()
     s.execute(insert(MT), [_move_values(m, now) for m in moves])
 
 
