@@ -83,6 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk pipeline runs touch many pages
         cur.close()
 
     @event.listens_for(engine, "begin")
