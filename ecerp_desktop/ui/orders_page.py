@@ -807,7 +807,7 @@ class OrdersPage(QWidget):
         store, actor, flt, sort = self.ctx.store, self.ctx.actor, self.active_filter, self.sort
         self._cancel = cancel = threading.Event()
         relay = ProgressRelay(self)
-        expected = self.status_count(_ALL) if whole else len(ids)
+        expected = self._total if whole else len(ids)  # the real total follows
         if whole or len(ids) >= self.progress_threshold:
             self.progress = QProgressDialog(self.tr("Working on {n} orders…").format(
                 n=expected if expected is not None else "?"), self.tr("Cancel"), 0,

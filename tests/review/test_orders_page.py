@@ -315,3 +315,24 @@ def test_sorting_only_by_the_allowed_columns(qtbot: QtBot,
     header.setSortIndicator(shop, Qt.SortOrder.AscendingOrder)
     assert page.sort == rv.Sort("paid_amount", True)
     assert header.sortIndicatorSection() == amount
+
+
+def test_a_saved_filter_comes_back_for_the_same_user(
+        qtbot: QtBot, seeded: tuple[World, dict[str, int]]) -> None:
+    w, ids = seeded
+    page = _open(qtbot, w.store, CLERK)
+    page.set_filter(ReviewFilter(statuses=("held",), has_message=True))
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=WAIT)
+    assert [page.model.id_at(r) for r in range(page.model.rowCount())] == [ids["angry"]]
+    page.save_filter_as("投诉待处理")
+    qtbot.waitUntil(lambda: page.saved.findData("投诉待处理") > 0, timeout=WAIT)
+    page.close()
+    again = _open(qtbot, w.store, CLERK)
+    assert again.model.rowCount() == 4
+    qtbot.waitUntil(lambda: again.saved.findData("投诉待处理") > 0, timeout=WAIT)
+    again.saved.setCurrentIndex(again.saved.findData("投诉待处理"))
+    again.saved.activated.emit(again.saved.currentIndex())
+    qtbot.waitUntil(lambda: not again.model.loading and again.model.rowCount() == 1,
+                    timeout=WAIT)
+    assert again.model.id_at(0) == ids["angry"]
+    assert again.current_filter() == ReviewFilter(statuses=("held",), has_message=True)
