@@ -8,6 +8,7 @@ import os
 import sys
 
 from ecerp_desktop.cli.common import store_from
+from ecerp_desktop.cli.orders_process import register_process
 from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.timeutil import format_local
 from ecerp_desktop.services import orders_query
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--status", type=str.lower, choices=[s.value for s in OrderStatus])
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
     ls.set_defaults(func=_list)
+    register_process(os_)  # `ecerp orders process`: the pipeline's command
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -23,6 +23,14 @@ def test_process_prints_counts(sworld: World, capsys: pytest.CaptureFixture[str]
     assert "processed 2" in out and "approved  1" in out and "unmapped_sku" in out
 
 
+def test_orders_process_is_the_same_command(sworld: World,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    ok = sworld.order([("TEA-1", 1)])
+    assert run(sworld, "orders", "process", "--quiet") == 0
+    assert "approved  1" in capsys.readouterr().out
+    assert sworld.status(ok) == "approved"
+
+
 def test_export_import_dry_run(sworld: World, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
     big = sworld.order([("TEA-1", 1)], paid="900.00")
