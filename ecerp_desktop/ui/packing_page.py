@@ -137,6 +137,12 @@ class PackingPage(QWidget):
         lbl.setFont(self._big(size, bold))
         return lbl
 
+    def _form_label(self, text: str) -> QLabel:
+        lbl = self._plain_label(14)
+        lbl.setText(text)
+        lbl.setWordWrap(False)
+        return lbl
+
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -185,7 +191,7 @@ class PackingPage(QWidget):
         self.qty.setPlaceholderText(self.tr("type a number, then scan: counts that many"))
         self.qty.setMaxLength(5)
         mark_scan_field(self.qty)
-        form.addRow(self.tr("Quantity"), self.qty)
+        form.addRow(self._form_label(self.tr("Quantity")), self.qty)
         self.code_entry = QLineEdit()
         self.code_entry.setObjectName("typedCode")
         self.code_entry.setPlaceholderText(self.tr("a label that does not scan: type its "
@@ -193,19 +199,19 @@ class PackingPage(QWidget):
         self.code_entry.setMaxLength(64)
         self.code_entry.returnPressed.connect(self._typed_code)
         mark_scan_field(self.code_entry)
-        form.addRow(self.tr("Code"), self.code_entry)
+        form.addRow(self._form_label(self.tr("Code")), self.code_entry)
         self.weight = QLineEdit()
         self.weight.setObjectName("manualWeight")
         self.weight.setPlaceholderText(self.tr("grams, then Enter"))
         self.weight.returnPressed.connect(self._manual_weight)
         mark_scan_field(self.weight)
-        form.addRow(self.tr("Weight (g)"), self.weight)
+        form.addRow(self._form_label(self.tr("Weight (g)")), self.weight)
         self.supervisor = QLineEdit()
         self.supervisor.setObjectName("supervisorCode")
         self.supervisor.setEchoMode(QLineEdit.EchoMode.Password)
         self.supervisor.returnPressed.connect(self._supervisor_typed)
         mark_scan_field(self.supervisor)
-        form.addRow(self.tr("Supervisor code"), self.supervisor)
+        form.addRow(self._form_label(self.tr("Supervisor code")), self.supervisor)
         layout.addLayout(form)
         self.weight_label = self._plain_label(16)
         self.weight_label.setObjectName("weightInfo")
