@@ -12,7 +12,8 @@ few dozen real orders taken in through ingest and approved by the pipeline.
 - ``scan_wrong_p50_ms``: a code the parcel does not hold (looked up in the database) to
   the red banner.
 - ``parcel_software_ms``: a whole parcel through the services (open by pick slip, scan 3
-  items, weigh, print the waybill to a TCP listener, ship), the median of ``--parcels``.
+  items, weigh, number the waybill from the courier's range, print it to a TCP listener,
+  ship), the median of ``--parcels``.
 
 The issue asks for 1,000,000 orders and 100,000 SKUs (``--orders 1000000 --skus 100000``).
 """
@@ -36,7 +37,7 @@ from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
-from ecerp_desktop.services import packing, pipeline, printing
+from ecerp_desktop.services import packing, pipeline, printing, waybills
 from ecerp_desktop.services.ingest import ingest_orders
 from ecerp_desktop.services.setup import open_store
 from ecerp_desktop.store import Store
@@ -66,8 +67,6 @@ def seed(store: Store, n_orders: int, n_skus: int) -> tuple[int, int]:
     with store.write() as s:
         shop = cat.upsert_shop(s, platform="taobao", name="bench shop", now=now)
         wh = cat.upsert_warehouse(s, code="WH", name="bench warehouse", province="浙江省").id
-        zto = cat.upsert_courier(s, code="ZTO", name="中通")
-        cat.upsert_rates(s, zto, [cat.RateInput("*", D("5.00"), D("2.00"))])
         for start in range(1, n_skus + 1, CHUNK):
             stop = min(n_skus + 1, start + CHUNK)
             s.execute(insert(SkuRow), [
@@ -80,6 +79,10 @@ def seed(store: Store, n_orders: int, n_skus: int) -> tuple[int, int]:
             s.execute(insert(SkuBarcodeRow), [
                 {"barcode": _barcode(n, k), "sku_id": ids[f"SKU{n:06d}"]}
                 for n in range(start, stop) for k in (1, 2)])
+    courier, _ = waybills.add_courier(store, SYSTEM, code="ZTO", name="中通",
+                                      number_range=("ZT7000000001", "ZT7009999999"),
+                                      rate=(D("5.00"), D("2.00")))
+    zto = courier.id
     rnd = random.Random(7)
     at = now - timedelta(days=30)
     first_order = 1

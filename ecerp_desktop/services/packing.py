@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -343,8 +343,12 @@ class Station:
         if not queued:
             if self.printer is None:
                 return PrintOutcome(False, message="no printer is set up for this station")
+            if not view.waybill_number:
+                failed = self._number_waybill()
+                if failed is not None:
+                    return failed
             batch = printing.enqueue_waybills(self.store, self.actor, self.printer,
-                                              parcel_ids=[view.id])
+                                              parcel_ids=[view.id], require_waybill=True)
             queued = batch.job_ids
         res = printing.run_jobs(self.store, queued, connect_timeout=connect_timeout)
         if res.sent and not res.queued and not res.failed:
@@ -352,6 +356,28 @@ class Station:
         why = "; ".join(str(e) for e in res.errors) or "not printed"
         first = next((e for e in res.errors if isinstance(e, DomainError)), None)
         return PrintOutcome(False, tuple(queued), message=why, error=first)
+
+    def _number_waybill(self) -> PrintOutcome | None:
+        """Get the parcel its waybill number (电子面单) from its courier's range or
+        service, idempotent per parcel; a refusal says why (None: it has one now)."""
+        from ecerp_desktop.services import waybills
+
+        view = self.view
+        assert view is not None
+        try:
+            res = waybills.assign_waybills(self.store, self.actor, [view.id])
+        except DomainError as exc:
+            return PrintOutcome(False, message=str(exc), error=exc)
+        number = res.assigned.get(view.id)
+        if number is None:
+            with self.store.read() as s:
+                fresh = q.parcel_view(s, view.id)
+            number = fresh.waybill_number if fresh is not None else ""
+        if not number:
+            why = res.failed.get(view.id) or res.skipped.get(view.id) or "no waybill number"
+            return PrintOutcome(False, message=f"no waybill number: {why}")
+        self.view = replace(view, waybill_number=number)
+        return None
 
     # -- shipping
 

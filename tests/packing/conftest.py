@@ -21,7 +21,7 @@ from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.platform_order import Address, PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
-from ecerp_desktop.services import pipeline
+from ecerp_desktop.services import pipeline, waybills
 from ecerp_desktop.services.ingest import ingest_orders
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import catalog as cat
@@ -88,11 +88,12 @@ def build(store: Store) -> PackWorld:
                              ("6920000000011", ids["CUP-1"]), ("6920000000028", ids["POT-1"]),
                              ("6920000000035", ids["SET-1"])])
         cat.set_bundle(s, ids["SET-1"], [(ids["POT-1"], 1), (ids["CUP-1"], 2)])
-        zto = cat.upsert_courier(s, code="ZTO", name="中通")
-        cat.upsert_rates(s, zto, [cat.RateInput("*", D("5.00"), D("2.00"))])
         post_moves(s, [Move(wh, ids[c], MoveKind.OPENING, "test", "seed", d_on_hand=50)
                        for c in ("TEA-1", "CUP-1", "POT-1")], now)
-    return PackWorld(store, shop, wh, zto, dict(ids))
+    zto, _ = waybills.add_courier(store, SYSTEM, code="ZTO", name="中通",
+                                  number_range=("ZT7000000001", "ZT7000009999"),
+                                  rate=(D("5.00"), D("2.00")))
+    return PackWorld(store, shop, wh, zto.id, dict(ids))
 
 
 @pytest.fixture

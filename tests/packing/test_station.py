@@ -3,6 +3,7 @@ what was scanned, count items, weigh, print to a TCP printer, ship in one transa
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -64,7 +65,11 @@ def test_full_parcel_scan_weigh_print_ship(pack: PackWorld, printer: TcpPrinter)
     assert st.print_waybill().already  # never printed twice by itself
     shipped = st.ship()
     assert shipped.ok and shipped.orders_shipped == (oid,)
-    assert len(printer.jobs) <= 1
+    for _ in range(50):  # the listener stores a job when the connection closes
+        if printer.jobs:
+            break
+        time.sleep(0.02)
+    assert len(printer.jobs) == 1
     # the one transaction's rows
     [p] = row(pack, ParcelRow, id=pid)
     assert p.status == "shipped" and p.weight_g == 2870 and p.station == "S1"
@@ -81,6 +86,9 @@ def test_full_parcel_scan_weigh_print_ship(pack: PackWorld, printer: TcpPrinter)
     [out] = row(pack, OutboxRow, kind="shipment")
     assert out.target == f"shop:{pack.shop}" and out.payload["platform_order_id"] == poid
     assert out.payload["courier_code"] == "ZTO" and out.payload["line_ids"] == []
+    number = out.payload["waybill_number"]  # numbered from the courier's range to print
+    assert number.startswith("ZT7") and out.idempotency_key.endswith(f":{number}")
+    assert printer.jobs and number.encode() in b"".join(printer.jobs)
     hist = row(pack, OrderHistoryRow, order_id=oid, action="shipped")
     assert len(hist) == 1 and hist[0].to_status == "shipped"
     [log] = row(pack, PackingLogRow, parcel_id=pid)
@@ -273,3 +281,26 @@ def test_a_merged_parcel_ships_both_orders_with_one_confirmation_each(pack: Pack
     assert {o.status for o in row(pack, OrderRow)} == {"shipped"}
     outs = row(pack, OutboxRow, kind="shipment")
     assert sorted(o.payload["platform_order_id"] for o in outs) == sorted([poid_a, poid_b])
+
+
+def test_no_waybill_number_no_print_no_ship(pack: PackWorld, printer: TcpPrinter) -> None:
+    """A courier without numbers left: the label is refused with the reason, the parcel
+    stays open, nothing is queued or shipped."""
+    from ecerp_desktop.store import catalog as cat
+
+    _, pid, poid = pack.order([("CUP-1", 1)])
+    with pack.store.write() as s:
+        empty = cat.upsert_courier(s, code="EMS", name="邮政")
+        s.execute(ParcelRow.__table__.update().where(ParcelRow.id == pid)
+                  .values(courier_id=empty))
+    st = station(pack, printer.target, weigh=False)
+    st.open(poid)
+    st.scan("CUP-1")
+    printed, shipped = st.finish()
+    assert printed is not None and not printed.ok and "EMS" in printed.message
+    assert not shipped.ok
+    with pack.store.read() as s:
+        assert q.waybill_jobs(s, pid) == []
+    [p] = row(pack, ParcelRow, id=pid)
+    assert p.status == "open"
+    assert row(pack, OutboxRow, kind="shipment") == []
