@@ -82,11 +82,23 @@ class RefundState(StrEnum):
     REJECTED = "rejected"
 
 
+RESERVED_STATUSES = frozenset({S.APPROVED, S.WAYBILLED, S.PACKED})
+
+
+def closes_reserved(current: OrderStatus, incoming: OrderStatus) -> bool:
+    """The platform closed an order whose stock we hold: it must be intercepted (stock
+    released, waybill cancelled), not just relabelled."""
+    return incoming == S.CANCELLED and current in RESERVED_STATUSES
+
+
 def follow_platform(current: OrderStatus, incoming: OrderStatus) -> OrderStatus | None:
     """Our new status when the platform reports *incoming* for an order we hold as *current*,
     or None to keep ours. The platform is followed for payment, closing and completion; the
-    steps in between (review, waybill, packing) are ours."""
+    steps in between (review, waybill, packing) are ours. A close of an order holding stock
+    is left to the intercept (see :func:`closes_reserved`)."""
     if incoming == S.CANCELLED:
+        if current in RESERVED_STATUSES:
+            return None
         return S.CANCELLED if current in _BEFORE_SHIPPED or current == S.INTERCEPTED else None
     if current == S.UNPAID and incoming != S.UNPAID:
         return S.NEW

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from ecerp_desktop.domain.auth import SYSTEM, Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services import order_flow, waybills
 from ecerp_desktop.services.shops import get_shop
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import sync as sync_store
@@ -29,12 +30,18 @@ from ecerp_desktop.sync.pull import ProgressFn
 def make_engine(store: Store, *, settings: SyncSettings | None = None,
                 connector_for: ConnectorFactory = default_connector,
                 max_attempts: int | None = None,
-                on_progress: ProgressFn | None = None) -> SyncEngine:
+                on_progress: ProgressFn | None = None,
+                process_orders: bool = True) -> SyncEngine:
+    """The engine with the order flow after every pull (intercepts, then the pipeline),
+    unless *process_orders* is False (pull-only, e.g. the sync benchmark)."""
     settings = settings or SyncSettings()
     if max_attempts is not None:
         settings = replace(settings, outbox_max_attempts=max_attempts)
+    after = (lambda: order_flow.after_pull(store)) if process_orders else None
+    # Waybill cancels (intercepts) go to each courier's service through its own lane.
     return SyncEngine(store, settings=settings, connector_for=connector_for,
-                      on_progress=on_progress)
+                      on_progress=on_progress, after_pull=after,
+                      deliverers=waybills.courier_deliverers(store))
 
 
 def run_once(store: Store, *, engine: SyncEngine | None = None, outbox_wait: float = 0.0,

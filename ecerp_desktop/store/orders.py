@@ -17,13 +17,27 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ecerp_desktop.domain.orders import OrderStatus, follow_platform, initial_status
+from ecerp_desktop.domain.orders import (
+    RESERVED_STATUSES,
+    OrderStatus,
+    RefundState,
+    closes_reserved,
+    follow_platform,
+    initial_status,
+)
 from ecerp_desktop.domain.platform_order import PlatformOrder, PlatformOrderLine
 from ecerp_desktop.domain.text import storable
 from ecerp_desktop.store import bulk
-from ecerp_desktop.store.schema import OrderHistoryRow, OrderLineRow, OrderRow
+from ecerp_desktop.store.schema import (
+    OrderHistoryRow,
+    OrderLineRow,
+    OrderRow,
+    ParcelLineRow,
+    ParcelRow,
+)
 
 _CHUNK = 1000
+PLATFORM_CLOSED = "platform_closed"  # history action: the platform closed a reserved order
 # Inserts go to the tables through store.bulk (one driver executemany per chunk): the ORM's
 # bulk path splits into many executemany calls and SQLAlchemy's per-row parameter
 # processing costs more than the insert itself.
@@ -160,6 +174,10 @@ def _upsert_chunk(s: Session, shop_id: int, chunk: list[PlatformOrder], now: dat
         values = _order_values(shop_id, o, now)
         del values["shop_id"], values["platform_order_id"]
         current = OrderStatus(old.status)
+        if closes_reserved(current, o.status):
+            history.append({"order_id": old.id, "at": now, "actor": actor,
+                            "action": PLATFORM_CLOSED, "from_status": current.value,
+                            "to_status": current.value, "reason": o.platform_status})
         target = follow_platform(current, o.status)
         if target is not None and target != current:
             values["status"] = target.value
@@ -191,3 +209,42 @@ def _refresh_lines(s: Session, order_id: int, o: PlatformOrder) -> None:
             ).values(refund_state=ln.refund_state.value))
     if added:
         s.execute(insert(OrderLineRow), _line_values(order_id, added))
+
+
+@dataclass(frozen=True, slots=True)
+class InterceptDue:
+    """An order holding stock that a platform change says must stop (截单)."""
+
+    order_id: int
+    reason: str
+    line_ids: tuple[int, ...] | None  # None: the whole order
+
+
+def intercepts_due(s: Session) -> list[InterceptDue]:
+    """Orders holding stock that the platform closed, and refunded lines still in a live
+    parcel. Read from the database, so a crash between the pull and the intercept loses
+    nothing: the next round finds them again."""
+    held = [v.value for v in RESERVED_STATUSES]
+    closed = select(OrderRow.id).join(OrderHistoryRow, OrderHistoryRow.order_id == OrderRow.id)\
+        .where(OrderRow.status.in_(held), OrderHistoryRow.action == PLATFORM_CLOSED).distinct()
+    due = [InterceptDue(oid, "platform closed", None) for oid in s.scalars(closed)]
+    closed_ids = {d.order_id for d in due}
+    refunded = (
+        select(OrderLineRow.order_id, OrderLineRow.id)
+        .join(ParcelLineRow, ParcelLineRow.order_line_id == OrderLineRow.id)
+        .join(ParcelRow, ParcelRow.id == ParcelLineRow.parcel_id)
+        .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+        .where(OrderLineRow.refund_state.in_([RefundState.REQUESTED.value,
+                                              RefundState.REFUNDED.value]),
+               ParcelRow.status.not_in(_DEAD_PARCELS), OrderRow.status.in_(held))
+        .distinct())
+    lines: dict[int, list[int]] = {}
+    for order_id, line_id in s.execute(refunded):
+        if order_id not in closed_ids:
+            lines.setdefault(order_id, []).append(line_id)
+    due.extend(InterceptDue(oid, "refund requested", tuple(sorted(ids)))
+               for oid, ids in sorted(lines.items()))
+    return due
+
+
+_DEAD_PARCELS = ("intercepted", "cancelled", "shipped")

@@ -116,8 +116,13 @@ class SyncEngine:
                  connector_for: ConnectorFactory = default_connector,
                  now: Callable[[], datetime] = utcnow,
                  deliverers: dict[str, Callable[[], Deliverer]] | None = None,
-                 on_progress: ProgressFn | None = None) -> None:
+                 on_progress: ProgressFn | None = None,
+                 after_pull: Callable[[], object] | None = None) -> None:
         self.store = store
+        # Run after each shop's pull, on that lane's thread: the order flow (intercepts, then
+        # the pipeline). Serialised, since lanes pull at the same time.
+        self.after_pull = after_pull
+        self._after_pull_lock = threading.Lock()
         self.settings = settings or SyncSettings()
         self.connector_for = connector_for
         self.now = now
@@ -193,6 +198,7 @@ class SyncEngine:
                 run.error = str(exc)
                 if isinstance(exc.cause, AuthFailed):
                     raise
+            self._run_after_pull(shop)
             state.state, state.progress = "pushing", None
             run.outbox = self._relay(cancel, {shop_target(shop.id): ShopDeliverer(connector)},
                                      lock).drain([shop_target(shop.id)])
@@ -221,6 +227,15 @@ class SyncEngine:
             with self.store.write() as s:
                 sync_store.record_error(s, shop.id, ORDERS, run.error, start, self.now())
         return run
+
+    def _run_after_pull(self, shop: ShopRecord) -> None:
+        if self.after_pull is None:
+            return
+        try:
+            with self._after_pull_lock:
+                self.after_pull()
+        except Exception:  # the pull is stored; the next round runs the flow again
+            log.exception("shop %s: order flow after the pull failed", shop.id)
 
     def _relay(self, cancel: threading.Event, deliverers: dict[str, Deliverer],
                lock: LeaderLock | None) -> OutboxRelay:
