@@ -27,7 +27,7 @@ def _bin(name: str) -> Path:
 
 def ensure_venv() -> Path:
     """Create .venv and install ecerp with its test extras when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file is what an old Python runs first
         sys.exit("ecerp needs Python 3.11 or newer")
     python = _bin("python")
     if not python.exists():

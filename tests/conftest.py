@@ -17,10 +17,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
 
-import pytest  # noqa: E402
-
-from ecerp_desktop.services.setup import open_store  # noqa: E402
-from ecerp_desktop.store import Store  # noqa: E402
+import pytest
+from ecerp_desktop.services.setup import open_store
+from ecerp_desktop.store import Store
 
 PG_ADMIN_URL = os.environ.get("ECERP_TEST_PG_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")

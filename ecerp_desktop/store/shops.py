@@ -68,7 +68,7 @@ def set_active(s: Session, shop_id: int, active: bool) -> bool:
 
 def update(s: Session, shop_id: int, **values: Any) -> bool:
     """Change plain fields (endpoint, app_key, backfill_days, settings)."""
-    allowed = {"endpoint", "app_key", "backfill_days", "settings", "name"}
+    allowed = {"endpoint", "app_key", "backfill_days", "settings", "name", "credential_ref"}
     row = s.get(ShopRow, shop_id)
     if row is None:
         return False

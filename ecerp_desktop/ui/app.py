@@ -36,7 +36,7 @@ from ecerp_desktop.paths import data_dir
 from ecerp_desktop.ui import appconfig, i18n
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.fonts import missing_scripts, register_bundled_font
-from ecerp_desktop.ui.ops import ProgressRelay, run_and_wait, wait_all
+from ecerp_desktop.ui.ops import ProgressRelay, lane, run_and_wait, run_op, wait_all
 
 log = logging.getLogger("ecerp_desktop.ui")
 
@@ -161,6 +161,8 @@ class App:
             self.warnings.missing.append(f"translation {language} missing")
         self.store: Any = None
         self.window: Any = None
+        self.engine: Any = None  # the sync engine, once started
+        self._stoppers: list[Callable[[], object]] = []
 
     # -- messages ---------------------------------------------------------------------
     def fatal(self, text: str) -> int:
@@ -250,7 +252,8 @@ class App:
     def show_main_window(self, actor: Actor) -> None:
         from ecerp_desktop.ui.main_window import MainWindow
 
-        self.window = MainWindow(self.store, actor, demo=self.demo)
+        self.window = MainWindow(self.store, actor, demo=self.demo,
+                                 sync_engine=lambda: self.engine)
         if self.args.area in self.window.visible_keys():
             self.window.open_area(self.args.area)
         if self.args.screenshot:
@@ -260,6 +263,45 @@ class App:
         elif self.args.smoke:
             self.window.first_shown.connect(self.smoke)
         self.window.show()
+
+    def start_background(self) -> None:
+        """Sync (fed by the simulators in the demo) and the print queue, off the GUI thread.
+        Runs nobody watches (smoke, benchmarks, screenshots) leave them off."""
+        if self.headless:
+            return
+        from ecerp_desktop.ui import system_print
+
+        system_print.install()
+        store, demo = self.store, self.demo
+
+        def work() -> tuple[Any, list[Callable[[], object]]]:
+            from ecerp_desktop.services import printing
+
+            stoppers: list[Callable[[], object]] = []
+            if demo:
+                from ecerp_desktop.services import demo_live
+
+                feeds = demo_live.start_demo_feeds(store)
+                stoppers.append(feeds.stop)
+                engine = demo_live.demo_engine(store)
+            else:
+                from ecerp_desktop.services import sync as sync_service
+
+                engine = sync_service.make_engine(store)
+            engine.start()
+            stoppers.insert(0, engine.stop)
+            printing.recover(store)
+            worker = printing.QueueWorker(store).start()
+            stoppers.insert(0, worker.stop)
+            return engine, stoppers
+
+        def started(result: tuple[Any, list[Callable[[], object]]]) -> None:
+            self.engine, self._stoppers = result
+
+        def failed(error: BaseException) -> None:
+            log.error("background services did not start: %s", error, exc_info=error)
+
+        run_op(work, pool=lane("background"), on_success=started, on_failure=failed)
 
     def _shown_then_quit(self) -> None:
         print(SHOWN_MARKER, flush=True)
@@ -318,11 +360,17 @@ class App:
         if actor is None:  # the user cancelled the log-in
             return 0
         self.show_main_window(actor)
+        self.start_background()
         code = self.qapp.exec()
         return code or self.exit_code
 
     def close(self) -> None:
         wait_all()
+        for stop in self._stoppers:  # print worker, sync engine, then the demo simulators
+            try:
+                stop()
+            except Exception:  # closing: report, and go on closing the rest
+                log.exception("stopping a background service failed")
         if self.window is not None:
             # hide, not close: closing the last window posts a Quit event that would end
             # the next event loop of this process before it starts (tests run several apps)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -31,6 +31,8 @@ class PageContext:
     actor: Actor
     demo: bool = False
     set_language: Callable[[str], None] = field(default=lambda _lang: None)
+    # The app's running sync engine, once started (None before, and in tests).
+    sync_engine: Callable[[], Any] = field(default=lambda: None)
 
 
 PageFactory = Callable[[PageContext], "QWidget"] | str

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
     area_opened = Signal(str)
 
     def __init__(self, store: Store, actor: Actor, *, demo: bool = False,
+                 sync_engine: Callable[[], Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -68,7 +71,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._shown_once = False
         self.context = PageContext(store=store, actor=actor, demo=demo,
-                                   set_language=self.set_language)
+                                   set_language=self.set_language,
+                                   sync_engine=sync_engine or (lambda: None))
 
         central = QWidget(self)
         row = QHBoxLayout(central)

@@ -65,7 +65,7 @@ class SyncPage(QWidget):
     def __init__(self, ctx: PageContext, engine: SyncEngine | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.engine = engine or sync_service.make_engine(ctx.store)
+        self.engine = engine or ctx.sync_engine() or sync_service.make_engine(ctx.store)
         self.rows: list[ShopHealth] = []
         self._cancel: threading.Event | None = None
         self._progress = _ProgressSignal()
