@@ -109,6 +109,10 @@ class Store:
                                       "timeout": BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs["pool_pre_ping"] = True
+            # No server-side prepared statements: psycopg would prepare a statement after
+            # five runs, and PostgreSQL may keep the generic plan it chose while a table was
+            # still empty — a sequential scan that never goes away as the table grows.
+            kwargs["connect_args"] = {"prepare_threshold": None}
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
