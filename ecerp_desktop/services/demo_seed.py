@@ -37,6 +37,7 @@ from ecerp_desktop.store import demo as seeded
 from ecerp_desktop.store import settings as settings_store
 from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import users as user_store
+from ecerp_desktop.store import waybills as waybill_store
 
 WAREHOUSES = (("HZ", "杭州仓", "浙江省", "杭州市余杭区仓前街道良睦路1399号"),
               ("GZ", "广州仓", "广东省", "广州市白云区太和镇大源北路88号"),
@@ -210,6 +211,8 @@ def _seed_places(s: Any, rng: random.Random, now: datetime, ref: _Ref) -> _Ref:
         cid = cat.upsert_courier(s, code=code, name=name)
         ref.courier_ids[code] = cid
         cat.upsert_rates(s, cid, _rates(Decimal(first), Decimal(step), excluded))
+        if not waybill_store.ranges(s, cid):  # a block of numbers, so labels have one
+            waybill_store.add_range(s, cid, f"{code}9000000001", f"{code}9099999999", now)
     codes = sorted(ref.sku_ids)
     for n, (platform, name) in enumerate(SHOPS):
         shop_id = cat.upsert_shop(s, platform=platform, name=name, now=now,

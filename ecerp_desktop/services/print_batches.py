@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.timeutil import utcnow
-from ecerp_desktop.services import printing
+from ecerp_desktop.services import printing, waybills
 from ecerp_desktop.services.printing import Cancelled, Printer, Progress, RunResult
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import print_selection as sel
@@ -114,6 +114,17 @@ def _parcels_for(store: Store, req: BatchRequest) -> tuple[list[int], list[str]]
         return sel.sort_parcels(s, parcel_ids, req.by), bare
 
 
+def _number(store: Store, actor: Actor, parcel_ids: list[int]) -> None:
+    """Get waybill numbers for parcels that have none yet: a label without one is useless
+    at the courier. A courier that cannot give one leaves its parcels listed in
+    ``without_waybill``; the rest print."""
+    try:
+        waybills.assign_waybills(store, actor, parcel_ids)
+    except DomainError as exc:
+        if exc.code not in (ErrorCode.WAYBILL_RANGE_EXHAUSTED, ErrorCode.WAYBILL_SERVICE_FAILED):
+            raise
+
+
 def print_batch(store: Store, actor: Actor, printer: Printer, req: BatchRequest, *,
                 progress: Progress | None = None, cancelled: Cancelled | None = None,
                 connect_timeout: float | None = None) -> BatchResult:
@@ -138,6 +149,8 @@ def print_batch(store: Store, actor: Actor, printer: Printer, req: BatchRequest,
             if req.unprinted:
                 return out  # everything is printed already
             raise DomainError(ErrorCode.REQUIRED, what="a parcel or an order")
+        if req.kind == "waybill" and parcels:
+            _number(store, actor, parcels)
         b = printing.enqueue_waybills(store, actor, printer, parcel_ids=parcels,
                                       order_refs=bare, kind=req.kind, copies=req.copies,
                                       size=req.size)

@@ -89,3 +89,26 @@ def test_batches_print_by_courier(store, shop, printer, clerk) -> None:  # type:
                               BatchRequest(unprinted=True, by="courier"))
     assert _order_of(printer.labels(), parcels) == [parcels[2][0], parcels[0][0],
                                                     parcels[1][0]]  # YTO before ZTO
+
+
+def test_a_batch_numbers_parcels_before_printing_their_waybills(
+        store, shop, printer, clerk) -> None:  # type: ignore[no-untyped-def]
+    from ecerp_desktop.domain.timeutil import utcnow
+    from ecerp_desktop.store import waybills as ws
+    from ecerp_desktop.store.schema import CourierRow, OrderRow, WaybillRow
+    from sqlalchemy import select
+
+    with store.write() as s:
+        zto = s.scalar(select(CourierRow.id).where(CourierRow.code == "ZTO"))
+        ws.add_range(s, zto, "ZT00000001", "ZT00000099", utcnow())
+    parcels = shop.orders(2)
+    result = print_batches.print_batch(
+        store, clerk, _printer(store, printer.target),
+        BatchRequest(parcel_ids=tuple(pid for pid, _ in parcels)))
+    assert len(result.run.sent) == 2 and result.without_waybill == []
+    with store.read() as s:
+        numbers = sorted(s.scalars(select(WaybillRow.number)))
+        statuses = set(s.scalars(select(OrderRow.status)))
+    assert numbers == ["ZT00000001", "ZT00000002"] and statuses == {"waybilled"}
+    labels = b"".join(printer.labels())
+    assert b"ZT00000001" in labels and b"ZT00000002" in labels
