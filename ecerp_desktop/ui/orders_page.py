@@ -448,6 +448,7 @@ class OrdersPage(QWidget):
             ("split", self.tr("Split…"), "Ctrl+Shift+S", self.ask_split),
             ("rerun", self.tr("Re-run rules"), "F10", lambda: self.batch(BatchAction.RERUN)),
             ("export", self.tr("Export CSV…"), "Ctrl+E", self.ask_export),
+            ("print", self.tr("Print waybills…"), "Ctrl+P", self.ask_print),
             ("refresh", self.tr("Refresh"), "F5", self.apply_filter),
             ("search", self.tr("Search"), "Ctrl+F", self._focus_search),
         ]
@@ -464,7 +465,11 @@ class OrdersPage(QWidget):
             button = QPushButton(act.text())
             button.setObjectName(f"button_{key}")
             button.clicked.connect(act.trigger)
-            if key != "export":  # looking and exporting (masked) need no review right
+            if key == "print":  # printing needs the print right, not the review right
+                allowed = self.ctx.actor.can(Permission.PRINT)
+                button.setEnabled(allowed)
+                act.setEnabled(allowed)
+            elif key != "export":  # looking and exporting (masked) need no review right
                 button.setEnabled(self.can_review)
                 act.setEnabled(self.can_review)
             bar.addWidget(button)
@@ -716,6 +721,19 @@ class OrdersPage(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         ids = [self.model.id_at(r) for r in rows]
         return [i for i in ids if i is not None]
+
+    def ask_print(self) -> QDialog | None:
+        """Print the selected orders' waybills (numbered first) on a chosen printer."""
+        from ecerp_desktop.ui.print_orders_dialog import PrintOrdersDialog  # printing: lazily
+
+        ids = self.selected_ids()
+        if not ids:
+            self.status_line.setText(self.tr("Select the orders to print first."))
+            return None
+        dialog = PrintOrdersDialog(self.ctx, [str(i) for i in ids], parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV…"), "orders.csv",

@@ -1292,6 +1292,10 @@ Seller memo: {memo}</source>
         <translation>重新审单</translation>
     </message>
     <message>
+        <source>Print waybills…</source>
+        <translation>打印面单…</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1322,6 +1326,10 @@ Seller memo: {memo}</source>
     <message>
         <source>Name:</source>
         <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Select the orders to print first.</source>
+        <translation>请先选择要打印的订单。</translation>
     </message>
     <message>
         <source>Hold</source>
