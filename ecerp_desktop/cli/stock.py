@@ -1,4 +1,4 @@
-"""``ecerp stock import|show|check|adjust``."""
+"""``ecerp stock import|show|check|adjust|sync``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 
 from ecerp_desktop.cli.common import store_from
 from ecerp_desktop.cli.skus import print_report
+from ecerp_desktop.cli.stock_sync import add_subcommand as add_sync
 from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.services import imports
 from ecerp_desktop.services import stock as stock_service
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     adj.add_argument("delta", type=int)
     adj.add_argument("--reason", required=True)
     adj.set_defaults(func=_adjust)
+    add_sync(ss)
 
 
 def _import(args: argparse.Namespace) -> int:

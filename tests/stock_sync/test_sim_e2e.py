@@ -81,3 +81,24 @@ def test_pushes_computed_quantities_batched_and_only_once(store: Store, sim: Tao
     engine.run_once()
     assert len(sim.stock_calls) == calls + 1
     assert sim.stock == expected()
+
+
+def test_cli_stock_sync_once(store: Store, sim: TaobaoSim,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    from ecerp_desktop.cli.main import main
+
+    assert main(["--db", store.url, "shop", "add", "--platform", "taobao", "--name", "tb",
+                 "--endpoint", sim.endpoint, "--app-key", sim.app_key,
+                 "--app-secret", sim.app_secret, "--session", sim.session]) == 0
+    shop = shops.get_shop(store, "tb")
+    skus = make_skus(store, CODES[:3])
+    wh = make_warehouse(store)
+    cat = sim.generator.catalog[:3]
+    add_listings(store, shop.id, [(c.item_id, c.sku_id, skus[c.code]) for c in cat])
+    receive(store, wh, {skus[c.code]: 7 for c in cat})
+    capsys.readouterr()
+    assert main(["--db", store.url, "stock", "sync", "--once"]) == 0
+    assert "3 listings queued" in capsys.readouterr().out
+    assert sim.stock == {(c.item_id, c.sku_id): 7 for c in cat}  # default: 100 %, no buffer
+    assert main(["--db", store.url, "stock", "sync", "--once"]) == 0
+    assert "0 listings queued" in capsys.readouterr().out
