@@ -473,6 +473,9 @@ class OrdersPage(QWidget):
                 button.setEnabled(self.can_review)
                 act.setEnabled(self.can_review)
             bar.addWidget(button)
+        from ecerp_desktop.ui.rules_page import rules_button  # imported on first use
+
+        bar.addWidget(rules_button(self.ctx, self))  # 规则: the rules screen, as a window
         bar.addStretch(1)
         bar.addWidget(self.whole_result)
         return bar

@@ -1852,4 +1852,360 @@ Seller memo: {memo}</source>
         <translation>预览需要 pypdfium2（或带 QtPdf 的 PySide6）；没有它也可以打印。</translation>
     </message>
 </context>
+<context>
+    <name>_PartEditor</name>
+    <message>
+        <source>Not</source>
+        <translation>不满足</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditorDialog</name>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>When all of these hold</source>
+        <translation>同时满足以下条件时</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>则执行</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+</context>
+<context>
+    <name>RulesPage</name>
+    <message>
+        <source>Review rules</source>
+        <translation>审单规则</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>动作</translation>
+    </message>
+    <message>
+        <source>Otherwise: approve</source>
+        <translation>其余：自动审核通过</translation>
+    </message>
+    <message>
+        <source>Otherwise: hold for a clerk</source>
+        <translation>其余：挂起待人工审核</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>启用 / 停用</translation>
+    </message>
+    <message>
+        <source>What changed (comment)</source>
+        <translation>修改说明</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Saved at</source>
+        <translation>保存时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Show in the editor</source>
+        <translation>在编辑区显示</translation>
+    </message>
+    <message>
+        <source>Restore as new version</source>
+        <translation>恢复为新版本</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Dry run of the draft</source>
+        <translation>试运行草稿</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Orders of the last</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本历史</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Draft changed: not saved yet.</source>
+        <translation>草稿已修改，尚未保存。</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <translation>新规则</translation>
+    </message>
+    <message>
+        <source>Saved as version %1.</source>
+        <translation>已保存为版本 %1。</translation>
+    </message>
+    <message>
+        <source>Showing version %1: not saved yet.</source>
+        <translation>正在显示版本 %1，尚未保存。</translation>
+    </message>
+    <message>
+        <source>restored version %1</source>
+        <translation>恢复版本 %1</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>%1 orders: %2 approved, %3 held, %4 re-routed. Held: %5</source>
+        <translation>共 %1 单：通过 %2，挂起 %3，改派 %4。挂起原因：%5</translation>
+    </message>
+    <message>
+        <source>Rules…</source>
+        <translation>规则…</translation>
+    </message>
+</context>
+<context>
+    <name>RuleWords</name>
+    <message>
+        <source>Shop</source>
+        <translation>店铺</translation>
+    </message>
+    <message>
+        <source>Shops</source>
+        <translation>店铺（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <source>Platforms</source>
+        <translation>平台（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Paid amount</source>
+        <translation>实付金额</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Province / region</source>
+        <translation>省份 / 地区</translation>
+    </message>
+    <message>
+        <source>Regions</source>
+        <translation>地区（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Buyer message</source>
+        <translation>买家留言</translation>
+    </message>
+    <message>
+        <source>Contains (empty: any message)</source>
+        <translation>包含（留空：有留言即可）</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>SKUs</source>
+        <translation>SKU（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Weight (g)</source>
+        <translation>重量（克）</translation>
+    </message>
+    <message>
+        <source>Remote region</source>
+        <translation>偏远地区</translation>
+    </message>
+    <message>
+        <source>Cash on delivery</source>
+        <translation>货到付款</translation>
+    </message>
+    <message>
+        <source>Pre-sale</source>
+        <translation>预售</translation>
+    </message>
+    <message>
+        <source>Buyer on the blacklist</source>
+        <translation>黑名单买家</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>挂起</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Assign courier</source>
+        <translation>指定快递</translation>
+    </message>
+    <message>
+        <source>Courier code</source>
+        <translation>快递代码</translation>
+    </message>
+    <message>
+        <source>Assign warehouse</source>
+        <translation>指定仓库</translation>
+    </message>
+    <message>
+        <source>Warehouse code</source>
+        <translation>仓库代码</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Set priority</source>
+        <translation>设置优先级</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Add gift</source>
+        <translation>添加赠品</translation>
+    </message>
+    <message>
+        <source>Gift SKU</source>
+        <translation>赠品 SKU</translation>
+    </message>
+    <message>
+        <source>not %1</source>
+        <translation>非 %1</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> 且 </translation>
+    </message>
+    <message>
+        <source>always</source>
+        <translation>总是</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>不做任何事</translation>
+    </message>
+</context>
 </TS>

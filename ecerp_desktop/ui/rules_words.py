@@ -1,0 +1,95 @@
+"""Rule conditions and actions in words, and the field layout the rule editor offers
+for each common kind (the rarer kinds are edited as JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from ecerp_desktop.domain.rules import Rule
+
+CTX = "RuleWords"
+
+# kind → (title, [(param, label, type)]); type: list (comma separated), money, int, text
+CONDITION_FORMS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "shop": (QT_TRANSLATE_NOOP("RuleWords", "Shop"), [("shops", QT_TRANSLATE_NOOP("RuleWords", "Shops"), "list")]),
+    "platform": (QT_TRANSLATE_NOOP("RuleWords", "Platform"),
+                 [("platforms", QT_TRANSLATE_NOOP("RuleWords", "Platforms"), "list")]),
+    "paid_amount": (QT_TRANSLATE_NOOP("RuleWords", "Paid amount"),
+                    [("min", QT_TRANSLATE_NOOP("RuleWords", "From"), "money"),
+                     ("max", QT_TRANSLATE_NOOP("RuleWords", "To"), "money")]),
+    "region": (QT_TRANSLATE_NOOP("RuleWords", "Province / region"),
+               [("regions", QT_TRANSLATE_NOOP("RuleWords", "Regions"), "list")]),
+    "buyer_message": (QT_TRANSLATE_NOOP("RuleWords", "Buyer message"),
+                      [("contains", QT_TRANSLATE_NOOP("RuleWords", "Contains (empty: any message)"),
+                        "list")]),
+    "sku": (QT_TRANSLATE_NOOP("RuleWords", "SKU"), [("skus", QT_TRANSLATE_NOOP("RuleWords", "SKUs"), "list")]),
+    "quantity": (QT_TRANSLATE_NOOP("RuleWords", "Quantity"),
+                 [("min", QT_TRANSLATE_NOOP("RuleWords", "From"), "int"),
+                  ("max", QT_TRANSLATE_NOOP("RuleWords", "To"), "int")]),
+    "weight": (QT_TRANSLATE_NOOP("RuleWords", "Weight (g)"),
+               [("min_g", QT_TRANSLATE_NOOP("RuleWords", "From"), "int"),
+                ("max_g", QT_TRANSLATE_NOOP("RuleWords", "To"), "int")]),
+    "remote_region": (QT_TRANSLATE_NOOP("RuleWords", "Remote region"), []),
+    "cod": (QT_TRANSLATE_NOOP("RuleWords", "Cash on delivery"), []),
+    "presale": (QT_TRANSLATE_NOOP("RuleWords", "Pre-sale"), []),
+    "blacklist": (QT_TRANSLATE_NOOP("RuleWords", "Buyer on the blacklist"), []),
+}
+
+ACTION_FORMS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "approve": (QT_TRANSLATE_NOOP("RuleWords", "Approve"), []),
+    "hold": (QT_TRANSLATE_NOOP("RuleWords", "Hold"),
+             [("reason", QT_TRANSLATE_NOOP("RuleWords", "Reason"), "text"),
+              ("detail", QT_TRANSLATE_NOOP("RuleWords", "Detail"), "text")]),
+    "assign_courier": (QT_TRANSLATE_NOOP("RuleWords", "Assign courier"),
+                       [("courier", QT_TRANSLATE_NOOP("RuleWords", "Courier code"), "text")]),
+    "assign_warehouse": (QT_TRANSLATE_NOOP("RuleWords", "Assign warehouse"),
+                         [("warehouse", QT_TRANSLATE_NOOP("RuleWords", "Warehouse code"), "text")]),
+    "add_tag": (QT_TRANSLATE_NOOP("RuleWords", "Add tag"), [("tag", QT_TRANSLATE_NOOP("RuleWords", "Tag"), "text")]),
+    "set_priority": (QT_TRANSLATE_NOOP("RuleWords", "Set priority"),
+                     [("priority", QT_TRANSLATE_NOOP("RuleWords", "Priority"), "int")]),
+    "add_gift": (QT_TRANSLATE_NOOP("RuleWords", "Add gift"),
+                 [("sku", QT_TRANSLATE_NOOP("RuleWords", "Gift SKU"), "text"),
+                  ("qty", QT_TRANSLATE_NOOP("RuleWords", "Quantity"), "int")]),
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CTX, text)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(str(x) for x in v)
+    return str(v)
+
+
+def _one(kind: str, params: Mapping[str, Any], forms: dict[str, tuple[str, list[Any]]]) -> str:
+    form = forms.get(kind)
+    title = tr(form[0]) if form else kind
+    shown = [(tr(lbl), params.get(key)) for key, lbl, _t in (form[1] if form else [])]
+    known = {key for key, _l, _t in (form[1] if form else [])}
+    shown += [(k, v) for k, v in params.items() if k not in known and k != "conditions"]
+    parts = [f"{lbl} {_value(v)}" for lbl, v in shown if v not in (None, "", [], ())]
+    return f"{title} ({'; '.join(parts)})" if parts else title
+
+
+def condition_words(c: Mapping[str, Any]) -> str:
+    params = {k: v for k, v in c.items() if k not in ("kind", "not")}
+    text = _one(str(c.get("kind", "?")), params, CONDITION_FORMS)
+    return QCoreApplication.translate("RuleWords", "not %1").replace("%1", text) if c.get("not") else text
+
+
+def action_words(a: Mapping[str, Any]) -> str:
+    return _one(str(a.get("kind", "?")), {k: v for k, v in a.items() if k != "kind"},
+                ACTION_FORMS)
+
+
+def rule_words(rule: Rule) -> tuple[str, str]:
+    """(conditions, actions) of *rule* in words."""
+    d = rule.to_dict()
+    when = QCoreApplication.translate("RuleWords", " and ").join(condition_words(c) for c in d["when"]) or QCoreApplication.translate("RuleWords", "always")
+    then = ", ".join(action_words(a) for a in d["then"]) or QCoreApplication.translate("RuleWords", "nothing")
+    return when, then
