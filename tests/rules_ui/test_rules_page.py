@@ -69,6 +69,8 @@ def test_edit_in_dialog_and_save_as_version(qtbot: QtBot, rworld: World) -> None
     assert dialog.result() == dialog.DialogCode.Accepted
     page.apply_edit(dialog.rule, 0)
     assert page.rules.item(0, 1).text() == "大额订单"
+    assert page.rules.item(0, 3).text() == "实付金额 (从 300)"  # in words, in Chinese
+    assert page.rules.item(0, 4).text() == "挂起 (原因 rule; 说明 人工核对)"
     version = _save(qtbot, page, "big orders wait")
 
     rules, _gifts = pipeline.current_rules(store)
@@ -193,3 +195,38 @@ def test_a_viewer_can_look_but_not_save(qtbot: QtBot, rworld: World) -> None:
     assert "fin1" in sig.args[0]
     assert pipeline.current_rules(store)[0].rules[0].enabled
     assert len(pipeline.rule_history(store)) == 1
+
+
+def test_a_rare_kind_through_json(qtbot: QtBot, rworld: World) -> None:
+    page = _open(qtbot, rworld.store)
+    dialog = page.open_editor(Rule(1, "flagged"))
+    qtbot.addWidget(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    doc = json.loads(dialog.json.toPlainText())
+    doc["when"] = [{"kind": "seller_flag", "flags": ["red"]}]
+    doc["then"] = [{"kind": "hold", "reason": "manual"}]
+    dialog.json.setPlainText(json.dumps(doc))
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    page.apply_edit(dialog.rule, 0)
+    _save(qtbot, page, "red flags wait")
+    red = rworld.order([("TEA-1", 1)], flag=1)
+    plain = rworld.order([("TEA-1", 1)])
+    pipeline.process_pending(rworld.store, SYSTEM)
+    assert (rworld.status(red), rworld.status(plain)) == ("held", "approved")
+
+
+def test_the_orders_page_opens_the_rules_window(qtbot: QtBot, rworld: World) -> None:
+    from ecerp_desktop.ui.orders_page import OrdersPage
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    orders = OrdersPage(PageContext(store=rworld.store, actor=CLERK))
+    qtbot.addWidget(orders)
+    button = orders.findChild(QPushButton, "button_rules")
+    assert button is not None and button.text() == "规则…"
+    button.click()
+    pages = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, RulesPage) and w.isVisible() and w.ctx.store is rworld.store]
+    assert len(pages) == 1 and pages[0].isWindow()
+    qtbot.waitSignal(pages[0].loaded, timeout=WAIT, raising=False).wait()
+    pages[0].close()
