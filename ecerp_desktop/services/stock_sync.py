@@ -39,6 +39,7 @@ def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None) ->
     now = utcnow()
     queued = 0
     with store.write() as s:
+        q.lock_planning(s)
         shops = q.share_settings(s)
         listings = q.mapped_listings(s, only_sku_ids)
         if not listings:

@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.stock_sync import ShareSettings
 from ecerp_desktop.store.schema import ListingRow, OutboxRow, ShopRow, StockBalanceRow
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
+_PLAN_LOCK = 0x65637373  # "ecss": one PostgreSQL advisory lock for stock-sync planning
+
+
+def lock_planning(s: Session) -> None:
+    """Serialise planners for the rest of the transaction, so two of them cannot read the
+    same last-pushed quantities and queue pushes whose order differs from their data's.
+    (SQLite write transactions are serialised already.)"""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PLAN_LOCK})
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecerp_desktop.domain.stock import shop_share
 from ecerp_desktop.domain.stock_sync import ListingStock, ShareSettings, allocate, plan_quantities
 from hypothesis import given
 from hypothesis import strategies as st
@@ -65,3 +66,20 @@ def test_never_negative_never_oversold_shares_respected(
         per_sku[ls.sku_id] = per_sku.get(ls.sku_id, 0) + q
     for sku, total in per_sku.items():
         assert total <= max(avail.get(sku, 0), 0)
+
+
+@given(avail=st.integers(0, 1000), pcts=st.lists(st.integers(0, 100), min_size=1, max_size=5),
+       buffer=st.integers(0, 30))
+def test_shares_exact_when_they_fit_and_proportional_when_scaled(
+        avail: int, pcts: list[int], buffer: int) -> None:
+    shops = {i: ShareSettings(share_pct=p, safety_buffer=buffer) for i, p in enumerate(pcts)}
+    listings = [ListingStock(i, i, 1) for i in shops]
+    got = plan_quantities({1: avail}, listings, shops)
+    wanted = {i: shop_share(avail, p, buffer) for i, p in enumerate(pcts)}
+    total = sum(wanted.values())
+    if total <= avail:
+        assert got == wanted  # each shop exactly its share
+    else:
+        assert sum(got.values()) == avail  # scaled down, nothing lost to rounding
+        for i, w in wanted.items():
+            assert avail * w // total <= got[i] <= w

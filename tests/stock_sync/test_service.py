@@ -96,3 +96,29 @@ def test_back_to_an_earlier_quantity_is_pushed_again(store: Store, world: dict) 
     with store.read() as s:
         got = [r.payload["quantities"][0]["quantity"] for r in sync_store.pending(s)]
     assert got == [8, 4, 8]  # 100% of (available − 2)
+
+
+def test_concurrent_planners_queue_each_change_once(store: Store, world: dict) -> None:
+    import threading
+
+    sk = world["skus"]
+    receive(store, world["wh"], {sk["A"]: 50, sk["B"]: 9, sk["C"]: 4})
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def plan() -> None:
+        try:
+            results.append(plan_and_enqueue(store))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=plan) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    assert sum(results) == 5
+    with store.read() as s:
+        n = sum(len(r.payload["quantities"]) for r in sync_store.pending(s, limit=10_000))
+    assert n == 5
