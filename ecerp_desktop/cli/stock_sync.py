@@ -17,6 +17,8 @@ def add_subcommand(ss: argparse._SubParsersAction) -> None:
         "quantities and push them through the sync engine"))
     p.add_argument("--once", action="store_true",
                    help="one pass, then exit (the default; the app runs it continuously)")
+    p.add_argument("--full", action="store_true",
+                   help="push every listing's quantity, changed or not (repairs a shop)")
     p.add_argument("--no-push", action="store_true",
                    help="only queue the pushes; the next sync run delivers them")
     p.set_defaults(func=_sync)
@@ -27,7 +29,7 @@ def _sync(args: argparse.Namespace) -> int:
     from ecerp_desktop.services.stock_sync import plan_and_enqueue
 
     store = store_from(args)
-    queued = plan_and_enqueue(store)
+    queued = plan_and_enqueue(store, full=args.full)
     print(f"{queued} listings queued")
     if args.no_push:
         return 0

@@ -25,16 +25,19 @@ from ecerp_desktop.sync.outbox import STOCK, shop_target, stock_payload
 BATCH = 500  # listings per outbox row; the connector splits further per platform limits
 
 
-def _key(shop_id: int, generation: int, batch: list[tuple[int, int]]) -> str:
+def _key(shop_id: int, generation: int, batch: list[tuple[int, int]], prefix: str) -> str:
     # The key carries the quantities (a repeat with the same numbers is a no-op) and the
     # shop's newest outbox id, so going back to an earlier quantity is a new push.
     digest = hashlib.sha256(";".join(f"{lid}:{n}" for lid, n in batch).encode()).hexdigest()
-    return f"stock:{shop_id}:{generation}:{digest[:40]}"
+    return f"{prefix}:{shop_id}:{generation}:{digest[:40]}"
 
 
-def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None) -> int:
+def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None, *,
+                     full: bool = False) -> int:
     """Queue pushes for listings (of *only_sku_ids*, or all) whose quantity changed.
 
+    With *full*, queue every listing's quantity whatever was queued before (to repair a
+    shop after a parked push or a change made on the platform's side).
     Returns how many listings were queued."""
     now = utcnow()
     queued = 0
@@ -52,7 +55,7 @@ def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None) ->
         changed: dict[int, list] = defaultdict(list)
         for ls in listings:
             n = plan.get(ls.listing_id)
-            if n is not None and n != ls.last_pushed_qty:
+            if n is not None and (full or n != ls.last_pushed_qty):
                 changed[ls.shop_id].append((ls, n))
         recorded: dict[int, int] = {}
         for shop_id, items in sorted(changed.items()):
@@ -62,7 +65,8 @@ def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None) ->
                 chunk = items[i:i + BATCH]
                 payload = stock_payload([StockQuantity(ls.platform_item_id, ls.platform_sku_id,
                                                        n) for ls, n in chunk])
-                key = _key(shop_id, generation, [(ls.listing_id, n) for ls, n in chunk])
+                key = _key(shop_id, generation, [(ls.listing_id, n) for ls, n in chunk],
+                           "stockfull" if full else "stock")
                 if sync_store.enqueue(s, STOCK, target, key, payload, now=now):
                     recorded.update({ls.listing_id: n for ls, n in chunk})
                     queued += len(chunk)

@@ -122,3 +122,14 @@ def test_concurrent_planners_queue_each_change_once(store: Store, world: dict) -
     with store.read() as s:
         n = sum(len(r.payload["quantities"]) for r in sync_store.pending(s, limit=10_000))
     assert n == 5
+
+
+def test_full_requeues_everything_once(store: Store, world: dict) -> None:
+    receive(store, world["wh"], {world["skus"]["A"]: 10})
+    assert plan_and_enqueue(store) == 5
+    assert plan_and_enqueue(store) == 0
+    assert plan_and_enqueue(store, full=True) == 5
+    assert plan_and_enqueue(store) == 0
+    with store.read() as s:
+        rows = sync_store.pending(s, limit=10_000)
+    assert sum(len(r.payload["quantities"]) for r in rows) == 10
