@@ -82,6 +82,7 @@ def start_demo_feeds(store: Store, orders_per_minute: float = 6.0) -> DemoFeeds:
             book = getattr(sim, "book", None)
             if book is not None:
                 book.start_feed(orders_per_minute)
+            _list_sim_catalog(store, shop.id, sim, skus)
             creds = credentials(sim)
             ref = f"demo-shop-{shop.id}"
             keyring.set_password(KEYRING_SERVICE, ref + SECRET_SUFFIX, creds["app_secret"])
@@ -95,6 +96,20 @@ def start_demo_feeds(store: Store, orders_per_minute: float = 6.0) -> DemoFeeds:
         raise
     log.info("demo: %d shops fed by simulators", len(feeds.sims))
     return feeds
+
+
+def _list_sim_catalog(store: Store, shop_id: int, sim: SimServer,
+                      skus: list[cat.SkuRecord]) -> None:
+    """The demo shop's listings become the simulator's items, mapped to our SKUs by
+    merchant code, so stock pushes name items the simulated platform knows."""
+    catalog = getattr(getattr(sim, "generator", None), "catalog", None)
+    if not catalog:
+        return
+    ids = {k.code: k.id for k in skus}
+    with store.write() as s:
+        cat.replace_listings(s, shop_id, [
+            cat.ListingInput(c.item_id, c.sku_id, c.code, c.title, ids.get(c.code))
+            for c in catalog])
 
 
 def demo_engine(store: Store) -> SyncEngine:

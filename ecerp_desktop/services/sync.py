@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from ecerp_desktop.domain.auth import SYSTEM, Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.timeutil import utcnow
-from ecerp_desktop.services import order_flow, waybills
+from ecerp_desktop.services import order_flow, stock_sync, waybills
 from ecerp_desktop.services.shops import get_shop
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import sync as sync_store
@@ -32,15 +32,19 @@ def make_engine(store: Store, *, settings: SyncSettings | None = None,
                 max_attempts: int | None = None,
                 on_progress: ProgressFn | None = None,
                 process_orders: bool = True) -> SyncEngine:
-    """The engine with the order flow after every pull (intercepts, then the pipeline),
-    unless *process_orders* is False (pull-only, e.g. the sync benchmark)."""
+    """The engine with the order flow after every pull (intercepts, the pipeline, then the
+    stock quantities pushed to the shops), unless *process_orders* is False (pull-only,
+    e.g. the sync benchmark)."""
     settings = settings or SyncSettings()
     if max_attempts is not None:
         settings = replace(settings, outbox_max_attempts=max_attempts)
-    after = (lambda: order_flow.after_pull(store)) if process_orders else None
+    def after() -> None:  # intercepts and the pipeline, then the shops' stock quantities
+        order_flow.after_pull(store)
+        stock_sync.plan_and_enqueue(store)
+
     # Waybill cancels (intercepts) go to each courier's service through its own lane.
     return SyncEngine(store, settings=settings, connector_for=connector_for,
-                      on_progress=on_progress, after_pull=after,
+                      on_progress=on_progress, after_pull=after if process_orders else None,
                       deliverers=waybills.courier_deliverers(store))
 
 

@@ -316,6 +316,13 @@ def upsert_listings(s: Session, shop_id: int, items: Sequence[ListingInput]) -> 
             ["merchant_code", "title"])
 
 
+def replace_listings(s: Session, shop_id: int, items: Sequence[ListingInput]) -> None:
+    """The shop's listings become exactly *items* (a shop re-read from its platform)."""
+    s.execute(delete(ListingRow).where(ListingRow.shop_id == shop_id))
+    if items:
+        upsert_listings(s, shop_id, items)
+
+
 def count_listings(s: Session, *, mapped: bool | None = None) -> int:
     q = select(func.count()).select_from(ListingRow)
     if mapped is True:

@@ -34,6 +34,9 @@ def test_orders_flow_in_and_are_reviewed(sqlite_store: Store) -> None:
             time.sleep(1.0)
             runs = engine.run_once()
             assert not [r.error for r in runs if r.error]
+        engine.run_once()
+        # reservations made by the pipeline reached the shops as stock quantities
+        pushed = [getattr(sim, "stock", None) for sim in feeds.sims]
     finally:
         feeds.stop()
         keyring.set_keyring(real_keyring)
@@ -46,3 +49,4 @@ def test_orders_flow_in_and_are_reviewed(sqlite_store: Store) -> None:
     # the pipeline ran after the pulls: new paid orders left NEW for approved or held
     assert fresh and "new" not in set(fresh) - {"unpaid"}
     assert processed and processed > 0
+    assert any(pushed), "no shop received a stock quantity"
