@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ecerp_desktop.connectors.base import (
-    MAX_WINDOW_MINUTES,
     AuthFailed,
     ConnectorError,
     PullPage,
@@ -45,18 +44,15 @@ from ecerp_desktop.connectors.http import DEFAULT_TIMEOUT, HttpClient, decode_js
 from ecerp_desktop.connectors.wire import (
     ZERO,
     BadField,
-    TooManyPages,
     amount,
-    backward_pages,
     cn_time,
     ident,
     integer,
     jsonable,
     normalise_region,
-    parse_items,
+    pull_windows,
     quantity,
     text,
-    windows,
 )
 from ecerp_desktop.domain.money import allocate
 from ecerp_desktop.domain.orders import OrderStatus, RefundState
@@ -261,25 +257,9 @@ class PddConnector:
     def pull_orders(self, start: datetime, end: datetime) -> Iterator[PullPage]:
         """Orders updated in [start, end) (the platform's end is inclusive), one PullPage
         per platform page, each order once per pull."""
-        seen: set[tuple[str, datetime]] = set()
-        for w_start, w_end in windows(start, end, MAX_WINDOW_MINUTES):
-            yield from self._window(w_start, w_end, seen)
-
-    def _window(self, start: datetime, end: datetime,
-                seen: set[tuple[str, datetime]]) -> Iterator[PullPage]:
-        try:
-            pages = list(backward_pages(lambda p, t: self._page(start, end, p, t),
-                                        page_size=self.page_size, max_pages=self.max_pages,
-                                        platform="pdd"))
-        except TooManyPages:
-            if end - start <= timedelta(minutes=1):
-                raise
-            middle = (start + (end - start) / 2).replace(microsecond=0)
-            yield from self._window(start, middle, seen)
-            yield from self._window(middle, end, seen)
-            return
-        for items in pages:
-            yield parse_items(items, self._parse, ("order_sn",), "pdd", seen)
+        return pull_windows(start, end, self._page, page_size=self.page_size,
+                            max_pages=self.max_pages, platform="pdd", parse=self._parse,
+                            id_keys=("order_sn",))
 
     def _parse(self, item: Any) -> PlatformOrder:
         return parse_order(item, keep_raw=self.keep_raw)

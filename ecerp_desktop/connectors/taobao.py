@@ -40,7 +40,6 @@ from ecerp_desktop.connectors.http import DEFAULT_TIMEOUT, HttpClient, decode_js
 from ecerp_desktop.connectors.wire import (
     ZERO,
     BadField,
-    TooManyPages,
     amount,
     backward_pages,
     cn_time,
@@ -49,7 +48,7 @@ from ecerp_desktop.connectors.wire import (
     integer,
     jsonable,
     normalise_region,
-    parse_items,
+    pull_windows,
     quantity,
     text,
     windows,
@@ -322,30 +321,10 @@ class TaobaoConnector:
         """Orders modified in [start, end) (the platform's end is inclusive, so an order
         modified exactly at *end* may come too), one PullPage per platform page. An
         order seen twice in this pull (repeated across pages) is yielded once."""
-        seen: set[tuple[str, datetime]] = set()
-        for w_start, w_end in windows(start, end, MAX_WINDOW_MINUTES):
-            yield from self._pull_window(w_start, w_end, seen)
-
-    def _pull_window(self, start: datetime, end: datetime,
-                     seen: set[tuple[str, datetime]]) -> Iterator[PullPage]:
-        try:
-            pages = list(backward_pages(
-                lambda p, total: self._trade_page(start, end, p, total),
-                page_size=self.page_size, max_pages=self.max_pages, platform=self.platform))
-        except TooManyPages:
-            if end - start <= timedelta(minutes=1):
-                raise
-            middle = start + (end - start) / 2  # a busy window: split it
-            middle = middle.replace(microsecond=0)
-            yield from self._pull_window(start, middle, seen)
-            yield from self._pull_window(middle, end, seen)
-            return
-        for items in pages:
-            yield self._parse_page(items, seen)
-
-    def _parse_page(self, items: list[Any], seen: set[tuple[str, datetime]]) -> PullPage:
-        return parse_items(items, lambda t: parse_trade(t, keep_raw=self.keep_raw),
-                           ("tid_str", "tid"), self.platform, seen)
+        return pull_windows(start, end, self._trade_page, page_size=self.page_size,
+                            max_pages=self.max_pages, platform=self.platform,
+                            parse=lambda t: parse_trade(t, keep_raw=self.keep_raw),
+                            id_keys=("tid_str", "tid"))
 
     def fetch_order(self, platform_order_id: str) -> PlatformOrder:
         resp = self.call("taobao.trade.fullinfo.get",

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ecerp_desktop.connectors.base import BadPayload, ConnectorError, PullPage
+from ecerp_desktop.connectors.base import MAX_WINDOW_MINUTES, BadPayload, ConnectorError, PullPage
 from ecerp_desktop.domain.errors import DomainError
 from ecerp_desktop.domain.platform_order import PlatformOrder
 from ecerp_desktop.domain.timeutil import CHINA, parse_platform_time
@@ -243,6 +243,38 @@ def backward_pages(fetch: PageFetch, *, page_size: int, max_pages: int,
                 yield more
                 extra += 1
         yield items
+
+
+WindowPage = Callable[[datetime, datetime, int, bool], tuple[list[Any], int | None, bool]]
+
+
+def pull_windows(start: datetime, end: datetime, fetch: WindowPage, *, page_size: int,
+                 max_pages: int, platform: str, parse: Callable[[Any], PlatformOrder],
+                 id_keys: tuple[str, ...],
+                 max_minutes: int = MAX_WINDOW_MINUTES) -> Iterator[PullPage]:
+    """Orders modified in [start, end) from an increment API: windows of at most
+    *max_minutes*, each paged backwards (:func:`backward_pages`); a window with more pages
+    than the bound is split in half until it fits or is a minute wide. Each order comes
+    once per pull even when the platform repeats it across pages or windows."""
+    seen: set[tuple[str, datetime]] = set()
+
+    def window(w_start: datetime, w_end: datetime) -> Iterator[PullPage]:
+        try:
+            pages = list(backward_pages(lambda p, t: fetch(w_start, w_end, p, t),
+                                        page_size=page_size, max_pages=max_pages,
+                                        platform=platform))
+        except TooManyPages:
+            if w_end - w_start <= timedelta(minutes=1):
+                raise
+            middle = (w_start + (w_end - w_start) / 2).replace(microsecond=0)
+            yield from window(w_start, middle)
+            yield from window(middle, w_end)
+            return
+        for items in pages:
+            yield parse_items(items, parse, id_keys, platform, seen)
+
+    for w_start, w_end in windows(start, end, max_minutes):
+        yield from window(w_start, w_end)
 
 
 def parse_items(items: list[Any], parse: Callable[[Any], PlatformOrder],
