@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -501,3 +501,28 @@ def load_template(path: Path, allowed_fields: Iterable[str] | None = None) -> Te
         raise DomainError(ErrorCode.TEMPLATE_INVALID, template=path.stem,
                           error=str(exc)) from None
     return template_from_dict(path.stem, data, path.parent, allowed_fields)
+
+
+class TextProgram:
+    """A template compiled for a text command language (ZPL, TSPL): the elements that look
+    the same on every label are rendered once and joined; the others stay (function,
+    element index) pairs filled per label."""
+
+    def __init__(self, template: Template, compile_element: Callable[[Any], Callable[[Any], str]]
+                 ) -> None:
+        self.parts: list[str | tuple[Callable[[Any], str], int]] = []
+        for i, el in enumerate(template.elements):
+            fn = compile_element(el)
+            if template.is_static(i):
+                text = fn(template._static[i])
+                if self.parts and isinstance(self.parts[-1], str):
+                    self.parts[-1] += text
+                else:
+                    self.parts.append(text)
+            else:
+                self.parts.append((fn, i))
+
+    def render(self, label: Label) -> str:
+        payloads = label.payloads
+        return "".join(part if isinstance(part, str) else part[0](payloads[part[1]])
+                       for part in self.parts)

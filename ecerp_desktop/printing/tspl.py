@@ -23,6 +23,7 @@ from ecerp_desktop.printing.layout import (
     QRCode,
     Template,
     TextBox,
+    TextProgram,
     text_em,
 )
 from ecerp_desktop.printing.raster import code128_modules, qr_modules
@@ -61,17 +62,7 @@ class TsplRenderer:
             head.append(f"SPEED {int(speed)}")
         head.append("CLS")
         self._head = "\r\n".join(head) + "\r\n"
-        self._parts: list[str | tuple[Callable[[object], str], int]] = []
-        for i, el in enumerate(template.elements):
-            fn = self._compile(el)
-            if template.is_static(i):
-                s = fn(template._static[i])
-                if self._parts and isinstance(self._parts[-1], str):
-                    self._parts[-1] += s
-                else:
-                    self._parts.append(s)
-            else:
-                self._parts.append((fn, i))
+        self._program = TextProgram(template, self._compile)
 
     def _compile(self, el: object) -> Callable[[object], str]:
         d = self._d
@@ -162,13 +153,7 @@ class TsplRenderer:
         return text
 
     def render_label(self, label: Label, copies: int = 1) -> str:
-        out = [self._head]
-        payloads = label.payloads
-        for part in self._parts:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                out.append(part[0](payloads[part[1]]))
+        out = [self._head, self._program.render(label)]
         out.append(f"PRINT 1,{max(1, int(copies))}\r\n")
         return "".join(out)
 

@@ -24,6 +24,7 @@ from ecerp_desktop.printing.layout import (
     QRCode,
     Template,
     TextBox,
+    TextProgram,
 )
 from ecerp_desktop.printing.raster import code128_modules, image_bits, qr_modules
 
@@ -72,18 +73,7 @@ class ZplRenderer:
         if speed is not None:
             head.append(f"^PR{int(speed)}")
         self._head = "".join(head)
-        # Static elements become one string each run; variable ones (function, index).
-        self._parts: list[str | tuple[Callable[[object], str], int]] = []
-        for i, el in enumerate(template.elements):
-            fn = self._compile(el)
-            if template.is_static(i):
-                s = fn(template._static[i])
-                if self._parts and isinstance(self._parts[-1], str):
-                    self._parts[-1] += s
-                else:
-                    self._parts.append(s)
-            else:
-                self._parts.append((fn, i))
+        self._program = TextProgram(template, self._compile)
 
     # --- compile one element into a function payload -> ZPL ------------------------------
 
@@ -188,13 +178,7 @@ class ZplRenderer:
     # --- rendering ------------------------------------------------------------------------
 
     def render_label(self, label: Label, copies: int = 1) -> str:
-        out = [self._head]
-        payloads = label.payloads
-        for part in self._parts:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                out.append(part[0](payloads[part[1]]))
+        out = [self._head, self._program.render(label)]
         if copies > 1:
             out.append(f"^PQ{int(copies)}")
         out.append("^XZ\n")
