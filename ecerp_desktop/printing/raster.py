@@ -45,3 +45,15 @@ def image_bits(path: Path, width: int, height: int) -> tuple[list[bytes], int]:
     bpr = (width + 7) // 8
     raw = bits.tobytes()
     return [raw[r * bpr:(r + 1) * bpr] for r in range(height)], bpr
+
+
+EAN13_MODULES = 95
+
+
+def fit_barcode(ean13: bool, data: str, x0: int, width: int) -> tuple[int, int]:
+    """Left edge and module width (in dots, 1 to 10) that centre a barcode in a box
+    *width* dots wide, leaving room for its quiet zones (18 modules for EAN-13, 20 for
+    Code 128)."""
+    modules = EAN13_MODULES if ean13 else code128_modules(data)
+    module = max(1, min(10, width // (modules + (18 if ean13 else 20))))
+    return x0 + max(0, (width - modules * module) // 2), module

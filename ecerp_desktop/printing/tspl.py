@@ -26,7 +26,7 @@ from ecerp_desktop.printing.layout import (
     TextProgram,
     text_em,
 )
-from ecerp_desktop.printing.raster import code128_modules, qr_modules
+from ecerp_desktop.printing.raster import fit_barcode, qr_modules
 
 _TEXT_TABLE = str.maketrans({'"': "＂", "\\": "＼", "\r": " ", "\n": " ", "\x00": None})
 for _c in range(1, 32):
@@ -75,8 +75,7 @@ class TsplRenderer:
                 def ean(data: object) -> str:
                     if data is None:
                         return ""
-                    m = max(1, min(10, w // 113))
-                    x = x0 + max(0, (w - 95 * m) // 2)
+                    x, m = fit_barcode(True, "", x0, w)
                     return f'BARCODE {x},{y},"EAN13",{h},{hr},0,{m},{m},"{str(data)[:12]}"\r\n'
                 return ean
 
@@ -84,8 +83,7 @@ class TsplRenderer:
                 if data is None:
                     return ""
                 text = str(data)
-                m = max(1, min(10, w // (code128_modules(text) + 20)))
-                x = x0 + max(0, (w - code128_modules(text) * m) // 2)
+                x, m = fit_barcode(False, text, x0, w)
                 return f'BARCODE {x},{y},"128",{h},{hr},0,{m},{m},"{quote(text)}"\r\n'
             return c128
         if isinstance(el, QRCode):

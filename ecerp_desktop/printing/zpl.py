@@ -26,7 +26,7 @@ from ecerp_desktop.printing.layout import (
     TextBox,
     TextProgram,
 )
-from ecerp_desktop.printing.raster import code128_modules, image_bits, qr_modules
+from ecerp_desktop.printing.raster import fit_barcode, image_bits, qr_modules
 
 _ESC = re.compile(r"[^\x20-\x7e]+|[\^~_\\]+")
 FD_MAX_BYTES = 3072
@@ -150,8 +150,7 @@ class ZplRenderer:
             def ean(data: object) -> str:
                 if data is None:
                     return ""
-                m = max(1, min(10, w // 113))
-                x = x0 + max(0, (w - 95 * m) // 2)
+                x, m = fit_barcode(True, "", x0, w)
                 return f"^FO{x},{y}^BY{m},3,{h}^BEN,{h},{hr},N^FD{str(data)[:12]}^FS"
             return ean
 
@@ -159,8 +158,7 @@ class ZplRenderer:
             if data is None:
                 return ""
             text = str(data)
-            m = max(1, min(10, w // (code128_modules(text) + 20)))
-            x = x0 + max(0, (w - code128_modules(text) * m) // 2)
+            x, m = fit_barcode(False, text, x0, w)
             # mode A: the printer picks subsets (C for digit runs), as our estimate assumes
             return f"^FO{x},{y}^BY{m},3,{h}^BCN,{h},{hr},N,N,A^FH^FD{escape_fd(text)}^FS"
         return c128
