@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ class TcpPrinter:
         self.port = port
         self.jobs: list[bytes] = []
         self._lock = threading.Lock()
+        self._reading = 0
         self._stop = False
         self.sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -67,17 +69,31 @@ class TcpPrinter:
                 conn, _ = self.sock.accept()
             except (TimeoutError, OSError):
                 continue
+            with self._lock:
+                self._reading += 1
             with conn:
                 data = b""
                 while chunk := conn.recv(65536):
                     data += chunk
             with self._lock:
                 self.jobs.append(data)
+                self._reading -= 1
 
     @property
     def data(self) -> bytes:
-        with self._lock:
-            return b"".join(self.jobs)
+        """Everything received, once the sender's last connection is read to its end (the
+        sender returns when its bytes are in the socket, before this thread stores them)."""
+        deadline = time.monotonic() + 2.0
+        last, stable_since = None, time.monotonic()
+        while True:
+            with self._lock:
+                data, busy = b"".join(self.jobs), self._reading > 0
+            now = time.monotonic()
+            if data != last:
+                last, stable_since = data, now
+            if (not busy and now - stable_since >= 0.15) or now > deadline:
+                return data
+            time.sleep(0.02)
 
     def labels(self) -> list[bytes]:
         """Each ZPL label received (^XA … ^XZ), in order."""
