@@ -4,6 +4,7 @@ hostile text stored as-is, writers that never see "database is locked"."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -79,8 +80,7 @@ def test_an_order_is_stored_once_and_newest_wins(store: Store) -> None:
 def test_nul_and_lone_surrogates_read_back_the_same_on_both(store: Store) -> None:
     shop = _shop(store)
     nasty = "a\x00b\ud800c\U0001F468\u200d\U0001F469"
-    o = _order("T9", T0)
-    o = PlatformOrder(**{**{f: getattr(o, f) for f in o.__slots__}, "buyer_message": nasty})
+    o = replace(_order("T9", T0), buyer_message=nasty)
     ingest_orders(store, shop, [o])
     with store.read() as s:
         stored = s.scalar(select(OrderRow.buyer_message))
