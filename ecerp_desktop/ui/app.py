@@ -37,6 +37,7 @@ from ecerp_desktop.ui import appconfig, i18n
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.fonts import missing_scripts, register_bundled_font
 from ecerp_desktop.ui.ops import ProgressRelay, lane, run_and_wait, run_op, wait_all
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter
 
 log = logging.getLogger("ecerp_desktop.ui")
 
@@ -264,6 +265,30 @@ class App:
             self.window.first_shown.connect(self.smoke)
         self.window.show()
 
+    def install_scanner_filter(self) -> None:
+        """One application-wide wedge-scanner filter, so a scan reaches the page that wants
+        it whichever widget has focus; this station's scanner profile is read off the GUI
+        thread and applied when it arrives. Headless runs leave it off: nobody scans there,
+        and held-back keys would delay typed test input."""
+        if self.headless or installed_filter() is not None:
+            return
+        scanner = ScannerFilter(parent=self.qapp).install(self.qapp)
+        store = self.store
+
+        def profile() -> Any:
+            from ecerp_desktop.devices.profiles import load_profiles
+            from ecerp_desktop.services.devices import default_station_name, load_station_devices
+            choice = load_station_devices(store, default_station_name())
+            found = load_profiles().scanners.get(choice.scanner_profile)
+            return found.wedge if found is not None else None
+
+        def apply(settings: Any) -> None:
+            if settings is not None:
+                scanner.set_settings(settings)
+
+        run_op(profile, owner=scanner, on_success=apply,
+               on_failure=lambda e: log.warning("scanner profile not applied: %s", e))
+
     def start_background(self) -> None:
         """Sync (fed by the simulators in the demo) and the print queue, off the GUI thread.
         Runs nobody watches (smoke, benchmarks, screenshots) leave them off."""
@@ -359,6 +384,7 @@ class App:
             return self.fatal(describe(exc))
         if actor is None:  # the user cancelled the log-in
             return 0
+        self.install_scanner_filter()
         self.show_main_window(actor)
         self.start_background()
         code = self.qapp.exec()
