@@ -193,10 +193,14 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
 
 def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
             gift_rules: tuple[GiftRule, ...] | None = None, days: int = 7,
-            chunk_size: int = 5000, keep_why: bool = True) -> ProcessResult:
+            chunk_size: int = 5000, keep_why: bool = True, progress: Progress | None = None,
+            cancel: Cancel | None = None) -> ProcessResult:
     """What *rules* (default: the saved set) would do to the orders of the last *days*,
     with nothing written. Every order is re-planned as if none had been reviewed yet, so
-    stock is taken to be what is on hand (their reservations given back)."""
+    stock is taken to be what is on hand (their reservations given back).
+
+    *progress* gets (done, total) after every chunk; when *cancel* returns True the run
+    stops before the next chunk with ``result.cancelled`` set (the counts so far kept)."""
     actor.require(Permission.ORDERS_VIEW)
     started = time.perf_counter()
     result = ProcessResult()
@@ -209,7 +213,11 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
         stock: dict[tuple[int, int], int] = {}
         seen: set[int] = set()
         loaded_buyers: set[str] = set()
+        total, done = len(ids), 0
         for chunk in _chunked(ids, chunk_size):
+            if cancel is not None and cancel():
+                result.cancelled = True
+                break
             loaded = ps.load_facts(s, chunk, shops, cfg.needs_buyer_history)
             for f in loaded.facts:
                 f.status = OrderStatus.REVIEW.value
@@ -227,6 +235,9 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
                     result.why[out.order_id] = out.why
                     result.outcome[out.order_id] = (out.status if out.status != "held"
                                                     else f"held: {out.hold_reason}")
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
     result.seconds = time.perf_counter() - started
     return result
 
