@@ -22,6 +22,8 @@ TEXT: dict[ErrorCode, str] = {
         "the database was written by a newer ecerp (schema {revision}); update ecerp"),
     ErrorCode.INVALID_MONEY: "not an amount of money: {value}",
     ErrorCode.INVALID_TIME: "not a time: {value}",
+    ErrorCode.LABEL_NOT_EAN13: (
+        "SKU {sku} has no valid EAN-13 barcode: print its label as Code 128"),
     ErrorCode.ILLEGAL_TRANSITION: "an order cannot go from {current} to {target}",
     ErrorCode.NOT_FOUND: "no {what} {key}",
     ErrorCode.ALREADY_EXISTS: "{what} {key} already exists",
@@ -59,10 +61,25 @@ TEXT: dict[ErrorCode, str] = {
         "PYTHON_KEYRING_BACKEND, e.g. keyrings.alt.file.PlaintextKeyring"),
     ErrorCode.SYNC_FAILED: "sync of shop {shop} failed: {error}",
     ErrorCode.REQUIRED: "{what} is required",
+    ErrorCode.TRANSFER_ILLEGAL_TRANSITION: "transfer {number} is {status}: it cannot be {action}",
+    ErrorCode.TRANSFER_OVER_RECEIPT: (
+        "transfer {number}: {qty} of {sku} received but only {limit} is still in transit"),
+    ErrorCode.RETURN_OVER_SHIPPED: (
+        "{sku}: {qty} returned but only {limit} can come back (shipped minus already "
+        "returned)"),
+    ErrorCode.PO_ILLEGAL_TRANSITION: "purchase order {number} is {status}: it cannot be {action}",
+    ErrorCode.RECEIPT_ALREADY_POSTED: "receiving session {number} is already {status}",
+    ErrorCode.RECEIPT_CONFLICT: (
+        "another station received {sku} of {number} meanwhile: check the session and post "
+        "again"),
     ErrorCode.WAYBILL_RANGE_EXHAUSTED: (
         "courier {courier} has no waybill numbers left in its ranges; add a new block with "
         "ecerp couriers add --code {courier} --range FIRST-LAST"),
     ErrorCode.WAYBILL_SERVICE_FAILED: "the waybill service of courier {courier} failed: {error}",
+    ErrorCode.COUNT_NOT_OPEN: "count {number} is {status}: it can no longer be changed",
+    ErrorCode.COUNT_BELOW_RESERVED: (
+        "posting would leave {count} SKU(s) below the quantity reserved for orders: {skus}; "
+        "recount them, or release or ship their orders first"),
 }
 
 

@@ -54,6 +54,15 @@ class ErrorCode(StrEnum):
     WAYBILL_RANGE_EXHAUSTED = "waybill.range_exhausted"
     WAYBILL_SERVICE_FAILED = "waybill.service_failed"
     SORT_KEY_NOT_ALLOWED = "query.sort_key_not_allowed"
+    TRANSFER_ILLEGAL_TRANSITION = "transfer.illegal_transition"
+    TRANSFER_OVER_RECEIPT = "transfer.over_receipt"
+    RETURN_OVER_SHIPPED = "return.over_shipped"
+    PO_ILLEGAL_TRANSITION = "purchase.illegal_transition"
+    RECEIPT_ALREADY_POSTED = "purchase.receipt_posted"
+    RECEIPT_CONFLICT = "purchase.receipt_conflict"
+    COUNT_NOT_OPEN = "stocktake.not_open"
+    COUNT_BELOW_RESERVED = "stocktake.below_reserved"
+    LABEL_NOT_EAN13 = "stock.label_not_ean13"
 
 
 class DomainError(Exception):

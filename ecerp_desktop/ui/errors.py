@@ -35,6 +35,8 @@ TEXT: dict[ErrorCode, str] = {
                   "Please update ecerp."),
     ErrorCode.INVALID_MONEY: QT_TRANSLATE_NOOP("Errors", "Not an amount of money: {value}"),
     ErrorCode.INVALID_TIME: QT_TRANSLATE_NOOP("Errors", "Not a time: {value}"),
+    ErrorCode.LABEL_NOT_EAN13: QT_TRANSLATE_NOOP(
+        "Errors", "SKU {sku} has no valid EAN-13 barcode: print its label as Code 128."),
     ErrorCode.ILLEGAL_TRANSITION: QT_TRANSLATE_NOOP(
         "Errors", "An order cannot go from {current} to {target}."),
     ErrorCode.NOT_FOUND: QT_TRANSLATE_NOOP("Errors", "Not found: {what} {key}"),
@@ -80,6 +82,21 @@ TEXT: dict[ErrorCode, str] = {
         "Errors", "The system's credential store is not available ({error})."),
     ErrorCode.SYNC_FAILED: QT_TRANSLATE_NOOP("Errors", "Sync of shop {shop} failed: {error}"),
     ErrorCode.REQUIRED: QT_TRANSLATE_NOOP("Errors", "{what} is required."),
+    ErrorCode.TRANSFER_ILLEGAL_TRANSITION: QT_TRANSLATE_NOOP(
+        "Errors", "Transfer {number} is {status}: it cannot be {action}."),
+    ErrorCode.TRANSFER_OVER_RECEIPT: QT_TRANSLATE_NOOP(
+        "Errors", "Transfer {number}: {qty} of {sku} received but only {limit} is still in "
+                  "transit."),
+    ErrorCode.RETURN_OVER_SHIPPED: QT_TRANSLATE_NOOP(
+        "Errors", "{sku}: {qty} returned but only {limit} can come back (shipped minus "
+                  "already returned)."),
+    ErrorCode.PO_ILLEGAL_TRANSITION: QT_TRANSLATE_NOOP(
+        "Errors", "Purchase order {number} is {status}: it cannot be {action}."),
+    ErrorCode.RECEIPT_ALREADY_POSTED: QT_TRANSLATE_NOOP(
+        "Errors", "Receiving session {number} is already {status}."),
+    ErrorCode.RECEIPT_CONFLICT: QT_TRANSLATE_NOOP(
+        "Errors", "Another station received {sku} of {number} meanwhile: check the session "
+                  "and post again."),
     ErrorCode.TEXT_TOO_LONG: QT_TRANSLATE_NOOP(
         "Errors", "{what} is longer than {limit} characters."),
     ErrorCode.SPLIT_INVALID: QT_TRANSLATE_NOOP(
@@ -91,6 +108,11 @@ TEXT: dict[ErrorCode, str] = {
                   "for {courier}."),
     ErrorCode.WAYBILL_SERVICE_FAILED: QT_TRANSLATE_NOOP(
         "Errors", "The waybill service of courier {courier} failed: {error}"),
+    ErrorCode.COUNT_NOT_OPEN: QT_TRANSLATE_NOOP(
+        "Errors", "Count {number} is {status}: it can no longer be changed."),
+    ErrorCode.COUNT_BELOW_RESERVED: QT_TRANSLATE_NOOP(
+        "Errors", "Posting would leave {count} SKU(s) below the quantity reserved for orders: "
+                  "{skus}. Recount them, or release or ship their orders first."),
 }
 
 
