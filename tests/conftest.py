@@ -37,6 +37,21 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("ECERP_DATABASE_URL", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _source_language_after() -> Iterator[None]:
+    """Tests that install a translation (the UI tests start in Chinese) give the source
+    language back, so no test depends on which folder ran before it."""
+    yield
+    import sys
+
+    i18n = sys.modules.get("ecerp_desktop.ui.i18n")
+    if i18n is not None:
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is not None:
+            i18n.install("en")
+
+
 def _pg_admin():  # -> psycopg.Connection | None
     global _pg_skip_reason
     import psycopg

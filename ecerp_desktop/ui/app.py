@@ -273,6 +273,7 @@ class App:
         if self.headless or installed_filter() is not None:
             return
         scanner = ScannerFilter(parent=self.qapp).install(self.qapp)
+        self._stoppers.append(scanner.uninstall)
         store = self.store
 
         def profile() -> Any:

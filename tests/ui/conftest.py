@@ -23,11 +23,11 @@ def _bundled_font(qapp: QApplication) -> None:
 
 @pytest.fixture(autouse=True)
 def chinese(qapp: QApplication) -> Iterator[None]:
-    """Every UI test starts in the default language, Chinese, and leaves no op running."""
+    """Every UI test starts in the default language, Chinese, and leaves no op running
+    (the root conftest gives the source language back afterwards)."""
     assert i18n.install("zh_CN"), "the zh_CN translation must compile and load"
     yield
     wait_all()
-    i18n.install("zh_CN")
 
 
 def add_user(store: Store, username: str, role: Role, password: str = PASSWORD) -> Actor:
