@@ -34,6 +34,7 @@ class LineFacts:
     platform_line_id: str = ""
     parent_id: int | None = None  # the bundle line a component belongs to
     ref: LineRef | None = None  # the platform's identity, for mapping
+    volume_cm3: int = 0  # per unit; a SKU without a volume counts as 0
 
     @property
     def ships(self) -> bool:

@@ -32,6 +32,7 @@ class SkuInfo:
     is_gift: bool = False
     active: bool = True
     cost: Decimal = ZERO
+    volume_cm3: int | None = None  # per unit; None: not known (counts as 0 when splitting)
 
 
 def norm_code(code: str) -> str:

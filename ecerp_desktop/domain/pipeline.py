@@ -24,7 +24,14 @@ from typing import Any
 from ecerp_desktop.domain.facts import LineFacts, OrderFacts
 from ecerp_desktop.domain.gifts import GiftRule, GiftUsage, evaluate_gifts
 from ecerp_desktop.domain.mapping import Catalog, map_line
-from ecerp_desktop.domain.merge import plan_merges
+from ecerp_desktop.domain.merge import (
+    OpenParcel,
+    ParcelJoin,
+    join_open_parcel,
+    merge_key,
+    open_candidates,
+    plan_merges,
+)
 from ecerp_desktop.domain.money import ZERO
 from ecerp_desktop.domain.orders import HoldReason, OrderStatus
 from ecerp_desktop.domain.regions import RegionPattern, match_region
@@ -41,7 +48,7 @@ from ecerp_desktop.domain.split import (
     PlannedParcel,
     Stock,
     allocate,
-    split_by_weight,
+    split_by_limits,
     split_presale,
     take,
 )
@@ -63,20 +70,23 @@ class Options:
     split_by_warehouse: bool = True
     split_presale: bool = True
     max_parcel_weight_g: int | None = None
+    max_parcel_volume_cm3: int | None = None  # SKUs without a volume count as 0 cm³
 
     def to_dict(self) -> dict[str, Any]:
         return {"merge": self.merge, "merge_window_hours": self.merge_window_hours,
                 "split_by_warehouse": self.split_by_warehouse,
                 "split_presale": self.split_presale,
-                "max_parcel_weight_g": self.max_parcel_weight_g}
+                "max_parcel_weight_g": self.max_parcel_weight_g,
+                "max_parcel_volume_cm3": self.max_parcel_volume_cm3}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> Options:
         d = d or {}
         mw = d.get("max_parcel_weight_g")
+        mv = d.get("max_parcel_volume_cm3")
         return cls(bool(d.get("merge", True)), float(d.get("merge_window_hours", 24.0)),
                    bool(d.get("split_by_warehouse", True)), bool(d.get("split_presale", True)),
-                   int(mw) if mw else None)
+                   int(mw) if mw else None, int(mv) if mv else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +206,14 @@ class ChunkPlan:
     new_lines: list[NewLine] = field(default_factory=list)
     parcels: list[ParcelPlan] = field(default_factory=list)
     gifts: list[GiftGranted] = field(default_factory=list)
+    joins: list[ParcelJoin] = field(default_factory=list)  # into parcels of earlier runs
 
     def reservations(self) -> dict[tuple[int, int], int]:
         out: dict[tuple[int, int], int] = {}
-        for p in self.parcels:
-            for i in p.items:
-                key = (p.warehouse_id, i.sku_id)
+        for wh, items in [(p.warehouse_id, p.items) for p in self.parcels] + [
+                (j.warehouse_id, j.items) for j in self.joins]:
+            for i in items:
+                key = (wh, i.sku_id)
                 out[key] = out.get(key, 0) + i.qty
         return out
 
@@ -221,6 +233,7 @@ def _enrich(cat: Catalog, ln: LineFacts) -> None:
         ln.sku_code = info.code
         ln.weight_g = info.weight_g
         ln.price_floor = info.price_floor
+        ln.volume_cm3 = info.volume_cm3 or 0
 
 
 def map_order(o: OrderFacts, cat: Catalog, ids: _Ids, plan: ChunkPlan) -> list[str]:
@@ -302,7 +315,8 @@ def _held(o: OrderFacts, reason: str, detail: str, why: list[str], rule_id: int 
 
 def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
                usage: GiftUsage | None = None,
-               load_stock: Callable[[set[int]], Mapping[tuple[int, int], int]] | None = None
+               load_stock: Callable[[set[int]], Mapping[tuple[int, int], int]] | None = None,
+               load_open: Callable[[set[str]], Sequence[OpenParcel]] | None = None
                ) -> ChunkPlan:
     """Decide every order of the chunk. *stock* is consumed as parcels are planned, so the
     next chunk sees what this one took; *usage* counts gift grants across chunks.
@@ -310,6 +324,10 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
     *load_stock*, when given, is called once after mapping with the SKU ids the approved
     orders need, and what it returns is added to *stock* (the service reads the balances
     then, in its transaction, once the platform lines are known as our SKUs).
+
+    *load_open*, when given (and merging is on), is called once with the phone hashes of
+    the orders that may merge and returns the open parcels of earlier runs they may join
+    (:class:`ecerp_desktop.domain.merge.OpenParcel`).
     """
     usage = usage if usage is not None else GiftUsage()
     plan = ChunkPlan()
@@ -374,12 +392,18 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
         need = {ln.sku_id for o, _, _ in decided for ln in o.lines if ln.sku_id is not None}
         stock.update(load_stock(need))
     held_facts = [o for o in orders if o.id in held_ids]
-    _route_all(decided, held_facts, cfg, stock, plan)
+    open_parcels: Sequence[OpenParcel] = ()
+    if load_open is not None and cfg.options.merge:
+        hashes = {o.phone_hash for o in [*(o for o, _, _ in decided), *held_facts]
+                  if merge_key(o) is not None}
+        open_parcels = load_open(hashes) if hashes else ()
+    _route_all(decided, held_facts, cfg, stock, plan, open_parcels)
     return plan
 
 
 def _route_all(decided: list[tuple[OrderFacts, Decision, Outcome]], held: list[OrderFacts],
-               cfg: Config, stock: Stock, plan: ChunkPlan) -> None:
+               cfg: Config, stock: Stock, plan: ChunkPlan,
+               open_parcels: Sequence[OpenParcel] = ()) -> None:
     by_id = {o.id: (o, d, out) for o, d, out in decided}
     units: list[list[int]] = []
     if cfg.options.merge:
@@ -405,6 +429,8 @@ def _route_all(decided: list[tuple[OrderFacts, Decision, Outcome]], held: list[O
         units = [[o.id] for o, _, _ in decided]
     # Urgent first: a higher priority gets the stock when it is short.
     units.sort(key=lambda u: (-max(by_id[i][1].priority or 0 for i in u), u[0]))
+    if open_parcels:
+        units = _join_open(units, by_id, held, cfg, stock, plan, open_parcels)
     for unit in units:
         if not _route_unit(unit, by_id, cfg, stock, plan) and len(unit) > 1:
             for oid in unit:
@@ -413,6 +439,64 @@ def _route_all(decided: list[tuple[OrderFacts, Decision, Outcome]], held: list[O
                 _route_unit([oid], by_id, cfg, stock, plan, last_try=True)
     for _o, _d, out in decided:
         plan.outcomes.append(out)
+
+
+def _join_open(units: list[list[int]], by_id: dict[int, tuple[OrderFacts, Decision, Outcome]],
+               held: list[OrderFacts], cfg: Config, stock: Stock, plan: ChunkPlan,
+               open_parcels: Sequence[OpenParcel]) -> list[list[int]]:
+    """Add the units that may join an open parcel of an earlier run to it (合单 across
+    runs); returns the units left to route as usual."""
+    window = timedelta(hours=cfg.options.merge_window_hours)
+    held_out = {out.order_id: out for out in plan.outcomes}
+    for o in held:
+        hit = open_candidates(o, open_parcels, window)
+        if hit and o.id in held_out:
+            held_out[o.id].why.append(
+                f"held: not merged into open parcel {hit[0].parcel_id} of order "
+                f"{hit[0].lead.id} (same buyer and address)")
+    rest: list[list[int]] = []
+    for unit in units:
+        lead = by_id[unit[0]][0]
+        ds = [by_id[oid][1] for oid in unit]
+        cands = open_candidates(lead, open_parcels, window)
+        wh_code = next((d.warehouse for d in ds if d.warehouse), None)
+        courier_code = next((d.courier for d in ds if d.courier), None)
+        if cands and (wh_code or courier_code):
+            wh = cfg._wh_by_code.get(wh_code) if wh_code else None
+            cid = next((c.id for c in cfg.couriers if c.code == courier_code), None)
+            fits = [p for p in cands
+                    if (not wh_code or (wh is not None and wh.id == p.warehouse_id))
+                    and (not courier_code or cid == p.courier_id)]
+            if len(fits) < len(cands):
+                for oid in unit:
+                    by_id[oid][2].why.append(
+                        "not merged into an open parcel with another warehouse or courier "
+                        "than a rule chose")
+            cands = fits
+        if not cands:
+            rest.append(unit)
+            continue
+        items = [Item(ln.line_id, by_id[oid][0].id, ln.sku_id or 0, ln.qty, ln.weight_g,
+                      ln.is_presale or by_id[oid][0].is_presale, ln.volume_cm3)
+                 for oid in unit for ln in by_id[oid][0].shipping_lines()]
+        amount = sum((by_id[oid][0].paid_amount for oid in unit), ZERO)
+        join, notes = join_open_parcel(unit, items, amount, cands, stock, cfg.couriers,
+                                       cfg.options.max_parcel_weight_g,
+                                       cfg.options.max_parcel_volume_cm3, cfg.catalog.code)
+        for oid in unit:
+            by_id[oid][2].why += notes
+        if join is None:
+            rest.append(unit)
+            continue
+        take(stock, [PlannedParcel(join.warehouse_id, list(join.items))])
+        plan.joins.append(join)
+        for oid in unit:
+            o, _, out = by_id[oid]
+            out.why.append(join.why)
+            out.merged_into = join.lead_id
+            out.warehouse_id, out.courier_id = join.warehouse_id, join.courier_id
+            out.rerouted = _rerouted(o, join.warehouse_id, join.courier_id)
+    return rest
 
 
 def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Outcome]],
@@ -425,7 +509,7 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
         amount += o.paid_amount
         for ln in o.shipping_lines():
             items.append(Item(ln.line_id, o.id, ln.sku_id or 0, ln.qty, ln.weight_g,
-                              ln.is_presale or o.is_presale))
+                              ln.is_presale or o.is_presale, ln.volume_cm3))
     outs = [by_id[oid][2] for oid in unit]
     forced_code = next((by_id[oid][1].warehouse for oid in unit if by_id[oid][1].warehouse),
                        None)
@@ -457,16 +541,17 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
     parcels: list[PlannedParcel] = alloc.parcels
     if cfg.options.split_presale:
         parcels = split_presale(parcels)
-    if cfg.options.max_parcel_weight_g:
-        parcels = [q for p in parcels for q in split_by_weight(p, cfg.options.max_parcel_weight_g)]
+    max_g, max_cm3 = cfg.options.max_parcel_weight_g, cfg.options.max_parcel_volume_cm3
+    if max_g or max_cm3:
+        parcels = [q for p in parcels for q in split_by_limits(p, max_g, max_cm3)]
     preferred = d_lead.courier or next((by_id[oid][1].courier for oid in unit
                                         if by_id[oid][1].courier), None)
     chosen: list[tuple[PlannedParcel, Any]] = []
     notes = list(alloc.why)
     if len(parcels) > len(alloc.parcels):
         notes.append(f"split into {len(parcels)} parcels"
-                     + (f" (at most {cfg.options.max_parcel_weight_g} g each)"
-                        if cfg.options.max_parcel_weight_g else "")
+                     + (f" (at most {max_g} g each)" if max_g else "")
+                     + (f" (at most {max_cm3} cm³ each)" if max_cm3 else "")
                      + (" (pre-sale lines apart)" if any(p.presale for p in parcels) else ""))
     for p in parcels:
         wh_code = names.get(p.warehouse_id or 0, "")

@@ -8,9 +8,12 @@ cut into parcels.
    components are lines of their own, so a bundle can ship from two warehouses.
 3. Else: out of stock, naming what is short.
 
-Then pre-sale lines ship apart from in-stock lines, and a per-parcel weight limit cuts a
-warehouse's share into several parcels (first fit, heaviest first; a line's quantity may be
-divided). Every unit of every shipping line lands in exactly one parcel.
+Then pre-sale lines ship apart from in-stock lines, and per-parcel limits of weight and
+volume cut a warehouse's share into several parcels (first fit, heaviest then bulkiest
+first; a line's quantity may be divided; a unit above a limit on its own ships alone).
+A SKU without a volume counts as 0 cm³ (it never causes a split by volume), as a SKU
+without a weight counts as 0 g. Every unit of every shipping line lands in exactly one
+parcel.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Item:
     qty: int
     weight_g: int = 0  # per unit
     presale: bool = False
+    volume_cm3: int = 0  # per unit (0: not known)
 
 
 @dataclass(slots=True)
@@ -42,6 +46,10 @@ class PlannedParcel:
     @property
     def weight_g(self) -> int:
         return sum(i.weight_g * i.qty for i in self.items)
+
+    @property
+    def volume_cm3(self) -> int:
+        return sum(i.volume_cm3 * i.qty for i in self.items)
 
 
 @dataclass(slots=True)
@@ -154,35 +162,61 @@ def split_presale(parcels: Sequence[PlannedParcel]) -> list[PlannedParcel]:
 def split_by_weight(parcel: PlannedParcel, max_g: int | None) -> list[PlannedParcel]:
     """Cut one parcel into parcels of at most *max_g* (a unit heavier than the limit goes
     alone). Quantities of one line may be divided between parcels."""
-    if not max_g or parcel.weight_g <= max_g:
+    return split_by_limits(parcel, max_g, None)
+
+
+def split_by_limits(parcel: PlannedParcel, max_g: int | None,
+                    max_cm3: int | None) -> list[PlannedParcel]:
+    """Cut one parcel into parcels of at most *max_g* grams and *max_cm3* cubic
+    centimetres (None or 0: no limit). First fit, heaviest then bulkiest line first; a
+    unit above a limit by itself goes alone; a line's quantity may be divided."""
+    max_g = max_g or None
+    max_cm3 = max_cm3 or None
+    if ((max_g is None or parcel.weight_g <= max_g)
+            and (max_cm3 is None or parcel.volume_cm3 <= max_cm3)):
         return [parcel]
-    bins: list[tuple[list[int], dict[int, Item]]] = []  # [weight], line id → item
-    for it in sorted(parcel.items, key=lambda i: (-i.weight_g, i.line_id)):
+    bins: list[_Bin] = []
+    for it in sorted(parcel.items, key=lambda i: (-i.weight_g, -i.volume_cm3, i.line_id)):
         remaining = it.qty
         for b in bins:
             if remaining == 0:
                 break
-            room = max_g - b[0][0]
-            fit = remaining if it.weight_g == 0 else min(remaining, room // it.weight_g)
+            fit = min(remaining, _room(max_g, b.g, it.weight_g),
+                      _room(max_cm3, b.cm3, it.volume_cm3))
             if fit > 0:
-                _put(b, it, fit)
+                b.put(it, fit)
                 remaining -= fit
         while remaining > 0:
-            fit = remaining if it.weight_g == 0 else max(1, min(remaining,
-                                                                max_g // it.weight_g))
-            b = ([0], {})
-            _put(b, it, fit)
+            fit = max(1, min(remaining, _room(max_g, 0, it.weight_g),
+                             _room(max_cm3, 0, it.volume_cm3)))
+            b = _Bin()
+            b.put(it, fit)
             bins.append(b)
             remaining -= fit
-    return [PlannedParcel(parcel.warehouse_id, list(b[1].values()), parcel.presale)
+    return [PlannedParcel(parcel.warehouse_id, list(b.items.values()), parcel.presale)
             for b in bins]
 
 
-def _put(b: tuple[list[int], dict[int, Item]], it: Item, qty: int) -> None:
-    b[0][0] += qty * it.weight_g
-    prev = b[1].get(it.line_id)
-    b[1][it.line_id] = Item(it.line_id, it.order_id, it.sku_id,
-                            qty + (prev.qty if prev else 0), it.weight_g, it.presale)
+def _room(limit: int | None, used: int, per_unit: int) -> int:
+    """How many more units of *per_unit* fit under *limit* (a huge number: no limit)."""
+    if limit is None or per_unit <= 0:
+        return 1 << 62
+    return max(0, (limit - used) // per_unit)
+
+
+@dataclass(slots=True)
+class _Bin:
+    g: int = 0
+    cm3: int = 0
+    items: dict[int, Item] = field(default_factory=dict)  # line id → item
+
+    def put(self, it: Item, qty: int) -> None:
+        self.g += qty * it.weight_g
+        self.cm3 += qty * it.volume_cm3
+        prev = self.items.get(it.line_id)
+        self.items[it.line_id] = Item(it.line_id, it.order_id, it.sku_id,
+                                      qty + (prev.qty if prev else 0), it.weight_g,
+                                      it.presale, it.volume_cm3)
 
 
 def split_by_hand(items: Sequence[Item], groups: Sequence[Sequence[tuple[int, int]]]
@@ -204,7 +238,7 @@ def split_by_hand(items: Sequence[Item], groups: Sequence[Sequence[tuple[int, in
                 return f"line {line_id}: quantity must be positive"
             given[line_id] = given.get(line_id, 0) + qty
             parcel.append(Item(it.line_id, it.order_id, it.sku_id, qty, it.weight_g,
-                               it.presale))
+                               it.presale, it.volume_cm3))
         out.append(parcel)
     for it in items:
         if given.get(it.line_id, 0) != it.qty:

@@ -35,6 +35,8 @@ from ecerp_desktop.domain.rules import RuleSet, ruleset_from_dict
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import pipeline as ps
+from ecerp_desktop.store import pipeline_merge as pm
+from ecerp_desktop.store.pipeline_merge import open_parcels
 from ecerp_desktop.store.sync import enqueue
 
 CHUNK = 5000
@@ -171,7 +173,8 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
                                                    for f in loaded.facts), trial_loaded,
                                         limited)
                     plan = plan_chunk(loaded.facts, cfg, {}, trial,
-                                      lambda skus, s=s: ps.available(s, skus))
+                                      lambda skus, s=s: ps.available(s, skus),
+                                      lambda hashes, s=s: open_parcels(s, hashes, shops))
                     changed = ps.write_plan(s, plan, loaded, who, utcnow())
                 usage, loaded_buyers = trial, trial_loaded
                 break
@@ -263,8 +266,14 @@ def intercept(store: Store, order_id: int, reason: str, line_ids: list[int] | No
 
     With *line_ids* (a partial refund) only the parcels carrying those lines stop, and the
     order itself becomes INTERCEPTED only when none of its parcels is left. Every stopped
-    parcel gives its reserved stock back and has its waybill cancel enqueued (outbox); the
-    other orders sharing a merged parcel go back to REVIEW to be planned on their own.
+    parcel gives its reserved stock back and has its waybill cancel enqueued (outbox).
+
+    A merged parcel (合单) that is still untouched (no waybill, nothing printed, no packing
+    station) only loses this order's lines: they move to a parcel of their own, which is
+    the one stopped, and the other orders keep their parcel and reservation (a new lead
+    takes it over when the lead order leaves). Once a merged parcel is waybilled, printed
+    or being packed, the whole parcel stops and the other orders go back to REVIEW to be
+    planned on their own.
     """
     now = utcnow()
     who = actor.username if actor else "sync"
@@ -284,6 +293,7 @@ def intercept(store: Store, order_id: int, reason: str, line_ids: list[int] | No
             hit = [p for p in parcels if any(ln[0] in wanted for ln in p.lines)]
         else:
             hit = parcels
+        hit, parcels, left = _carve_shared(s, hit, order_id, now, uid)
         ps.release_parcels(s, hit, PARCEL_INTERCEPTED, now, uid, f"intercept: {reason}"[:255])
         res.parcels = [p.id for p in hit]
         for wb in ps.issued_waybills(s, res.parcels):
@@ -312,11 +322,44 @@ def intercept(store: Store, order_id: int, reason: str, line_ids: list[int] | No
             ps.set_status(s, order_id, head.status, OrderStatus.INTERCEPTED.value, now,
                           merged_into_id=None)
             res.status = OrderStatus.INTERCEPTED.value
+        history += _after_carve(s, left, order_id, res.status, now, who, uid)
         history.append(_hist(order_id, who, uid, now, "intercepted", head.status, res.status,
                              reason, {"parcels": res.parcels, "lines": line_ids,
                                       "lead": lead, "waybill_cancels": res.waybill_cancels}))
         ps.add_history(s, history)
     return res
+
+
+def _carve_shared(s: Any, hit: list[ps.ParcelRecord], order_id: int, now: Any,
+                  uid: int | None) -> tuple[list[ps.ParcelRecord], list[ps.ParcelRecord],
+                                            list[ps.ParcelRecord]]:
+    """Move *order_id*'s lines out of the untouched merged parcels among *hit* into
+    parcels of its own (reservation follows). Returns the parcels to stop, the order's
+    live parcels now, and the merged parcels it left."""
+    left = [p for p in hit if p.order_ids - {order_id} and pm.joinable(s, p.id)]
+    if not left:
+        return hit, ps.live_parcels(s, [order_id]), []
+    new_ids = {ps.move_lines_to_new_parcels(s, p, order_id, now, uid) for p in left}
+    keep = {p.id for p in hit} - {p.id for p in left}
+    parcels = ps.live_parcels(s, [order_id])
+    return [p for p in parcels if p.id in keep or p.id in new_ids], parcels, left
+
+
+def _after_carve(s: Any, left: list[ps.ParcelRecord], order_id: int, status: str, now: Any,
+                 who: str, uid: int | None) -> list[dict[str, Any]]:
+    """History for the orders that keep a merged parcel *order_id* left, and a new lead
+    for a parcel it led when it is stopped for good."""
+    history = []
+    for p in left:
+        rest = sorted(p.order_ids - {order_id})
+        if p.order_id == order_id and status == OrderStatus.INTERCEPTED.value:
+            pm.relead(s, p.id, order_id, rest[0], now)
+        for other in rest:
+            history.append(_hist(other, who, uid, now, "unmerged", None, None,
+                                 f"intercepted order {order_id} left parcel {p.id}; "
+                                 "this order still ships in it",
+                                 {"parcel": p.id, "intercepted": order_id}))
+    return history
 
 
 def _hist(order_id: int, actor: str, uid: int | None, now: Any, action: str, frm: str | None,

@@ -474,6 +474,9 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     raw.many("INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
              "VALUES (?, ?, ?, ?, ?)", new_holds)
     _write_parcels(s, raw, plan, real, now)
+    if plan.joins:  # into parcels of earlier runs (合单 across runs)
+        from ecerp_desktop.store.pipeline_merge import write_joins
+        write_joins(s, plan, real, actor, now)
     raw.many("INSERT INTO gift_grants (rule_id, order_id, buyer_key, sku_id, qty, created_at) "
              "VALUES (?, ?, ?, ?, ?, ?)",
              [(g.rule_id, g.order_id, g.buyer_key[:191], g.sku_id, g.qty, at)

@@ -16,8 +16,9 @@ from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.services import pipeline as svc
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import pipeline as ps
+from ecerp_desktop.store.schema import ParcelRow
 from ecerp_desktop.store.stock import Move, post_moves
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from .conftest import World
 
@@ -163,6 +164,10 @@ def test_refund_on_one_merged_order_sends_the_other_back_to_review(world: World)
     svc.process_pending(world.store, SYSTEM)
     [(pid, _, _, _, _)] = world.parcels(a)
     assert world.balance(world.gz, "TEA-1") == (100, 1)
+    # A packing station holds the parcel: it stops whole. (An untouched merged parcel
+    # only loses the refunded order's lines: tests/pipeline_merge.)
+    with world.store.write() as s:
+        s.execute(update(ParcelRow).where(ParcelRow.id == pid).values(station="PACK-1"))
     res = svc.intercept(world.store, b, "refund requested")
     assert res.status == "intercepted" and res.parcels == [pid] and res.back_to_review == [a]
     assert world.status(b) == "intercepted" and world.status(a) == "review"
