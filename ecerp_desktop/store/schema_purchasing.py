@@ -121,6 +121,7 @@ class ReceivingSessionRow(Base):
     opened_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    over_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ReceivingScanRow(Base):

@@ -106,6 +106,7 @@ def upgrade() -> None:
     sa.Column('opened_at', sa.DateTime(), nullable=False),
     sa.Column('posted_at', sa.DateTime(), nullable=True),
     sa.Column('posted_by', sa.Integer(), nullable=True),
+    sa.Column('over_accepted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['opened_by'], ['users.id'], name=op.f('fk_receiving_sessions_opened_by_users')),
     sa.ForeignKeyConstraint(['po_id'], ['purchase_orders.id'], name=op.f('fk_receiving_sessions_po_id_purchase_orders')),
     sa.ForeignKeyConstraint(['posted_by'], ['users.id'], name=op.f('fk_receiving_sessions_posted_by_users')),
