@@ -98,15 +98,19 @@ def adjust(store: Store, actor: Actor, warehouse: str, sku: str, delta: int,
 
 def set_quantity(store: Store, actor: Actor, warehouse: str, sku: str, quantity: int,
                  reason: str) -> int:
-    """Set on hand to *quantity* (a recount); returns the change posted (0 if none)."""
+    """Set on hand to *quantity* (a recount) with a reason; returns the change posted (0 if
+    none). The reason is the ledger move's note and is in the audit row."""
     actor.require(Permission.STOCK_EDIT)
+    reason = storable(reason.strip())
+    if not reason:
+        raise DomainError(ErrorCode.REQUIRED, what="reason")
     now = utcnow()
     with store.write() as s:
         wh, found = _resolve(s, warehouse, sku)
         try:
             delta = st.set_on_hand(s, wh.id, found.id, quantity, kind=MoveKind.ADJUSTMENT,
                                    doc_type="recount", doc_id=f"{now:%Y%m%d%H%M%S%f}",
-                                   now=now, user_id=actor.user_id, note=storable(reason))
+                                   now=now, user_id=actor.user_id, note=reason)
         except DomainError as exc:
             if exc.code is ErrorCode.INSUFFICIENT_STOCK:
                 raise DomainError(ErrorCode.INSUFFICIENT_STOCK, sku=found.code,
@@ -115,7 +119,8 @@ def set_quantity(store: Store, actor: Actor, warehouse: str, sku: str, quantity:
         if delta:
             audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
                          action="stock.set", entity="sku", entity_id=str(found.id),
-                         detail={"warehouse": wh.code, "quantity": quantity, "delta": delta})
+                         detail={"warehouse": wh.code, "quantity": quantity, "delta": delta,
+                                 "reason": reason})
         return delta
 
 
