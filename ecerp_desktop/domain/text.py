@@ -16,3 +16,12 @@ REPLACEMENT = "\ufffd"
 def storable(text: str) -> str:
     """*text* with NUL and lone surrogates replaced by U+FFFD; anything else untouched."""
     return _UNSTORABLE.sub(REPLACEMENT, text) if text else text
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run (CSV or XLSX export, RELIABILITY rule 8): a
+    leading ``= + - @ TAB CR`` gets a ``'``, so the cell stays text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

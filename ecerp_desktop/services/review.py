@@ -26,6 +26,7 @@ from ecerp_desktop.domain.auth import Actor, Permission, mask_phone, mask_text
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.orders import OrderStatus, can_transition
 from ecerp_desktop.domain.pipeline import PARCEL_OPEN, plan_chunk
+from ecerp_desktop.domain.text import safe_cell
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import pipeline as ps
@@ -119,14 +120,6 @@ def export_rows(store: Store, actor: Actor, flt: ReviewFilter, sort: Sort | None
         if after is None:
             break
     return out if limit is None else out[:limit]
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """A text cell a spreadsheet will not run: a leading ``= + - @ TAB CR`` gets a ``'``."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def export_csv(store: Store, actor: Actor, flt: ReviewFilter, path: str,

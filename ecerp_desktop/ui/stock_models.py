@@ -1,0 +1,325 @@
+"""Table models and the export bar of the stock screen's tabs.
+
+:class:`KeysetTableModel` reads keyset pages on demand like the review list
+(``orders_table_model.py``): Qt asks ``canFetchMore``/``fetchMore`` as the user scrolls
+towards the end, and each fetch is one background op reading the next page; a new filter or
+sort is a new loader through :meth:`KeysetTableModel.reset`, and a page of an older loader
+arriving late is dropped. Header clicks do not sort in memory: they emit
+``sort_requested(key, descending)`` and the tab reloads sorted in SQL.
+
+:class:`ListTableModel` shows a list already computed in the background (turnover).
+
+:class:`ExportBar` runs an export service with a progress bar and a cancel button.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from ecerp_desktop.domain.timeutil import format_local
+from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str  # English source, context "StockColumns"
+    sort_key: str | None = None  # the service's sort key; None: not sortable
+    numeric: bool = False
+
+
+def cell_text(value: Any) -> str:
+    """How a value shows in a stock table (numbers with separators, local times)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime):
+        return format_local(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+Getter = Callable[[Any, str], Any]
+
+
+def attr_getter(row: Any, key: str) -> Any:
+    return getattr(row, key)
+
+
+class _Base(QAbstractTableModel):
+    sort_requested = Signal(str, bool)
+
+    def __init__(self, columns: Sequence[Column], get: Getter = attr_getter,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._get = get
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def value(self, row: int, key: str) -> Any:
+        return self._get(self._rows[row], key)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.columns):
+            return QCoreApplication.translate("StockColumns", self.columns[section].title)
+        return None
+
+    def header_titles(self) -> list[str]:
+        return [str(self.headerData(i, Qt.Orientation.Horizontal))
+                for i in range(len(self.columns))]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(self._get(self._rows[index.row()], col.key))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self.columns) and self.columns[column].sort_key:
+            self.sort_requested.emit(self.columns[column].sort_key,
+                                     order == Qt.SortOrder.DescendingOrder)
+
+
+class KeysetTableModel(_Base):
+    """Rows over keyset pages: ``loader(after, limit)`` runs on the database lane and
+    returns a page with ``rows`` and ``next`` (None after the last page)."""
+
+    page_loaded = Signal(int)  # rows loaded so far
+    load_failed = Signal(object)
+
+    def __init__(self, columns: Sequence[Column], get: Getter = attr_getter,
+                 parent: QObject | None = None) -> None:
+        super().__init__(columns, get, parent)
+        self._loader: Callable[[Any, int], Any] | None = None
+        self._next: Any = None
+        self._more = False
+        self._generation = 0
+        self.loading = False
+        self.page_size = PAGE_SIZE
+        self.pages_loaded = 0
+
+    def reset(self, loader: Callable[[Any, int], Any]) -> None:
+        """Drop every row and read the first page with *loader*."""
+        self.beginResetModel()
+        self._generation += 1
+        self._loader = loader
+        self._rows = []
+        self._next = None
+        self._more = False
+        self.loading = False
+        self.pages_loaded = 0
+        self.endResetModel()
+        self._fetch(None)
+
+    def _fetch(self, after: Any) -> None:
+        if self._loader is None or self.loading:
+            return
+        self.loading = True
+        gen, loader, size = self._generation, self._loader, self.page_size
+        run_op(lambda: loader(after, size), owner=self,
+               on_success=lambda page: self._appended(gen, page),
+               on_failure=lambda exc: self._failed(gen, exc))
+
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen == self._generation:
+            self.loading = False
+            self.load_failed.emit(exc)
+
+    def _appended(self, gen: int, page: Any) -> None:
+        if gen != self._generation:
+            return  # an older filter's page: the user has moved on
+        self.loading = False
+        rows = list(page.rows)
+        self._next = page.next
+        self._more = page.next is not None
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.pages_loaded += 1
+        self.page_loaded.emit(len(self._rows))
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self.loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._fetch(self._next)
+
+
+class ListTableModel(_Base):
+    """Rows already in memory; a header click sorts them here (stable, Nones last)."""
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        key = self.columns[column].key
+        desc = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        present = [r for r in self._rows if self._get(r, key) is not None]
+        absent = [r for r in self._rows if self._get(r, key) is None]
+        present.sort(key=lambda r: self._get(r, key), reverse=desc)
+        self._rows = present + absent
+        self.layoutChanged.emit()
+
+
+class ExportBar(QWidget):
+    """Export buttons (XLSX, CSV), a progress bar and a cancel button.
+
+    ``prepare()`` runs on the GUI thread when an export starts (it reads the filter on
+    screen) and returns ``job(path, headers, progress, cancel)``, which runs on the
+    ``export`` lane and returns the service's ExportResult; ``headers`` are the table's
+    translated column titles.
+    """
+
+    finished = Signal(object)  # the ExportResult, or the error
+
+    def __init__(self, prepare: Callable[[], Callable[..., Any]], headers: Callable[[], list[str]],
+                 default_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._prepare = prepare
+        self._headers = headers
+        self._default = default_name
+        self._cancel: threading.Event | None = None
+        self._relay = ProgressRelay()
+        self._relay.changed.connect(self._progressed)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.xlsx_button = QPushButton(self.tr("Export Excel…"))
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.cancel_button = QPushButton(self.tr("Cancel export"))
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setMaximumWidth(220)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.xlsx_button.clicked.connect(lambda: self._ask("xlsx"))
+        self.csv_button.clicked.connect(lambda: self._ask("csv"))
+        self.cancel_button.clicked.connect(self.cancel)
+        for w in (self.xlsx_button, self.csv_button, self.cancel_button, self.progress):
+            row.addWidget(w)
+        row.addWidget(self.status, 1)
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    def _ask(self, ext: str) -> None:
+        flt = self.tr("Excel workbook (*.xlsx)") if ext == "xlsx" else self.tr("CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"),
+                                              str(Path.home() / f"{self._default}.{ext}"), flt)
+        if path:
+            if not path.lower().endswith(f".{ext}"):
+                path += f".{ext}"
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Export into *path* (.xlsx or .csv) in the background."""
+        if self.running:
+            return
+        cancel = threading.Event()
+        self._cancel = cancel
+        job, headers, relay = self._prepare(), self._headers(), self._relay
+        for b in (self.xlsx_button, self.csv_button):
+            b.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.status.setText(self.tr("Exporting…"))
+        run_op(lambda: job(path, headers, relay.report, cancel.is_set), owner=self,
+               pool=lane("export"), on_success=self._done, on_failure=self._failed)
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _stopped(self) -> None:
+        self._cancel = None
+        for b in (self.xlsx_button, self.csv_button):
+            b.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _done(self, result: Any) -> None:
+        self._stopped()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0 if result.cancelled else 1)
+        if result.cancelled:
+            self.status.setText(self.tr("Export cancelled; no file was written."))
+        else:
+            self.status.setText(self.tr("{n} rows written to {path}").format(
+                n=f"{result.rows:,}", path=result.path))
+        self.finished.emit(result)
+
+    def _failed(self, error: BaseException) -> None:
+        self._stopped()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status.setText(describe(error))
+        self.finished.emit(error)
