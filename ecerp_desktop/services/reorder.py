@@ -105,11 +105,8 @@ def suggestions(store: Store, actor: Actor, *, days: int = 30, warehouse: str | 
         rules = q.alert_rules(s)
         active = [w for w in whs.values() if w.active]
         keys = set(flows)
-        for (w, k) in rules:
-            if w != ALL_WAREHOUSES:
-                keys.add((w, k))
-            elif len(active) == 1:  # one warehouse: "every warehouse" means that one
-                keys.add((active[0].id, k))
+        for (w, k) in rules:  # a rule for every warehouse applies in each active one
+            keys.update([(w, k)] if w != ALL_WAREHOUSES else [(a.id, k) for a in active])
         if wh_filter is not None:
             keys = {key for key in keys if key[0] == wh_filter.id}
         keys = {key for key in keys if key[0] in whs}
