@@ -4,9 +4,12 @@ PostgreSQL: what changes, what is skipped and why, stock reservations kept true.
 from __future__ import annotations
 
 import pytest
+from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
+from ecerp_desktop.domain.pipeline import Options
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services import pipeline as svc
 from ecerp_desktop.services import review as rv
 from ecerp_desktop.store import pipeline as ps
 from ecerp_desktop.store.schema import ParcelRow, StockBalanceRow
@@ -120,11 +123,15 @@ def test_tag_and_rerun_after_stock_arrives(world: World) -> None:
 
 def test_merge_by_hand_and_undo(world: World) -> None:
     w = world
+    # Automatic merging off while the two arrive (a later run would merge b into a's
+    # untouched parcel by itself), on again for the clerk's merge.
+    svc.set_options(w.store, SYSTEM, Options(merge=False))
     a = w.order([("TEA-1", 1)], buyer="b1", phone="13900001111")
     w.process()
     b = w.order([("CUP-1", 1)], buyer="b1", phone="13900001111")
     w.process()
     assert len(_parcels(w, a)) == 1 and len(_parcels(w, b)) == 1  # two parcels so far
+    svc.set_options(w.store, SYSTEM, Options())
     res = rv.run_batch(w.store, CLERK, "merge", [a, b])
     assert res.done == 2
     with w.store.read() as s:
