@@ -53,10 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("province", nargs="?", help="a province, or * for everywhere else")
     pr.add_argument("warehouses", nargs="*", metavar="WAREHOUSE_CODE")
     pr.set_defaults(func=_priority)
-    op = rs.add_parser("options", help="merge window, parcel weight limit, split settings")
+    op = rs.add_parser("options", help="merge window, parcel weight and volume limits, "
+                                       "split settings")
     op.add_argument("--merge", choices=["on", "off"])
     op.add_argument("--merge-window-hours", type=float)
     op.add_argument("--max-parcel-weight-g", type=int, help="0: no limit")
+    op.add_argument("--max-parcel-volume-cm3", type=int,
+                    help="0: no limit; a SKU without a volume counts as 0 cm³")
     op.add_argument("--split-by-warehouse", choices=["on", "off"])
     op.add_argument("--split-presale", choices=["on", "off"])
     op.set_defaults(func=_options)
@@ -173,6 +176,8 @@ def _options(args: argparse.Namespace) -> int:
         changes["merge_window_hours"] = args.merge_window_hours
     if args.max_parcel_weight_g is not None:
         changes["max_parcel_weight_g"] = args.max_parcel_weight_g or None
+    if args.max_parcel_volume_cm3 is not None:
+        changes["max_parcel_volume_cm3"] = args.max_parcel_volume_cm3 or None
     if args.split_by_warehouse:
         changes["split_by_warehouse"] = args.split_by_warehouse == "on"
     if args.split_presale:

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ss = p.add_subparsers(dest="skus_command", metavar="ACTION", required=True)
     imp = ss.add_parser("import", help=(
         "import SKUs from CSV or XLSX with a header row: code, name, barcodes "
-        "(separated by ;), weight_g, cost"))
+        "(separated by ;), weight_g, cost, and optionally volume_cm3"))
     imp.add_argument("file")
     imp.set_defaults(func=_import)
     ls = ss.add_parser("list", help="list SKUs")
@@ -44,5 +44,6 @@ def _import(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     store = store_from(args)
     for k in catalog.list_skus(store, SYSTEM, limit=args.limit):
-        print(f"{k.code}\t{k.name}\t{';'.join(k.barcodes)}\t{k.weight_g}\t{k.cost}")
+        volume = "" if k.volume_cm3 is None else k.volume_cm3
+        print(f"{k.code}\t{k.name}\t{';'.join(k.barcodes)}\t{k.weight_g}\t{k.cost}\t{volume}")
     return 0

@@ -53,6 +53,7 @@ SKU_COLUMNS: dict[str, tuple[str, ...]] = {
     "barcodes": ("barcodes", "barcode", "条码", "条形码"),
     "weight_g": ("weight_g", "weight", "重量", "重量(g)", "重量g"),
     "cost": ("cost", "成本", "成本价"),
+    "volume_cm3": ("volume_cm3", "volume", "体积", "体积(cm3)", "体积(cm³)", "体积cm3"),
 }
 STOCK_COLUMNS: dict[str, tuple[str, ...]] = {
     "warehouse": ("warehouse", "仓库"),
@@ -300,7 +301,8 @@ def _barcodes(value: str) -> tuple[str, ...]:
 # --- SKUs ----------------------------------------------------------------------------------------
 
 def import_skus(store: Store, actor: Actor, path: str | Path) -> ImportReport:
-    """Import or update SKUs (code, name, barcodes, weight_g, cost) from *path*."""
+    """Import or update SKUs (code, name, barcodes, weight_g, cost, and optionally
+    volume_cm3: an empty cell or no such column keeps the stored volume) from *path*."""
     actor.require(Permission.STOCK_EDIT)
     path = Path(path)
     header, rows = read_table(path)
@@ -362,7 +364,12 @@ def _sku_row(report: ImportReport, n: int, row: dict[str, str],
     except DomainError as exc:
         fail("cost", exc)
         return None
-    return cat.SkuInput(storable(code), name, weight, cost, barcodes)
+    try:
+        volume = _whole(row["volume_cm3"]) if row.get("volume_cm3") else None
+    except DomainError as exc:
+        fail("volume_cm3", exc)
+        return None
+    return cat.SkuInput(storable(code), name, weight, cost, barcodes, volume_cm3=volume)
 
 
 def _store_skus(s: Any, report: ImportReport,
@@ -395,6 +402,7 @@ def _store_skus(s: Any, report: ImportReport,
         if old is None:
             report.created += 1
         elif (old.name, old.weight_g, old.cost) != (item.name, item.weight_g, item.cost) \
+                or (item.volume_cm3 is not None and item.volume_cm3 != old.volume_cm3) \
                 or not set(item.barcodes) <= set(old.barcodes):
             report.changed += 1
         else:

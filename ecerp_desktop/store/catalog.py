@@ -67,6 +67,7 @@ class SkuInput:
     barcodes: tuple[str, ...] = ()
     is_bundle: bool = False
     is_gift: bool = False
+    volume_cm3: int | None = None  # None: keep what is stored (or unknown for a new SKU)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,19 @@ class SkuRecord:
     is_gift: bool
     active: bool
     barcodes: tuple[str, ...] = field(default=())
+    volume_cm3: int | None = None
 
 
 def upsert_skus(s: Session, items: Sequence[SkuInput], now: datetime) -> dict[str, int]:
     """Insert or update SKUs by code (barcodes are added separately); returns code → id."""
-    rows = [{"code": i.code, "name": i.name, "weight_g": i.weight_g, "cost": i.cost,
-             "is_bundle": i.is_bundle, "is_gift": i.is_gift, "active": True,
-             "created_at": now, "updated_at": now} for i in items]
-    _upsert(s, SkuRow, rows, ["code"], ["name", "weight_g", "cost", "is_bundle"],
-            touch=["updated_at"])
+    cols = ["name", "weight_g", "cost", "is_bundle"]
+    for with_volume in (False, True):  # a SKU given without a volume keeps its stored one
+        rows = [{"code": i.code, "name": i.name, "weight_g": i.weight_g, "cost": i.cost,
+                 "is_bundle": i.is_bundle, "is_gift": i.is_gift, "active": True,
+                 "volume_cm3": i.volume_cm3, "created_at": now, "updated_at": now}
+                for i in items if (i.volume_cm3 is not None) == with_volume]
+        _upsert(s, SkuRow, rows, ["code"], [*cols, "volume_cm3"] if with_volume else cols,
+                touch=["updated_at"])
     return sku_ids_by_code(s, [i.code for i in items])
 
 
@@ -151,7 +156,7 @@ def _sku_records(s: Session, rows: Sequence[SkuRow]) -> list[SkuRecord]:
                               .order_by(SkuBarcodeRow.barcode)):
             codes.setdefault(k, []).append(b)
     return [SkuRecord(r.id, r.code, r.name, r.weight_g, r.cost, r.is_bundle, r.is_gift,
-                      r.active, tuple(codes.get(r.id, ()))) for r in rows]
+                      r.active, tuple(codes.get(r.id, ())), r.volume_cm3) for r in rows]
 
 
 def sku_by_code(s: Session, code: str) -> SkuRecord | None:

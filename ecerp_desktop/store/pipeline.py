@@ -201,10 +201,10 @@ def shops(s: Session) -> dict[int, ShopInfo]:
 
 def load_catalog(s: Session) -> Catalog:
     skus = [SkuInfo(r.id, r.code, r.name, r.weight_g, r.price_floor, r.is_bundle, r.is_gift,
-                    r.active, r.cost)
+                    r.active, r.cost, r.volume_cm3)
             for r in s.execute(select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.weight_g,
                                       SkuRow.price_floor, SkuRow.is_bundle, SkuRow.is_gift,
-                                      SkuRow.active, SkuRow.cost))]
+                                      SkuRow.active, SkuRow.cost, SkuRow.volume_cm3))]
     listings = [(a, b, c, d) for a, b, c, d in s.execute(
         select(ListingRow.shop_id, ListingRow.platform_item_id, ListingRow.platform_sku_id,
                ListingRow.sku_id).where(ListingRow.sku_id.is_not(None)))]

@@ -135,6 +135,8 @@ class SkuRow(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    # per unit; NULL: not known (counts as 0 when parcels are split by volume)
+    volume_cm3: Mapped[int | None] = mapped_column(Integer)
     cost: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     price_floor: Mapped[Decimal | None]
     is_bundle: Mapped[bool] = mapped_column(Boolean, default=False)
