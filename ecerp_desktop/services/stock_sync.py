@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from ecerp_desktop.connectors.base import StockQuantity
 from ecerp_desktop.domain.stock_sync import ListingStock, plan_quantities
@@ -20,6 +21,7 @@ from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import stock_sync as q
 from ecerp_desktop.store import sync as sync_store
+from ecerp_desktop.store.sync import OutboxRecord
 from ecerp_desktop.sync.outbox import STOCK, shop_target, stock_payload
 
 BATCH = 500  # listings per outbox row; the connector splits further per platform limits
@@ -30,6 +32,18 @@ def _key(shop_id: int, generation: int, batch: list[tuple[int, int]], prefix: st
     # shop's newest outbox id, so going back to an earlier quantity is a new push.
     digest = hashlib.sha256(";".join(f"{lid}:{n}" for lid, n in batch).encode()).hexdigest()
     return f"{prefix}:{shop_id}:{generation}:{digest[:40]}"
+
+
+def forget_parked_push(s: Any, entry: OutboxRecord) -> None:
+    """A stock push was parked (it will not reach the shop by itself): its listings' recorded
+    quantities are cleared in the same transaction, so the next plan queues them again
+    instead of believing the shop shows them."""
+    if entry.kind != STOCK or not entry.target.startswith("shop:"):
+        return
+    items = [(str(x.get("platform_item_id", "")), str(x.get("platform_sku_id", "")))
+             for x in entry.payload.get("quantities", ()) if isinstance(x, dict)]
+    if items:
+        q.forget_pushed(s, int(entry.target.split(":", 1)[1]), items)
 
 
 def plan_and_enqueue(store: Store, only_sku_ids: Sequence[int] | None = None, *,

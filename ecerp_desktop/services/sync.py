@@ -45,7 +45,8 @@ def make_engine(store: Store, *, settings: SyncSettings | None = None,
     # Waybill cancels (intercepts) go to each courier's service through its own lane.
     return SyncEngine(store, settings=settings, connector_for=connector_for,
                       on_progress=on_progress, after_pull=after if process_orders else None,
-                      deliverers=waybills.courier_deliverers(store))
+                      deliverers=waybills.courier_deliverers(store),
+                      on_parked=stock_sync.forget_parked_push)
 
 
 def run_once(store: Store, *, engine: SyncEngine | None = None, outbox_wait: float = 0.0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.stock_sync import ShareSettings
@@ -79,6 +79,20 @@ def set_last_pushed(s: Session, quantities: Mapping[int, int]) -> None:
     if quantities:
         s.execute(update(ListingRow), [{"id": lid, "last_pushed_qty": q}
                                        for lid, q in quantities.items()])
+
+
+def forget_pushed(s: Session, shop_id: int, items: Sequence[tuple[str, str]]) -> int:
+    """Clear the recorded quantity of these listings (platform item id, SKU id) of a shop,
+    so the next plan queues them again; returns how many listings were cleared."""
+    cleared = 0
+    for i in range(0, len(items), _CHUNK // 2):
+        chunk = items[i:i + _CHUNK // 2]
+        cond = [(ListingRow.platform_item_id == item) & (ListingRow.platform_sku_id == sku)
+                for item, sku in chunk]
+        res = s.execute(update(ListingRow).where(ListingRow.shop_id == shop_id)
+                        .where(or_(*cond)).values(last_pushed_qty=None))
+        cleared += int(res.rowcount)  # type: ignore[attr-defined]
+    return cleared
 
 
 def last_outbox_id(s: Session, target: str) -> int:

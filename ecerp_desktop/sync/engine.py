@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from ecerp_desktop.connectors import registry
 from ecerp_desktop.connectors.base import AuthFailed, ConnectorError, PlatformConnector
@@ -117,8 +118,10 @@ class SyncEngine:
                  now: Callable[[], datetime] = utcnow,
                  deliverers: dict[str, Callable[[], Deliverer]] | None = None,
                  on_progress: ProgressFn | None = None,
-                 after_pull: Callable[[], object] | None = None) -> None:
+                 after_pull: Callable[[], object] | None = None,
+                 on_parked: Callable[[Any, OutboxRecord], object] | None = None) -> None:
         self.store = store
+        self.on_parked = on_parked  # see OutboxRelay
         # Run after each shop's pull, on that lane's thread: the order flow (intercepts, then
         # the pipeline). Serialised, since lanes pull at the same time.
         self.after_pull = after_pull
@@ -242,7 +245,8 @@ class SyncEngine:
         return OutboxRelay(
             self.store, deliverers.get, now=self.now, backoff=self.settings.outbox_backoff,
             max_attempts=self.settings.outbox_max_attempts, cancel=cancel,
-            still_leader=(lambda _t: lock.holds()) if lock is not None else None)
+            still_leader=(lambda _t: lock.holds()) if lock is not None else None,
+            on_parked=self.on_parked)
 
     def drain_other_targets(self, *, cancel: threading.Event | None = None,
                             wait_up_to: float = 0.0) -> DrainReport:

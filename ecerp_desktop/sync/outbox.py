@@ -111,8 +111,12 @@ class OutboxRelay:
                  now: Callable[[], datetime], backoff: Backoff | None = None,
                  max_attempts: int = 8,
                  still_leader: Callable[[str], bool] | None = None,
-                 cancel: threading.Event | None = None) -> None:
+                 cancel: threading.Event | None = None,
+                 on_parked: Callable[[Any, OutboxRecord], object] | None = None) -> None:
         self.store = store
+        # Runs in the transaction that parks a row: whoever recorded the row's effect as
+        # done (e.g. the quantities a stock push claimed) takes that back, atomically.
+        self.on_parked = on_parked
         self.resolve = resolve
         self.now = now
         self.backoff = backoff or Backoff(base=2.0, cap=3600.0)
@@ -183,6 +187,8 @@ class OutboxRelay:
             with self.store.write() as s:
                 sync_store.mark_failed(s, row.id, reason,
                                        self.now() + timedelta(seconds=wait), park=park)
+                if park and self.on_parked is not None:
+                    self.on_parked(s, row)
             report.failed += 1
             if park:
                 report.parked += 1

@@ -102,3 +102,36 @@ def test_cli_stock_sync_once(store: Store, sim: TaobaoSim,
     assert sim.stock == {(c.item_id, c.sku_id): 7 for c in cat}  # default: 100 %, no buffer
     assert main(["--db", store.url, "stock", "sync", "--once"]) == 0
     assert "0 listings queued" in capsys.readouterr().out
+
+
+def test_a_parked_push_is_queued_again_by_the_next_plan(store: Store, sim: TaobaoSim) -> None:
+    """A push the shop never took must not be remembered as shown there."""
+    from ecerp_desktop.connectors import registry
+    from ecerp_desktop.connectors.registry import ConnectorConfig
+    from ecerp_desktop.domain.timeutil import utcnow
+    from ecerp_desktop.services.stock_sync import forget_parked_push
+    from ecerp_desktop.sync.outbox import OutboxRelay, ShopDeliverer
+
+    shop = shops.add_shop(store, SYSTEM, platform="taobao", name="淘宝店",
+                          endpoint=sim.endpoint, app_key=sim.app_key,
+                          app_secret=sim.app_secret, session=sim.session, backfill_days=1)
+    skus = make_skus(store, CODES[:3])
+    wh = make_warehouse(store)
+    cat = sim.generator.catalog[:3]
+    add_listings(store, shop.id, [(c.item_id, c.sku_id, skus[c.code]) for c in cat])
+    receive(store, wh, {skus[c.code]: 4 for c in cat})
+    assert make_engine(store).on_parked is forget_parked_push  # the app's relays use it
+    connector = registry.create(ConnectorConfig("taobao", sim.endpoint, sim.app_key,
+                                                sim.app_secret, sim.session))
+    relay = OutboxRelay(store, lambda _t: ShopDeliverer(connector), now=utcnow,
+                        max_attempts=1, on_parked=forget_parked_push)
+
+    assert plan_and_enqueue(store) == 3
+    sim.faults.set("http500=1")
+    assert relay.drain().parked == 1
+    assert sim.stock == {}
+    sim.faults.set("")
+    assert plan_and_enqueue(store) == 3  # not "0 changed": the shop never saw them
+    assert relay.drain().delivered == 1
+    assert sim.stock == {(c.item_id, c.sku_id): 4 for c in cat}
+    assert plan_and_enqueue(store) == 0
