@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -62,6 +62,7 @@ class ProcessResult:
     seconds: float = 0.0
     why: dict[int, list[str]] = field(default_factory=dict)  # dry run: order id → why
     outcome: dict[int, str] = field(default_factory=dict)  # dry run: order id → decision
+    statuses: dict[int, str] = field(default_factory=dict)  # process_orders: id → status
 
     @property
     def held_total(self) -> int:
@@ -144,13 +145,34 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
                     limit: int | None = None) -> ProcessResult:
     """Run NEW, REVIEW and retryable HELD orders through the pipeline to APPROVED or HELD."""
     actor.require(Permission.ORDERS_REVIEW)
+    with store.read() as s:
+        chunks = _chunked(ps.pending_orders(s, limit), chunk_size)
+    return _run(store, actor, chunks, progress, cancel)
+
+
+def process_orders(store: Store, actor: Actor, order_ids: Sequence[int],
+                   progress: Progress | None = None, cancel: Cancel | None = None,
+                   chunk_size: int = CHUNK) -> ProcessResult:
+    """Run exactly *order_ids* through the pipeline, as :func:`process_pending` runs the
+    pending ones (a clerk's "approve" or "re-run rules" on a selection). Orders that are
+    not NEW, REVIEW or retryably HELD are left alone; ``result.statuses`` has the new
+    status of every order planned."""
+    actor.require(Permission.ORDERS_REVIEW)
+    chunks = _chunked([(oid, "") for oid in dict.fromkeys(order_ids)], chunk_size)
+    return _run(store, actor, chunks, progress, cancel, keep_status=True)
+
+
+def _run(store: Store, actor: Actor, chunks: list[list[int]], progress: Progress | None,
+         cancel: Cancel | None, keep_status: bool = False) -> ProcessResult:
+    """The chunk loop of a real run: each chunk one write transaction, planned again
+    (up to :data:`_RETRIES` times) when another station changed its orders or took its
+    stock meanwhile."""
     started = time.perf_counter()
     result = ProcessResult()
     with store.read() as s:
         cfg = ps.load_config(s)
         shops = ps.shops(s)
         usage = ps.gift_usage_totals(s)
-        chunks = _chunked(ps.pending_orders(s, limit), chunk_size)
     total = sum(len(c) for c in chunks)
     limited = _per_buyer_limited(cfg)
     loaded_buyers: set[str] = set()
@@ -187,6 +209,8 @@ def process_pending(store: Store, actor: Actor, progress: Progress | None = None
         result.processed += len(loaded.facts)
         result.unchanged += len(plan.outcomes) - len(changed)
         _count(result, plan.outcomes, plan.parcels)
+        if keep_status:
+            result.statuses.update((out.order_id, out.status) for out in plan.outcomes)
         done += len(ids)
         if progress is not None:
             progress(done, total)

@@ -25,9 +25,10 @@ from typing import Any
 from ecerp_desktop.domain.auth import Actor, Permission, mask_phone, mask_text
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.orders import OrderStatus, can_transition
-from ecerp_desktop.domain.pipeline import PARCEL_OPEN, plan_chunk
+from ecerp_desktop.domain.pipeline import PARCEL_OPEN
 from ecerp_desktop.domain.text import safe_cell
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services import pipeline as pipeline_svc
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import pipeline as ps
 from ecerp_desktop.store import review as rq
@@ -357,34 +358,7 @@ def process_ids(store: Store, actor: Actor, ids: list[int]) -> dict[int, str]:
     """Run the pipeline (rules, merge, split, gifts, warehouse, courier, reservation) on
     exactly these orders, as ``process_pending`` does on the pending ones; returns each
     planned order's new status. Orders not NEW, REVIEW or retryably HELD are left alone."""
-    with store.read() as s:
-        cfg = ps.load_config(s)
-        shops = ps.shops(s)
-        usage = ps.gift_usage_totals(s)
-    pending = {S.NEW.value, S.REVIEW.value, S.HELD.value}
-    who = ps.Actorish(actor.user_id, actor.username)
-    for attempt in range(5):
-        try:
-            with store.write() as s:
-                loaded = ps.load_facts(s, ids, shops, cfg.needs_buyer_history)
-                loaded.facts = [f for f in loaded.facts if f.status in pending and not (
-                    f.status == S.HELD.value and any(
-                        r not in ps.RETRYABLE_HOLDS for _, r in loaded.open_holds.get(f.id, ())))]
-                ps.load_buyer_usage(s, usage, (f.buyer_key or f"order:{f.id}"
-                                               for f in loaded.facts), set(),
-                                    [r.id for r in cfg.gift_rules
-                                     if r.enabled and r.limit_per_buyer is not None])
-                plan = plan_chunk(loaded.facts, cfg, {}, usage,
-                                  lambda skus, s=s: ps.available(s, skus))
-                ps.write_plan(s, plan, loaded, who, utcnow())
-            return {o.order_id: o.status for o in plan.outcomes}
-        except ps.Conflict:
-            if attempt == 4:
-                raise
-        except DomainError as exc:
-            if exc.code != ErrorCode.INSUFFICIENT_STOCK or attempt == 4:
-                raise
-    return {}
+    return pipeline_svc.process_orders(store, actor, ids).statuses
 
 
 def _tally_run(res: BatchResult, ids: list[int], decided: dict[int, str],
