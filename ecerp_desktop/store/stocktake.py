@@ -262,16 +262,16 @@ def counted_qty(s: Session, cid: int, sku_id: int) -> int:
 
 def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None
               ) -> int:
-    """Void a SKU's entries (of one station, or all) so it can be counted again; when no
+    """Void a SKU's counted entries (of one station, or all; flagged ones stay) so it can be counted again; when no
     entry of it is left, its book quantity is forgotten too and is taken again at its next
     first count. Returns the number of units voided."""
-    where = [E.stocktake_id == cid, E.sku_id == sku_id, E.reset_at.is_(None)]
+    where = [E.stocktake_id == cid, E.sku_id == sku_id, E.flag == "", E.reset_at.is_(None)]
     if station is not None:
         where.append(E.station == station)
     voided = int(s.scalar(select(func.coalesce(func.sum(E.qty), 0)).where(*where)) or 0)
     s.execute(update(E).where(*where).values(reset_at=now))
     left = s.scalar(select(E.id).where(E.stocktake_id == cid, E.sku_id == sku_id,
-                                      E.reset_at.is_(None)).limit(1))
+                                      E.flag == "", E.reset_at.is_(None)).limit(1))
     if left is None:
         s.execute(update(K).where(K.stocktake_id == cid, K.sku_id == sku_id)
                   .values(book_qty=None, book_at=None))
