@@ -34,7 +34,9 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.NEW: frozenset({S.REVIEW, S.HELD}),
     S.REVIEW: frozenset({S.HELD, S.APPROVED}),
     S.HELD: frozenset({S.REVIEW, S.APPROVED}),
-    S.APPROVED: frozenset({S.WAYBILLED, S.REVIEW, S.HELD}),
+    # APPROVED → SHIPPED: a station without a label printer ships a parcel whose courier
+    # brings its own labels (or a pickup); the platform is told without a waybill number.
+    S.APPROVED: frozenset({S.WAYBILLED, S.SHIPPED, S.REVIEW, S.HELD}),
     S.WAYBILLED: frozenset({S.PACKED, S.SHIPPED, S.REVIEW}),
     S.PACKED: frozenset({S.SHIPPED}),
     S.SHIPPED: frozenset({S.DONE}),

@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
+from ecerp_desktop.domain.orders import TRANSITIONS, OrderStatus
 from ecerp_desktop.domain.pipeline import PARCEL_OPEN
 from ecerp_desktop.domain.regions import province_short
 from ecerp_desktop.domain.routing import Rate
@@ -47,7 +48,9 @@ from ecerp_desktop.store.schema_printing import PrintJobRow
 from ecerp_desktop.store.stock import Move, post_moves
 from ecerp_desktop.store.sync import enqueue
 
-PACKABLE_ORDERS = ("approved", "waybilled", "packed")
+# The statuses the packing station may ship from: exactly those the domain lets go to SHIPPED.
+PACKABLE_ORDERS = tuple(sorted(st.value for st, targets in TRANSITIONS.items()
+                               if OrderStatus.SHIPPED in targets))
 STOPPED_ORDERS = ("intercepted", "cancelled")
 SHIPPED = "shipped"
 # The outbox contract of sync/outbox.py (kept here: the store never imports the sync layer).
