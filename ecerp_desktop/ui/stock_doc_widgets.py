@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ecerp_desktop.services import transfers
@@ -116,7 +116,8 @@ class DocTab(QWidget):
         self.status.setText(text)
 
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(self, self.tr("Please confirm"), text)
+        answer = QMessageBox.question(
+            self, QCoreApplication.translate("DocTab", "Please confirm"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     # -- warehouses

@@ -221,6 +221,10 @@
         <translation>不是有效的时间：{value}</translation>
     </message>
     <message>
+        <source>SKU {sku} has no valid EAN-13 barcode: print its label as Code 128.</source>
+        <translation>商品 {sku} 没有有效的 EAN-13 条码：请用 Code 128 打印其标签。</translation>
+    </message>
+    <message>
         <source>An order cannot go from {current} to {target}.</source>
         <translation>订单不能从 {current} 变为 {target}。</translation>
     </message>
@@ -321,6 +325,30 @@
         <translation>{what} 为必填项。</translation>
     </message>
     <message>
+        <source>Transfer {number} is {status}: it cannot be {action}.</source>
+        <translation>调拨单 {number} 当前为 {status}：不能执行 {action}。</translation>
+    </message>
+    <message>
+        <source>Transfer {number}: {qty} of {sku} received but only {limit} is still in transit.</source>
+        <translation>调拨单 {number}：{sku} 收货 {qty}，但在途仅剩 {limit}。</translation>
+    </message>
+    <message>
+        <source>{sku}: {qty} returned but only {limit} can come back (shipped minus already returned).</source>
+        <translation>{sku}：退回 {qty}，但最多只能退 {limit}（已发货减去已退回）。</translation>
+    </message>
+    <message>
+        <source>Purchase order {number} is {status}: it cannot be {action}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving session {number} is already {status}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another station received {sku} of {number} meanwhile: check the session and post again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{what} is longer than {limit} characters.</source>
         <translation>{what} 超过 {limit} 个字符。</translation>
     </message>
@@ -339,6 +367,14 @@
     <message>
         <source>The waybill service of courier {courier} failed: {error}</source>
         <translation>快递 {courier} 的电子面单服务出错：{error}</translation>
+    </message>
+    <message>
+        <source>Count {number} is {status}: it can no longer be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posting would leave {count} SKU(s) below the quantity reserved for orders: {skus}. Recount them, or release or ship their orders first.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Unexpected error: {error}</source>
@@ -2112,6 +2148,10 @@ Seller memo: {memo}</source>
         <translation>SKU（逗号分隔）</translation>
     </message>
     <message>
+        <source>SKU group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
@@ -2206,6 +2246,1693 @@ Seller memo: {memo}</source>
     <message>
         <source>nothing</source>
         <translation>不做任何事</translation>
+    </message>
+</context>
+<context>
+    <name>AdjustReason</name>
+    <message>
+        <source>Count surplus</source>
+        <translation>盘盈</translation>
+    </message>
+    <message>
+        <source>Count shortage</source>
+        <translation>盘亏</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <source>Sample or internal use</source>
+        <translation>样品或内部领用</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>找到</translation>
+    </message>
+    <message>
+        <source>Booking correction</source>
+        <translation>记账更正</translation>
+    </message>
+    <message>
+        <source>Other (say why)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+</context>
+<context>
+    <name>AdjustTab</name>
+    <message>
+        <source>Scan or type a SKU code or barcode, Enter</source>
+        <translation>扫描或输入商品编码或条码，回车</translation>
+    </message>
+    <message>
+        <source>Change by</source>
+        <translation>增减数量</translation>
+    </message>
+    <message>
+        <source>Set to counted quantity</source>
+        <translation>设为实盘数量</translation>
+    </message>
+    <message>
+        <source>Details (required for Other)</source>
+        <translation>说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Apply adjustment (Ctrl+Enter)</source>
+        <translation>执行调整 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Current stock</source>
+        <translation>当前库存</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Type the quantity and pick the reason</source>
+        <translation>请输入数量并选择原因</translation>
+    </message>
+    <message>
+        <source>On hand {on_hand}, reserved {reserved}, available {available}</source>
+        <translation>实际库存 {on_hand}，占用 {reserved}，可用 {available}</translation>
+    </message>
+    <message>
+        <source>Scan a SKU first</source>
+        <translation>请先扫描商品</translation>
+    </message>
+    <message>
+        <source>Say why in the details</source>
+        <translation>请在说明中写明原因</translation>
+    </message>
+    <message>
+        <source>The change must not be zero</source>
+        <translation>调整数量不能为零</translation>
+    </message>
+    <message>
+        <source>Change {sku} in {warehouse} by {delta} ({reason})?</source>
+        <translation>将 {warehouse} 的 {sku} 调整 {delta}（{reason}）？</translation>
+    </message>
+    <message>
+        <source>Set {sku} in {warehouse} to {qty} ({reason})?</source>
+        <translation>将 {warehouse} 的 {sku} 设为 {qty}（{reason}）？</translation>
+    </message>
+    <message>
+        <source>Adjusted. Now: {balance}</source>
+        <translation>已调整。现在：{balance}</translation>
+    </message>
+</context>
+<context>
+    <name>GiftRuleEditorDialog</name>
+    <message>
+        <source>Gift rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation type="unfinished">启用</translation>
+    </message>
+    <message>
+        <source>Stop here (no gift rule below applies)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop names or ids, comma separated (empty: every shop)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU codes, comma separated (empty: any order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD HH:MM (Beijing time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the first order of a buyer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gift SKU</source>
+        <translation type="unfinished">赠品 SKU</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished">数量</translation>
+    </message>
+    <message>
+        <source>Add gift</source>
+        <translation type="unfinished">添加赠品</translation>
+    </message>
+    <message>
+        <source>Remove gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shops</source>
+        <translation type="unfinished">店铺（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Paid amount</source>
+        <translation type="unfinished">实付金额</translation>
+    </message>
+    <message>
+        <source>SKUs bought</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity of them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid between</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limit per buyer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limit in total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gifts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation type="unfinished">表单</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation type="unfinished">JSON</translation>
+    </message>
+</context>
+<context>
+    <name>Purchasing</name>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished">草稿</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Partly received</source>
+        <translation type="unfinished">部分入库</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation type="unfinished">已入库</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished">已取消</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More than ordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not on this purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A bundle: receive its components</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseOrderDialog</name>
+    <message>
+        <source>Purchase order {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation type="unfinished">仓库</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scan or type a SKU code or barcode, then Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation type="unfinished">删除行</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished">商品</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished">数量</translation>
+    </message>
+    <message>
+        <source>Unit cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No SKU {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{code} is a bundle: order its components</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{lines} lines, {units} units, amount {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a supplier first (Suppliers tab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add at least one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line {code}: quantity must be a whole number above 0 and the cost an amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseOrdersTab</name>
+    <message>
+        <source>Open (draft, placed, partly received)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished">全部</translation>
+    </message>
+    <message>
+        <source>PO number or supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished">编辑…</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel PO</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation type="unfinished">单号</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation type="unfinished">仓库</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation type="unfinished">明细</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation type="unfinished">已入库</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished">创建时间</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation type="unfinished">明细</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished">商品</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unit cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} purchase orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchase order {number} saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchase order {number} placed: its quantities are in transit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchase order {number} cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rest will not come. Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchase order {number} closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReturnCondition</name>
+    <message>
+        <source>Good: back into stock</source>
+        <translation>完好：退回库存</translation>
+    </message>
+    <message>
+        <source>Damaged: damaged-goods warehouse</source>
+        <translation>损坏：进次品仓</translation>
+    </message>
+    <message>
+        <source>Written off</source>
+        <translation>报废</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnStatus</name>
+    <message>
+        <source>Received</source>
+        <translation>已入库</translation>
+    </message>
+    <message>
+        <source>Unknown parcel</source>
+        <translation>无头件</translation>
+    </message>
+    <message>
+        <source>Matched later</source>
+        <translation>已匹配</translation>
+    </message>
+</context>
+<context>
+    <name>RefundState</name>
+    <message>
+        <source>No refund</source>
+        <translation>无退款</translation>
+    </message>
+    <message>
+        <source>Refund requested</source>
+        <translation>退款申请中</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>Refund rejected</source>
+        <translation>退款被拒</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsTab</name>
+    <message>
+        <source>Scan the waybill or type the order number, then scan the items</source>
+        <translation>扫描运单号或输入订单号，再扫描商品</translation>
+    </message>
+    <message>
+        <source>No order</source>
+        <translation>未选订单</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Gift</source>
+        <translation>赠品</translation>
+    </message>
+    <message>
+        <source>Shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <source>Returned before</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Can return</source>
+        <translation>可退</translation>
+    </message>
+    <message>
+        <source>Return now</source>
+        <translation>本次退回</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>The return parcel&apos;s tracking number</source>
+        <translation>退货包裹的快递单号</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Receive return (Ctrl+Enter)</source>
+        <translation>退货入库 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Quantity per scan</source>
+        <translation>每次扫描数量</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Unknown parcel (no matching order)</source>
+        <translation>无头件（没有匹配的订单）</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Record unknown parcel</source>
+        <translation>登记无头件</translation>
+    </message>
+    <message>
+        <source>Tracking number</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <source>Kept in</source>
+        <translation>存放仓库</translation>
+    </message>
+    <message>
+        <source>All returns</source>
+        <translation>全部退货</translation>
+    </message>
+    <message>
+        <source>Unknown parcels</source>
+        <translation>无头件</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Order number or waybill of the selected unknown parcel</source>
+        <translation>所选无头件的订单号或运单号</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>匹配</translation>
+    </message>
+    <message>
+        <source>No order for {code}: scan the items to record an unknown parcel</source>
+        <translation>{code} 没有对应订单：扫描商品以登记无头件</translation>
+    </message>
+    <message>
+        <source>Unknown code {code}</source>
+        <translation>未知编码 {code}</translation>
+    </message>
+    <message>
+        <source>{order} ({status}), buyer {buyer}</source>
+        <translation>{order}（{status}），买家 {buyer}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Nothing of this order has been shipped</source>
+        <translation>此订单没有已发货的商品</translation>
+    </message>
+    <message>
+        <source>Everything shipped has already come back</source>
+        <translation>已发货的商品都已退回</translation>
+    </message>
+    <message>
+        <source>Scan the returned items ({n} can come back)</source>
+        <translation>请扫描退回的商品（最多可退 {n} 件）</translation>
+    </message>
+    <message>
+        <source>{sku}: {n} to return</source>
+        <translation>{sku}：本次退回 {n}</translation>
+    </message>
+    <message>
+        <source>{sku}: more than can come back on this order</source>
+        <translation>{sku}：超过此订单可退数量</translation>
+    </message>
+    <message>
+        <source>Scan or type what came back first</source>
+        <translation>请先扫描或输入退回的商品</translation>
+    </message>
+    <message>
+        <source>Take back {units} units ({damaged} not good) of this order?</source>
+        <translation>确认此订单退回 {units} 件（其中 {damaged} 件非完好）？</translation>
+    </message>
+    <message>
+        <source>Return {number}: {units} units taken back</source>
+        <translation>退货单 {number}：已退回 {units} 件</translation>
+    </message>
+    <message>
+        <source>{sku}: {n} in the unknown parcel</source>
+        <translation>{sku}：无头件中 {n} 件</translation>
+    </message>
+    <message>
+        <source>Scan or type the parcel&apos;s tracking number</source>
+        <translation>请扫描或输入包裹的快递单号</translation>
+    </message>
+    <message>
+        <source>Record unknown parcel {tracking} with {units} units?</source>
+        <translation>登记无头件 {tracking}，共 {units} 件？</translation>
+    </message>
+    <message>
+        <source>Unknown parcel recorded as {number}</source>
+        <translation>无头件已登记为 {number}</translation>
+    </message>
+    <message>
+        <source>Select an unknown parcel and type its order number or waybill</source>
+        <translation>请选择一个无头件并输入其订单号或运单号</translation>
+    </message>
+    <message>
+        <source>Match {number} to {code}?</source>
+        <translation>将 {number} 匹配到 {code}？</translation>
+    </message>
+    <message>
+        <source>{number} matched to order {order}</source>
+        <translation>{number} 已匹配到订单 {order}</translation>
+    </message>
+</context>
+<context>
+    <name>RuleListPanel</name>
+    <message>
+        <source>Add…</source>
+        <translation type="unfinished">添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished">编辑…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation type="unfinished">上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation type="unfinished">下移</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation type="unfinished">启用 / 停用</translation>
+    </message>
+    <message>
+        <source>What changed (comment)</source>
+        <translation type="unfinished">修改说明</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation type="unfinished">保存为新版本</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished">版本</translation>
+    </message>
+    <message>
+        <source>Saved at</source>
+        <translation type="unfinished">保存时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished">操作人</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished">说明</translation>
+    </message>
+    <message>
+        <source>Show in the editor</source>
+        <translation type="unfinished">在编辑区显示</translation>
+    </message>
+    <message>
+        <source>Restore as new version</source>
+        <translation type="unfinished">恢复为新版本</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation type="unfinished">版本历史</translation>
+    </message>
+    <message>
+        <source>Draft changed: not saved yet.</source>
+        <translation type="unfinished">草稿已修改，尚未保存。</translation>
+    </message>
+    <message>
+        <source>Saved as version %1.</source>
+        <translation type="unfinished">已保存为版本 %1。</translation>
+    </message>
+    <message>
+        <source>Showing version %1: not saved yet.</source>
+        <translation type="unfinished">正在显示版本 %1，尚未保存。</translation>
+    </message>
+    <message>
+        <source>restored version %1</source>
+        <translation type="unfinished">恢复版本 %1</translation>
+    </message>
+</context>
+<context>
+    <name>StockColumns</name>
+    <message>
+        <source>SKU code</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>成本价</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>实际库存</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>占用</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>可用库存</translation>
+    </message>
+    <message>
+        <source>In transit</source>
+        <translation>在途</translation>
+    </message>
+    <message>
+        <source>Days of cover (30 days)</source>
+        <translation>可售天数（近30天）</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>库存金额</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>On hand ±</source>
+        <translation>实际库存增减</translation>
+    </message>
+    <message>
+        <source>Reserved ±</source>
+        <translation>占用增减</translation>
+    </message>
+    <message>
+        <source>In transit ±</source>
+        <translation>在途增减</translation>
+    </message>
+    <message>
+        <source>Document type</source>
+        <translation>单据类型</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>单据号</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>期初</translation>
+    </message>
+    <message>
+        <source>Closing</source>
+        <translation>期末</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>销量</translation>
+    </message>
+    <message>
+        <source>Turnover rate</source>
+        <translation>周转率</translation>
+    </message>
+    <message>
+        <source>Turnover days</source>
+        <translation>周转天数</translation>
+    </message>
+    <message>
+        <source>Days of cover</source>
+        <translation>可售天数</translation>
+    </message>
+</context>
+<context>
+    <name>SkuLabelsTab</name>
+    <message>
+        <source>SKU code, barcode or name</source>
+        <translation>商品编码、条码或名称</translation>
+    </message>
+    <message>
+        <source>Copies per SKU</source>
+        <translation>每个商品份数</translation>
+    </message>
+    <message>
+        <source>Code 128 (SKU code)</source>
+        <translation>Code 128（商品编码）</translation>
+    </message>
+    <message>
+        <source>EAN-13 (product barcode)</source>
+        <translation>EAN-13（商品条码）</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer model</source>
+        <translation>打印机型号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Print labels</source>
+        <translation>打印标签</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>A printer model at an address…</source>
+        <translation>指定地址的打印机型号…</translation>
+    </message>
+    <message>
+        <source>Select at least one SKU first.</source>
+        <translation>请先选择至少一个商品。</translation>
+    </message>
+    <message>
+        <source>Enter the printer&apos;s address first.</source>
+        <translation>请先输入打印机地址。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <source>Sent {sent} of {total}; queued {queued}, failed {failed}.</source>
+        <translation>已发送 {sent}/{total}；排队 {queued}，失败 {failed}。</translation>
+    </message>
+</context>
+<context>
+    <name>BalancesTab</name>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+    <message>
+        <source>SKU code, barcode or name</source>
+        <translation>商品编码、条码或名称</translation>
+    </message>
+    <message>
+        <source>Available ≤</source>
+        <translation>可用库存 ≤</translation>
+    </message>
+    <message>
+        <source>Only with reserved</source>
+        <translation>仅有占用</translation>
+    </message>
+    <message>
+        <source>Only in transit</source>
+        <translation>仅有在途</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>{rows} rows · on hand {units} · value {value}</source>
+        <translation>{rows} 行 · 实际库存 {units} · 金额 {value}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} shown</source>
+        <translation>已显示 {shown} / {total}</translation>
+    </message>
+</context>
+<context>
+    <name>DocTab</name>
+    <message>
+        <source>Please confirm</source>
+        <translation>请确认</translation>
+    </message>
+</context>
+<context>
+    <name>MoveKind</name>
+    <message>
+        <source>Receipt</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <source>Shipment</source>
+        <translation>出库</translation>
+    </message>
+    <message>
+        <source>Adjustment</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <source>Transfer out</source>
+        <translation>调拨出库</translation>
+    </message>
+    <message>
+        <source>Transfer in</source>
+        <translation>调拨入库</translation>
+    </message>
+    <message>
+        <source>Reserve</source>
+        <translation>占用</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>释放占用</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退货入库</translation>
+    </message>
+    <message>
+        <source>In transit</source>
+        <translation>在途</translation>
+    </message>
+    <message>
+        <source>Stocktake</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>期初</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerTab</name>
+    <message>
+        <source>SKU code or barcode</source>
+        <translation>商品编码或条码</translation>
+    </message>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>Document type</source>
+        <translation>单据类型</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>单据号</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Copied {doc_type} {doc_id}</source>
+        <translation>已复制 {doc_type} {doc_id}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportBar</name>
+    <message>
+        <source>Export Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>导出已取消，未写入文件。</translation>
+    </message>
+    <message>
+        <source>{n} rows written to {path}</source>
+        <translation>已写入 {n} 行到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>StockPage</name>
+    <message>
+        <source>Balances</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>出入库流水</translation>
+    </message>
+    <message>
+        <source>Turnover</source>
+        <translation>周转</translation>
+    </message>
+    <message>
+        <source>SKUs</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Stocktake</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>调拨</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>退货入库</translation>
+    </message>
+    <message>
+        <source>Adjustments</source>
+        <translation>调整</translation>
+    </message>
+</context>
+<context>
+    <name>TurnoverTab</name>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} 天</translation>
+    </message>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+    <message>
+        <source>SKU code, barcode or name</source>
+        <translation>商品编码、条码或名称</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>Slow movers first: stock that did not sell at the top.</source>
+        <translation>滞销在前：未售出的库存排在最上面。</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>{n} rows, slow movers first.</source>
+        <translation>{n} 行，滞销在前。</translation>
+    </message>
+</context>
+<context>
+    <name>TransferStatus</name>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Shipped, in transit</source>
+        <translation>已出库，在途</translation>
+    </message>
+    <message>
+        <source>Partly received</source>
+        <translation>部分入库</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已入库</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>TransfersTab</name>
+    <message>
+        <source>Open (not yet received)</source>
+        <translation>未完成（未入库）</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>调出仓</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>调入仓</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>No transfer open</source>
+        <translation>未打开调拨单</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Shipped</source>
+        <translation>已出库</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已入库</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>In transit</source>
+        <translation>在途</translation>
+    </message>
+    <message>
+        <source>Arrived now</source>
+        <translation>本次到货</translation>
+    </message>
+    <message>
+        <source>Ship (transfer out)</source>
+        <translation>调拨出库</translation>
+    </message>
+    <message>
+        <source>Receive (transfer in)</source>
+        <translation>调拨入库</translation>
+    </message>
+    <message>
+        <source>Cancel transfer</source>
+        <translation>取消调拨</translation>
+    </message>
+    <message>
+        <source>Write the shortfall off as lost</source>
+        <translation>短缺按丢失核销</translation>
+    </message>
+    <message>
+        <source>Reason (loss or cancellation)</source>
+        <translation>原因（丢失或取消）</translation>
+    </message>
+    <message>
+        <source>Scan an item, a transfer number, or type and Enter</source>
+        <translation>扫描商品或调拨单号，或输入后回车</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Create transfer</source>
+        <translation>创建调拨单</translation>
+    </message>
+    <message>
+        <source>New transfer</source>
+        <translation>新建调拨单</translation>
+    </message>
+    <message>
+        <source>From → to</source>
+        <translation>调出 → 调入</translation>
+    </message>
+    <message>
+        <source>Quantity per scan</source>
+        <translation>每次扫描数量</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Scans add items to the new transfer</source>
+        <translation>扫描的商品加入新调拨单</translation>
+    </message>
+    <message>
+        <source>{number}: {source} → {target}, {status}</source>
+        <translation>{number}：{source} → {target}，{status}</translation>
+    </message>
+    <message>
+        <source>Scans count arrived items of {number}</source>
+        <translation>扫描计入 {number} 的到货</translation>
+    </message>
+    <message>
+        <source>{sku}: {count} counted but only {transit} in transit</source>
+        <translation>{sku}：已点 {count}，但在途仅 {transit}</translation>
+    </message>
+    <message>
+        <source>{sku}: {count} of {transit} arrived</source>
+        <translation>{sku}：到货 {count} / {transit}</translation>
+    </message>
+    <message>
+        <source>{sku} is not on this transfer</source>
+        <translation>{sku} 不在此调拨单上</translation>
+    </message>
+    <message>
+        <source>{sku}: {qty} on the new transfer</source>
+        <translation>{sku}：新调拨单上 {qty} 件</translation>
+    </message>
+    <message>
+        <source>Scan the items to transfer first</source>
+        <translation>请先扫描要调拨的商品</translation>
+    </message>
+    <message>
+        <source>Transfer {number} created: ship it when it leaves</source>
+        <translation>调拨单 {number} 已创建：发出时请出库</translation>
+    </message>
+    <message>
+        <source>Ship {number}: {units} units leave {source}?</source>
+        <translation>{number} 出库：{units} 件离开 {source}？</translation>
+    </message>
+    <message>
+        <source>{number} shipped: in transit</source>
+        <translation>{number} 已出库：在途</translation>
+    </message>
+    <message>
+        <source>{sku}: type a whole number of arrived units</source>
+        <translation>{sku}：请输入到货的整数数量</translation>
+    </message>
+    <message>
+        <source>A loss needs a reason</source>
+        <translation>核销丢失需要填写原因</translation>
+    </message>
+    <message>
+        <source>Scan or type what arrived first</source>
+        <translation>请先扫描或输入到货商品</translation>
+    </message>
+    <message>
+        <source>Receive {units} of {transit} units into {target}?</source>
+        <translation>将 {transit} 件中的 {units} 件入库到 {target}？</translation>
+    </message>
+    <message>
+        <source>{short} units will be written off as lost.</source>
+        <translation>{short} 件将按丢失核销。</translation>
+    </message>
+    <message>
+        <source>{number}: {status}</source>
+        <translation>{number}：{status}</translation>
+    </message>
+    <message>
+        <source>Cancel {number}? The goods in transit go back to {source}.</source>
+        <translation>取消 {number}？在途商品将退回 {source}。</translation>
+    </message>
+    <message>
+        <source>Cancel {number}?</source>
+        <translation>取消 {number}？</translation>
+    </message>
+</context>
+<context>
+    <name>ReceivingTab</name>
+    <message>
+        <source>Receiving report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation type="unfinished">仓库</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Scans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编码</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flagged scans (not stocked unless accepted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose or scan a purchase order to receive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start receiving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished">商品</translation>
+    </message>
+    <message>
+        <source>Received before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flagged scans (not stocked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>type a number, then scan: counts that many</source>
+        <translation type="unfinished">先输入数量再扫码：按该数量计数</translation>
+    </message>
+    <message>
+        <source>a label that does not scan: type its code, then Enter</source>
+        <translation type="unfinished">扫不出的标签：手动输入编码后按回车</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished">数量</translation>
+    </message>
+    <message>
+        <source>Accept over-received units into stock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo last scan (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Post receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abandon session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving {po}: scan the items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+{qty} {code} {name}: {now} of {ordered}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}: {over} over, {counted} counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Took back {code} ×{qty}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another station received part of this order meanwhile: {n} scans were judged again. Check, then post again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posted: {received} received, {accepted} over accepted, {rejected} over rejected. Scan the next purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session abandoned: nothing was stocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {n} rows to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session {session} · {po} · {supplier} · into {warehouse} · {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now {now} · remaining {remaining} · over {over} · flagged {flags}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Receiving report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SkuGroupsDialog</name>
+    <message>
+        <source>SKU groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU codes (comma separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule conditions of the kind SKU can name a group instead of listing codes.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
