@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ecerp_desktop.connectors.base import MAX_WINDOW_MINUTES, BadPayload, ConnectorError, PullPage
@@ -53,7 +53,7 @@ def dec(value: Any, name: str = "amount") -> Decimal:
             raise BadField(f"{name}: not an amount: {value[:40]!r}") from None
         if not d.is_finite():
             raise BadField(f"{name}: not an amount: {value[:40]!r}")
-        d = d.quantize(CENT)
+        d = d.quantize(CENT, rounding=ROUND_HALF_UP)
         if len(_DEC_CACHE) > 50_000:
             _DEC_CACHE.clear()
         _DEC_CACHE[value] = d
@@ -68,7 +68,7 @@ def dec(value: Any, name: str = "amount") -> Decimal:
         raise BadField(f"{name}: not an amount: {value!r:.40}")
     if not d.is_finite():
         raise BadField(f"{name}: not an amount: {value!r:.40}")
-    return d.quantize(CENT)
+    return d.quantize(CENT, rounding=ROUND_HALF_UP)  # as domain.money: fen round half up
 
 
 def amount(value: Any, name: str) -> Decimal:

@@ -149,3 +149,17 @@ def test_a_pc_clock_15_minutes_off_still_gets_through(sim_cls: type, connector_c
 def test_regions_are_stored_one_way_whatever_the_platform_wrote(
         raw: tuple[str, str, str], stored: tuple[str, str, str]) -> None:
     assert normalise_region(*raw) == stored
+
+
+def test_wire_amounts_round_half_up_like_our_money() -> None:
+    """A platform amount with a third decimal rounds the way every other amount of ours
+    does (half up), so an order total read off the wire equals the one we compute."""
+    from decimal import Decimal
+
+    from ecerp_desktop.connectors.wire import dec
+    from ecerp_desktop.domain.money import money
+
+    for text in ("0.125", "2.675", "-0.005", "10.005"):
+        assert dec(text) == money(text), text
+        assert dec(Decimal(text)) == money(text), text
+    assert dec("0.125") == Decimal("0.13")
