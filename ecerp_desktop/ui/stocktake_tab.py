@@ -1,0 +1,761 @@
+"""The stocktake tab (盘点): counts, counting by scanning, variance review, posting.
+
+- Left: the counts, newest first, and New count… (warehouse; all SKUs, a list of SKUs or a
+  location; blind).
+- Counting: scans from the wedge scanner (any widget focused) or typed into the scan field
+  (Enter) are counted for the open count at THIS station: one unit each, or the number in
+  Quantity for the next scan. A big green banner says what was counted and the SKU's total
+  over every station; red says the barcode is unknown or the SKU is not in this count (the
+  scan is kept for review, never lost). The counted list refreshes from every station while
+  the tab is shown. A blind count never shows book quantities here.
+- Review: book at first count vs counted for every SKU in scope, the difference and its value
+  at cost, SKUs that would fall below their reserved quantity in red; only differences, and
+  what to do with uncounted SKUs (count as zero, or leave unchanged). Post… asks first and
+  posts everything in one step, once.
+
+Every database call runs off the GUI thread (ui/ops.py); scans are taken one at a time in
+the order they arrived.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecerp_desktop.domain.auth import Permission
+from ecerp_desktop.domain.stocktake import EntryFlag, Status, Uncounted, VarianceLine
+from ecerp_desktop.domain.timeutil import DEFAULT_ZONE
+from ecerp_desktop.services import catalog
+from ecerp_desktop.services import stocktake as svc
+from ecerp_desktop.services.devices import default_station_name
+from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.ops import run_op
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
+
+GREEN, RED, GREY = "#1b7f3b", "#c62828", "#455a64"
+LIVE_REFRESH_MS = 3000
+_ZONE = ZoneInfo(DEFAULT_ZONE)
+Index = QModelIndex | QPersistentModelIndex
+
+STATUS_TITLES = {
+    Status.OPEN: QT_TRANSLATE_NOOP("StocktakeStatus", "Counting"),
+    Status.POSTED: QT_TRANSLATE_NOOP("StocktakeStatus", "Posted"),
+    Status.CANCELLED: QT_TRANSLATE_NOOP("StocktakeStatus", "Cancelled"),
+}
+SCOPE_TITLES = {
+    "all": QT_TRANSLATE_NOOP("StocktakeScope", "All SKUs"),
+    "skus": QT_TRANSLATE_NOOP("StocktakeScope", "Listed SKUs"),
+    "location": QT_TRANSLATE_NOOP("StocktakeScope", "Location"),
+}
+
+
+def _status_title(status: Status) -> str:
+    return QCoreApplication.translate("StocktakeStatus", STATUS_TITLES[status])
+
+
+def _scope_title(scope: str) -> str:
+    return QCoreApplication.translate("StocktakeScope", SCOPE_TITLES.get(scope, scope))
+
+
+def _item(text: object) -> QTableWidgetItem:
+    it = QTableWidgetItem("" if text is None else str(text))
+    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return it
+
+
+def _local(dt: Any) -> str:
+    return dt.astimezone(_ZONE).strftime("%Y-%m-%d %H:%M") if dt is not None else ""
+
+
+# --- table models --------------------------------------------------------------------------
+
+class _ListModel(QAbstractTableModel):
+    """A read-only table over a list of records; subclasses say the columns."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate("StocktakeTab", self.headers[section])
+        return None
+
+    def cell(self, row: Any, column: int) -> Any:
+        raise NotImplementedError
+
+    def data(self, index: Index,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.cell(row, index.column())
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self.extra(row, index.column(), role)
+
+    def extra(self, row: Any, column: int, role: int) -> Any:
+        return None
+
+
+class CountedTableModel(_ListModel):
+    """The counted SKUs of the open count (book only for a count that is not blind)."""
+
+    headers = (QT_TRANSLATE_NOOP("StocktakeTab", "SKU"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Name"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Counted"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Book"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Stations"))
+
+    def cell(self, row: svc.CountedLine, column: int) -> Any:
+        return (row.code, row.name, row.counted, row.book, row.stations)[column]
+
+
+class VarianceTableModel(_ListModel):
+    """Book vs counted per SKU in scope; rows that cannot be posted are red."""
+
+    headers = (QT_TRANSLATE_NOOP("StocktakeTab", "SKU"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Name"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Book"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Counted"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "On hand now"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Reserved"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Difference"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Value"),
+               QT_TRANSLATE_NOOP("StocktakeTab", "Note"))
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.uncounted = Uncounted.ZERO
+
+    def cell(self, row: VarianceLine, column: int) -> Any:
+        u = self.uncounted
+        if column == 6:
+            return f"{row.delta(u):+d}"
+        if column == 8:
+            if row.below_reserved(u):
+                return QCoreApplication.translate("StocktakeTab", "Below reserved")
+            if not row.is_counted:
+                return QCoreApplication.translate("StocktakeTab", "Not counted")
+            return ""
+        return (row.code, row.name, row.book, row.counted, row.on_hand, row.reserved, None,
+                row.value(u))[column]
+
+    def extra(self, row: VarianceLine, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.below_reserved(self.uncounted):
+                return QBrush(QColor(RED))
+            if not row.is_counted:
+                return QBrush(QColor(GREY))
+        return None
+
+
+# --- dialogs -------------------------------------------------------------------------------
+
+class StocktakeCreateDialog(QDialog):
+    """New count: warehouse, scope (all, listed SKUs, a location), blind, note."""
+
+    def __init__(self, warehouses: Sequence[tuple[str, str]], parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New count"))
+        self.warehouse = QComboBox()
+        for code, name in warehouses:
+            self.warehouse.addItem(f"{name} ({code})", code)
+        self.scope_all = QRadioButton(self.tr("All SKUs of the warehouse"))
+        self.scope_skus = QRadioButton(self.tr("These SKUs (one code or barcode per line)"))
+        self.scope_location = QRadioButton(self.tr("One location"))
+        self.scope_all.setChecked(True)
+        self.skus = QPlainTextEdit()
+        self.skus.setPlaceholderText(self.tr("SKU codes or barcodes, one per line"))
+        self.location = QLineEdit()
+        self.location.setMaxLength(32)
+        self.location.setPlaceholderText(self.tr("Location code, e.g. A-01-02"))
+        self.blind = QCheckBox(self.tr("Blind count: counters do not see book quantities"))
+        self.note = QLineEdit()
+        self.note.setMaxLength(200)
+        form = QFormLayout()
+        form.addRow(self.tr("Warehouse"), self.warehouse)
+        form.addRow(self.scope_all)
+        form.addRow(self.scope_skus)
+        form.addRow(self.skus)
+        form.addRow(self.scope_location, self.location)
+        form.addRow(self.blind)
+        form.addRow(self.tr("Note"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.skus.textChanged.connect(lambda: self.scope_skus.setChecked(True))
+        self.location.textEdited.connect(lambda _t: self.scope_location.setChecked(True))
+
+    def values(self) -> dict[str, Any]:
+        """Keyword arguments for services.stocktake.create (plus the warehouse)."""
+        skus = [ln.strip() for ln in self.skus.toPlainText().splitlines() if ln.strip()]
+        return {
+            "warehouse": self.warehouse.currentData() or "",
+            "skus": skus if self.scope_skus.isChecked() else [],
+            "location": self.location.text().strip() if self.scope_location.isChecked()
+            else "",
+            "blind": self.blind.isChecked(),
+            "note": self.note.text(),
+        }
+
+
+# --- the tab -------------------------------------------------------------------------------
+
+class StocktakeTab(QWidget):
+    """Counts, counting and review. See the module docstring."""
+
+    feedback = Signal(str)  # "ok", "unknown", "out_of_scope" or "error" (tests, benchmarks)
+
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None, *,
+                 scanner_filter: ScannerFilter | None = None,
+                 station: str | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("stocktakeTab")
+        self.station = (station or default_station_name()).strip()[:64]
+        self.current: svc.CountRecord | None = None
+        self.counts: list[svc.CountRecord] = []
+        self.report: svc.VarianceReport | None = None
+        self._pending: deque[tuple[str, int]] = deque()
+        self._scanning = False
+        self.can_edit = ctx.actor.can(Permission.STOCK_EDIT)
+        # A hook so tests (and a future setting) can answer the confirmation.
+        self.confirm: Callable[[str], bool] = self._ask
+
+        self._filter = scanner_filter or installed_filter()
+        if self._filter is None:  # no app-wide filter (tests, a tab shown alone)
+            self._filter = ScannerFilter(parent=self)
+        self._filter.scanned.connect(self.on_scan)
+        self._build()
+        self._live = QTimer(self)
+        self._live.setInterval(LIVE_REFRESH_MS)
+        self._live.timeout.connect(self._refresh_counted)
+        self.refresh()
+
+    # -- layout
+
+    def _build(self) -> None:
+        self.list = QTableWidget(0, 6)
+        self.list.setHorizontalHeaderLabels([
+            self.tr("Number"), self.tr("Warehouse"), self.tr("Scope"), self.tr("Status"),
+            self.tr("Counted / in scope"), self.tr("Created")])
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.itemSelectionChanged.connect(self._list_selected)
+        self.new_button = QPushButton(self.tr("New count…"))
+        self.new_button.setShortcut("Ctrl+N")
+        self.new_button.clicked.connect(self.new_count)
+        self.new_button.setEnabled(self.can_edit)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.setShortcut("F5")
+        refresh.clicked.connect(self.refresh)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addStretch(1)
+        bar.addWidget(refresh)
+        lv.addLayout(bar)
+        lv.addWidget(self.list, 1)
+
+        self.title = QLabel(self.tr("No count open"))
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        f = QFont(self.title.font())
+        f.setPointSize(f.pointSize() + 3)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.pages = QTabWidget()
+        self.pages.addTab(self._build_counting(), self.tr("Counting"))
+        self.pages.addTab(self._build_review(), self.tr("Review and post"))
+        self.pages.currentChanged.connect(self._page_changed)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.addWidget(self.title)
+        rv.addWidget(self.pages, 1)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._set_enabled()
+
+    def _build_counting(self) -> QWidget:
+        self.banner = QLabel(self.tr("Open a count, then scan"))
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)
+        f = QFont(self.banner.font())
+        f.setPointSize(20)
+        f.setBold(True)
+        self.banner.setFont(f)
+        self.banner.setMinimumHeight(90)
+        self._paint(GREY)
+        self.scan_field = QLineEdit()
+        self.scan_field.setMaxLength(64)
+        self.scan_field.setPlaceholderText(self.tr("Scan or type a barcode or SKU code, Enter"))
+        mark_scan_field(self.scan_field)
+        self.scan_field.returnPressed.connect(self._typed)
+        self.qty = QSpinBox()
+        self.qty.setRange(1, 100_000)
+        self.qty.setToolTip(self.tr("Units for the next scan (then back to 1)"))
+        self.zone = QLineEdit()
+        self.zone.setMaxLength(32)
+        self.zone.setPlaceholderText(self.tr("Zone / location (optional)"))
+        self.station_label = QLabel(self.tr("Station {name}").format(name=self.station))
+        self.station_label.setTextFormat(Qt.TextFormat.PlainText)
+        row = QHBoxLayout()
+        row.addWidget(self.scan_field, 3)
+        row.addWidget(QLabel(self.tr("Quantity")))
+        row.addWidget(self.qty)
+        row.addWidget(self.zone, 1)
+        row.addWidget(self.station_label)
+        self.counted_model = CountedTableModel(self)
+        self.counted_view = QTableView()
+        self.counted_view.setModel(self.counted_model)
+        self.counted_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.counted_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.counted_summary = QLabel()
+        self.counted_summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.flagged = QTableWidget(0, 4)
+        self.flagged.setHorizontalHeaderLabels([self.tr("Barcode"), self.tr("Problem"),
+                                                self.tr("Units"), self.tr("Stations")])
+        self.flagged.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.flagged.setMaximumHeight(140)
+        self.reset_mine = QPushButton(self.tr("Recount at this station"))
+        self.reset_mine.setToolTip(self.tr("Void this station's scans of the selected SKU"))
+        self.reset_mine.clicked.connect(lambda: self.reset_selected(all_stations=False))
+        self.reset_all = QPushButton(self.tr("Recount everywhere"))
+        self.reset_all.setToolTip(self.tr("Void every station's scans of the selected SKU"))
+        self.reset_all.clicked.connect(lambda: self.reset_selected(all_stations=True))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.counted_summary, 1)
+        buttons.addWidget(self.reset_mine)
+        buttons.addWidget(self.reset_all)
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.addWidget(self.banner)
+        v.addLayout(row)
+        v.addWidget(self.counted_view, 1)
+        v.addLayout(buttons)
+        v.addWidget(QLabel(self.tr("Kept for review (not counted):")))
+        v.addWidget(self.flagged)
+        return page
+
+    def _build_review(self) -> QWidget:
+        self.only_diff = QCheckBox(self.tr("Only differences"))
+        self.only_diff.setChecked(True)
+        self.only_diff.toggled.connect(lambda _on: self.load_review())
+        self.uncounted_box = QComboBox()
+        self.uncounted_box.addItem(self.tr("Uncounted SKUs: count as zero"), Uncounted.ZERO)
+        self.uncounted_box.addItem(self.tr("Uncounted SKUs: leave unchanged"),
+                                   Uncounted.EXCLUDE)
+        self.uncounted_box.currentIndexChanged.connect(lambda _i: self.load_review())
+        self.variance_model = VarianceTableModel(self)
+        self.variance_view = QTableView()
+        self.variance_view.setModel(self.variance_model)
+        self.variance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.totals_label = QLabel()
+        self.totals_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.totals_label.setWordWrap(True)
+        self.post_button = QPushButton(self.tr("Post differences…"))
+        self.post_button.clicked.connect(self.post)
+        self.cancel_button = QPushButton(self.tr("Cancel count…"))
+        self.cancel_button.clicked.connect(self.cancel_count)
+        top = QHBoxLayout()
+        top.addWidget(self.only_diff)
+        top.addWidget(self.uncounted_box)
+        top.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.totals_label, 1)
+        bottom.addWidget(self.cancel_button)
+        bottom.addWidget(self.post_button)
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.addLayout(top)
+        v.addWidget(self.variance_view, 1)
+        v.addLayout(bottom)
+        return page
+
+    def _set_enabled(self) -> None:
+        open_ = self.current is not None and self.current.status is Status.OPEN
+        for w in (self.scan_field, self.qty, self.zone, self.reset_mine, self.reset_all):
+            w.setEnabled(open_ and self.can_edit)
+        self.post_button.setEnabled(open_ and self.can_edit and self.report is not None)
+        self.cancel_button.setEnabled(open_ and self.can_edit)
+        self.pages.setTabEnabled(1, self.can_edit and self.current is not None)
+        blind = self.current is not None and self.current.blind
+        self.counted_view.setColumnHidden(3, blind)
+
+    # -- helpers
+
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None],
+             failed: Callable[[BaseException], None] | None = None, *,
+             changes: set[str] | None = None) -> None:
+        run_op(fn, owner=self, on_success=done, on_failure=failed or self._failed,
+               changes=changes)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._error(describe(exc))
+
+    def _paint(self, colour: str) -> None:
+        self.banner.setStyleSheet(f"background:{colour}; color:white; padding:12px;")
+
+    def _ok(self, text: str) -> None:
+        self.banner.setText(text)
+        self._paint(GREEN)
+
+    def _error(self, text: str, code: str = "error") -> None:
+        self.banner.setText(text)
+        self._paint(RED)
+        self.feedback.emit(code)
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Stocktake"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- the list
+
+    def refresh(self) -> None:
+        actor, store = self.ctx.actor, self.ctx.store
+        self._run(lambda: svc.list_counts(store, actor), self._show_counts)
+
+    def _show_counts(self, counts: list[svc.CountRecord]) -> None:
+        self.counts = counts
+        self.list.blockSignals(True)
+        self.list.setRowCount(len(counts))
+        selected = -1
+        for r, c in enumerate(counts):
+            scope = _scope_title(c.scope.value) + (f" {c.location}" if c.location else "")
+            if c.blind:
+                scope += " · " + self.tr("blind")
+            for col, value in enumerate((c.number, c.warehouse, scope, _status_title(c.status),
+                                         f"{c.skus_counted} / {c.skus_in_scope}",
+                                         _local(c.created_at))):
+                self.list.setItem(r, col, _item(value))
+            if self.current is not None and c.number == self.current.number:
+                selected = r
+        self.list.blockSignals(False)
+        if selected >= 0:
+            self.list.selectRow(selected)
+            self.current = counts[selected]
+            self._show_current()
+        elif self.current is None and counts and counts[0].status is Status.OPEN:
+            self.list.selectRow(0)
+
+    def _list_selected(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if not rows:
+            return
+        count = self.counts[rows[0].row()]
+        if self.current is None or count.number != self.current.number:
+            self.open_count(count)
+
+    def open_count(self, count: svc.CountRecord) -> None:
+        self.current = count
+        self.report = None
+        self.variance_model.set_rows([])
+        self.counted_model.set_rows([])
+        self._show_current()
+        self._refresh_counted()
+        if self.pages.currentIndex() == 1:
+            self.load_review()
+
+    def _show_current(self) -> None:
+        c = self.current
+        if c is None:
+            return
+        text = self.tr("{number} · {warehouse} · {status}").format(
+            number=c.number, warehouse=c.warehouse, status=_status_title(c.status))
+        if c.blind:
+            text += " · " + self.tr("blind count")
+        self.title.setText(text)
+        if c.status is Status.OPEN:
+            self.banner.setText(self.tr("Scan the goods"))
+            self._paint(GREY)
+            if self.isVisible():
+                self._live.start()
+        else:
+            self.banner.setText(self.tr("This count is {status}").format(
+                status=_status_title(c.status)))
+            self._paint(GREY)
+            self._live.stop()
+        self._set_enabled()
+
+    # -- creating
+
+    def new_count(self) -> None:
+        actor, store = self.ctx.actor, self.ctx.store
+        self._run(lambda: catalog.list_warehouses(store, actor), self._create_dialog)
+
+    def _create_dialog(self, warehouses: list[Any]) -> None:
+        dialog = StocktakeCreateDialog([(w.code, w.name) for w in warehouses if w.active],
+                                       self)
+        self.create_dialog = dialog  # for tests
+        dialog.accepted.connect(lambda: self.create_from(dialog.values()))
+        dialog.open()
+
+    def create_from(self, values: dict[str, Any]) -> None:
+        actor, store = self.ctx.actor, self.ctx.store
+        warehouse = values.pop("warehouse")
+
+        def created(count: svc.CountRecord) -> None:
+            self.current = count
+            self.pages.setCurrentIndex(0)
+            self.open_count(count)
+            self.refresh()
+            self.scan_field.setFocus()
+
+        self._run(lambda: svc.create(store, actor, warehouse, **values), created)
+
+    # -- counting
+
+    def on_scan(self, code: str) -> None:
+        """A complete scan from the wedge filter (whatever widget has focus)."""
+        if not self.isVisible() or self.pages.currentIndex() != 0:
+            return
+        self._take(code)
+
+    def _typed(self) -> None:
+        code = self.scan_field.text().strip()
+        self.scan_field.clear()
+        if code:
+            self._take(code)
+
+    def _take(self, code: str) -> None:
+        if self.current is None or self.current.status is not Status.OPEN:
+            self._error(self.tr("Open a count first"))
+            return
+        qty = self.qty.value()
+        self.qty.setValue(1)
+        self._pending.append((code, qty))
+        self._next_scan()
+
+    def _next_scan(self) -> None:
+        if self._scanning or not self._pending or self.current is None:
+            return
+        code, qty = self._pending.popleft()
+        self._scanning = True
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+        zone, station = self.zone.text(), self.station
+
+        def done(result: svc.ScanResult) -> None:
+            self._scanning = False
+            self._show_scan(result)
+            self._next_scan()
+
+        def failed(exc: BaseException) -> None:
+            self._scanning = False
+            self._failed(exc)
+            self._next_scan()
+
+        self._run(lambda: svc.scan(store, actor, number, code, qty=qty, station=station,
+                                   zone=zone), done, failed)
+
+    def _show_scan(self, r: svc.ScanResult) -> None:
+        if r.flag is EntryFlag.UNKNOWN:
+            self._error(self.tr("Unknown barcode {code}: kept for review, not counted")
+                        .format(code=r.code), r.flag.value)
+        elif r.flag is EntryFlag.OUT_OF_SCOPE:
+            self._error(self.tr("{sku} is not in this count: kept for review, not counted")
+                        .format(sku=r.sku_code), r.flag.value)
+        else:
+            self._ok(self.tr("+{qty} {sku} {name} — counted {total}").format(
+                qty=r.qty, sku=r.sku_code, name=r.sku_name, total=r.counted))
+            self.feedback.emit("ok")
+        if not self._pending:
+            self._refresh_counted()
+
+    def _refresh_counted(self) -> None:
+        if self.current is None:
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+
+        def load() -> tuple[list[svc.CountedLine], list[svc.FlaggedLine]]:
+            return svc.counted(store, actor, number), svc.flagged(store, actor, number)
+
+        def show(got: tuple[list[svc.CountedLine], list[svc.FlaggedLine]]) -> None:
+            if self.current is None or self.current.number != number:
+                return
+            lines, flagged = got
+            self.counted_model.set_rows(lines)
+            self.counted_summary.setText(self.tr("{skus} SKUs, {units} units counted").format(
+                skus=len(lines), units=sum(ln.counted for ln in lines)))
+            self.flagged.setRowCount(len(flagged))
+            for r, f in enumerate(flagged):
+                problem = (self.tr("Unknown barcode") if f.flag is EntryFlag.UNKNOWN
+                           else self.tr("Not in this count"))
+                for col, value in enumerate((f.barcode, problem, f.qty, f.stations)):
+                    self.flagged.setItem(r, col, _item(value))
+
+        self._run(load, show, lambda _exc: None)
+
+    def reset_selected(self, *, all_stations: bool) -> None:
+        rows = self.counted_view.selectionModel().selectedRows()
+        if self.current is None or not rows:
+            self._error(self.tr("Select a counted SKU first"))
+            return
+        line: svc.CountedLine = self.counted_model.rows[rows[0].row()]
+        question = (self.tr("Void every station's scans of {sku} and count it again?")
+                    if all_stations else
+                    self.tr("Void this station's scans of {sku} and count it again?"))
+        if not self.confirm(question.format(sku=line.code)):
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+        station = None if all_stations else self.station
+
+        def done(units: int) -> None:
+            self._ok(self.tr("{units} units of {sku} voided: count it again").format(
+                units=units, sku=line.code))
+            self._refresh_counted()
+
+        self._run(lambda: svc.reset(store, actor, number, line.code, station=station), done)
+
+    # -- review and posting
+
+    def _page_changed(self, index: int) -> None:
+        if index == 1:
+            self.load_review()
+
+    def load_review(self) -> None:
+        if self.current is None or not self.can_edit:
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+        only, policy = self.only_diff.isChecked(), Uncounted(self.uncounted_box.currentData())
+
+        def show(report: svc.VarianceReport) -> None:
+            if self.current is None or self.current.number != number:
+                return
+            self.report = report
+            self.variance_model.uncounted = report.uncounted
+            self.variance_model.set_rows(report.lines)
+            t = report.totals
+            text = self.tr("{counted} of {scope} SKUs counted; {differ} differ: +{over} / "
+                           "−{short} units, value {value}").format(
+                counted=t.counted, scope=t.in_scope, differ=t.differing, over=t.units_over,
+                short=t.units_short, value=t.value)
+            blocked = report.below_reserved()
+            if blocked:
+                text += "\n" + self.tr("Cannot post: {n} SKU(s) would fall below what is "
+                                       "reserved: {skus}").format(
+                    n=len(blocked), skus=", ".join(ln.code for ln in blocked[:10]))
+            self.totals_label.setText(text)
+            self._set_enabled()
+
+        self._run(lambda: svc.variances(store, actor, number, only_differences=only,
+                                        uncounted=policy), show)
+
+    def post(self) -> None:
+        if self.current is None or self.report is None:
+            return
+        t = self.report.totals
+        policy = self.report.uncounted
+        question = self.tr("Post count {number}? {differ} SKU(s) change: +{over} / −{short} "
+                           "units, value {value}. This cannot be undone.").format(
+            number=self.current.number, differ=t.differing, over=t.units_over,
+            short=t.units_short, value=t.value)
+        if not self.confirm(question):
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+
+        def done(result: svc.PostResult) -> None:
+            self._ok(self.tr("{number} posted: {moves} SKU(s) changed").format(
+                number=result.number, moves=result.moves))
+            self.totals_label.setText(self.banner.text())
+            self.current = None
+            self.report = None
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._failed(exc)
+            self.totals_label.setText(self.banner.text())
+            self.load_review()
+
+        self._run(lambda: svc.post(store, actor, number, uncounted=policy), done, failed,
+                  changes={"stock"})
+
+    def cancel_count(self) -> None:
+        if self.current is None:
+            return
+        if not self.confirm(self.tr("Cancel count {number}? Nothing will be posted.").format(
+                number=self.current.number)):
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+        def done(count: svc.CountRecord) -> None:
+            self.open_count(count)
+            self.refresh()
+
+        self._run(lambda: svc.cancel(store, actor, number), done)
+
+    # -- visibility
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.current is not None and self.current.status is Status.OPEN:
+            self._live.start()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self._live.stop()
