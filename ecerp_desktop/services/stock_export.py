@@ -92,6 +92,7 @@ def write_table(path: str | os.PathLike[str], headers: Sequence[str],
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem[:40]}.",
                                suffix=".part")
     n = 0
+    ws: Any = None
     try:
         if xlsx:
             os.close(fd)
@@ -126,10 +127,10 @@ def write_table(path: str | os.PathLike[str], headers: Sequence[str],
                 raise _Cancelled
         os.replace(tmp, target)
     except _Cancelled:
-        _remove(tmp)
+        _discard(ws, tmp)
         return ExportResult(None, n, True)
     except BaseException:
-        _remove(tmp)
+        _discard(ws, tmp)
         raise
     return ExportResult(str(target), n, False)
 
@@ -138,11 +139,23 @@ class _Cancelled(Exception):
     pass
 
 
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+def _discard(ws: Any, path: str) -> None:
+    """Drop an unfinished export: the write-only sheet's own temporary file of rows (closed
+    first, or its writer complains when collected), then ours."""
+    paths = [path]
+    if ws is not None:
+        try:
+            ws.close()
+        except Exception:  # a sheet broken by the error being handled: still clean up
+            pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None and isinstance(getattr(writer, "out", None), str):
+            paths.append(writer.out)
+    for p in paths:
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
 
 
 def _audit(store: Store, actor: Actor, what: str, result: ExportResult,

@@ -165,7 +165,7 @@ def balance_totals(s: Session, f: BalanceFilter) -> BalanceTotals:
 
 
 def _warehouse_names(s: Session) -> dict[int, str]:
-    return dict(s.execute(select(WarehouseRow.id, WarehouseRow.name)).tuples().all())
+    return {i: n for i, n in s.execute(select(WarehouseRow.id, WarehouseRow.name))}
 
 
 def sold_since(s: Session, keys: Sequence[tuple[int, int]], since: datetime
@@ -251,7 +251,7 @@ def ledger_page(s: Session, f: LedgerFilter, before_id: int | None, limit: int
     q = (select(M.id, M.at, M.warehouse_id, SkuRow.code, SkuRow.name, M.kind, M.d_on_hand,
                 M.d_reserved, M.d_in_transit, M.doc_type, M.doc_id, UserRow.username, M.note)
          .join(SkuRow, SkuRow.id == M.sku_id).outerjoin(UserRow, UserRow.id == M.user_id)
-         .where(and_(*conds)).order_by(M.id.desc()).limit(limit + 1))
+         .where(*conds).order_by(M.id.desc()).limit(limit + 1))
     rows = s.execute(q).all()
     names = _warehouse_names(s)
     out = [LedgerRow(r.id, r.at, names.get(r.warehouse_id, ""), r.code, r.name, r.kind,
