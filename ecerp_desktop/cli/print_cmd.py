@@ -116,11 +116,7 @@ def _labels(args: argparse.Namespace) -> int:
 
 def _jobs(args: argparse.Namespace) -> int:
     store = store_from(args)
-    from ecerp_desktop.store import printing as q  # read-only listing
-
-    with store.read() as s:
-        rows = q.list_jobs(s, states=args.state, limit=args.limit)
-    for j in rows:
+    for j in printing.list_jobs(store, SYSTEM, states=args.state, limit=args.limit):
         ref = j.sku_code or f"order {j.order_id}" + (f" parcel {j.parcel_id}"
                                                       if j.parcel_id else "")
         flag = " (maybe printed)" if j.maybe_printed else ""

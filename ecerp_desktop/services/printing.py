@@ -448,6 +448,14 @@ def jobs(store: Store, job_ids: Sequence[int]) -> list[q.PrintJob]:
         return q.get_jobs(s, list(job_ids))
 
 
+def list_jobs(store: Store, actor: Actor, *, states: Sequence[str] | None = None,
+              limit: int = 500) -> list[q.PrintJob]:
+    """The queue's jobs, oldest first, optionally only in *states*."""
+    actor.require(Permission.PRINT)
+    with store.read() as s:
+        return q.list_jobs(s, states=states, limit=limit)
+
+
 # --- the queue worker --------------------------------------------------------------------------
 
 class QueueWorker:

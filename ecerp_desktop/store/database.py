@@ -38,6 +38,14 @@ def resolve_url(explicit: str | None = None) -> str:
     return url
 
 
+def describe_url(url: str) -> str:
+    """*url* without its password (for messages about a URL no store could open)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show it, it carries no parseable secret
+        return url[:200]
+
+
 def is_network_path(path: str) -> bool:
     """True for UNC paths and Windows drives mapped to a network share.
 
@@ -144,4 +152,4 @@ class Store:
 
     def describe(self) -> str:
         """The URL without its password, for logs and the settings page."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return describe_url(self.url)

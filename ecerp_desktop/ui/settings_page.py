@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 
 from ecerp_desktop.domain.auth import MIN_PASSWORD_LENGTH, Permission, Role
 from ecerp_desktop.services import auth
+from ecerp_desktop.services.setup import DatabaseCheck, check_database
 from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.appconfig import load as load_config
 from ecerp_desktop.ui.appconfig import store_database_url
 from ecerp_desktop.ui.areas import PageContext
-from ecerp_desktop.ui.dbcheck import DatabaseCheck, check_database
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.labels import LANGUAGE_NAMES, role_title
 from ecerp_desktop.ui.ops import run_op
 
 if TYPE_CHECKING:
-    from ecerp_desktop.store.users import UserRecord  # the records services hand out
+    from ecerp_desktop.services.auth import UserRecord
 
 log = logging.getLogger(__name__)
 

@@ -109,7 +109,7 @@ def test_database_url_is_tested_and_saved_without_its_password(
 
 
 def test_database_check_on_postgres(pg_store: Store) -> None:
-    from ecerp_desktop.ui.dbcheck import check_database
+    from ecerp_desktop.services.setup import check_database
 
     check = check_database(pg_store.url)
     assert check.revision is not None and not check.needs_upgrade
