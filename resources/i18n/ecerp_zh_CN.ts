@@ -370,10 +370,14 @@
     </message>
     <message>
         <source>Count {number} is {status}: it can no longer be changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>盘点单 {number} 状态为 {status}，不能再修改。</translation>
     </message>
     <message>
         <source>Posting would leave {count} SKU(s) below the quantity reserved for orders: {skus}. Recount them, or release or ship their orders first.</source>
+        <translation>过账后将有 {count} 个SKU低于订单占用数量：{skus}。请复盘这些SKU，或先释放/发出其订单。</translation>
+    </message>
+    <message>
+        <source>SKU {code} is inactive: orders cannot be mapped to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1933,6 +1937,22 @@ Seller memo: {memo}</source>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
+    <message>
+        <source>Add condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove action</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RulesPage</name>
@@ -1941,96 +1961,28 @@ Seller memo: {memo}</source>
         <translation>审单规则</translation>
     </message>
     <message>
-        <source>#</source>
-        <translation>序号</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Enabled</source>
-        <translation>启用</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>条件</translation>
-    </message>
-    <message>
-        <source>Then</source>
-        <translation>动作</translation>
-    </message>
-    <message>
-        <source>Otherwise: approve</source>
-        <translation>其余：自动审核通过</translation>
-    </message>
-    <message>
-        <source>Otherwise: hold for a clerk</source>
-        <translation>其余：挂起待人工审核</translation>
-    </message>
-    <message>
-        <source>Add…</source>
-        <translation>添加…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>编辑…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Move up</source>
-        <translation>上移</translation>
-    </message>
-    <message>
-        <source>Move down</source>
-        <translation>下移</translation>
-    </message>
-    <message>
-        <source>Enable / disable</source>
-        <translation>启用 / 停用</translation>
-    </message>
-    <message>
-        <source>What changed (comment)</source>
-        <translation>修改说明</translation>
-    </message>
-    <message>
-        <source>Save as new version</source>
-        <translation>保存为新版本</translation>
-    </message>
-    <message>
-        <source>Version</source>
-        <translation>版本</translation>
-    </message>
-    <message>
-        <source>Saved at</source>
-        <translation>保存时间</translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation>操作人</translation>
-    </message>
-    <message>
-        <source>Comment</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <source>Show in the editor</source>
-        <translation>在编辑区显示</translation>
-    </message>
-    <message>
-        <source>Restore as new version</source>
-        <translation>恢复为新版本</translation>
-    </message>
-    <message>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <source>Dry run of the draft</source>
-        <translation>试运行草稿</translation>
+        <source>Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gift rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dry run of the drafts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the dry run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%v of %m orders</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Order</source>
@@ -2049,44 +2001,28 @@ Seller memo: {memo}</source>
         <translation>最近</translation>
     </message>
     <message>
-        <source>Versions</source>
-        <translation>版本历史</translation>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>否</translation>
-    </message>
-    <message>
-        <source>Draft changed: not saved yet.</source>
-        <translation>草稿已修改，尚未保存。</translation>
-    </message>
-    <message>
-        <source>New rule</source>
-        <translation>新规则</translation>
-    </message>
-    <message>
-        <source>Saved as version %1.</source>
-        <translation>已保存为版本 %1。</translation>
-    </message>
-    <message>
-        <source>Showing version %1: not saved yet.</source>
-        <translation>正在显示版本 %1，尚未保存。</translation>
-    </message>
-    <message>
-        <source>restored version %1</source>
-        <translation>恢复版本 %1</translation>
+        <source>%1: the draft has changes that are not saved.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 orders: %2 approved, %3 held, %4 re-routed. Held: %5</source>
         <translation>共 %1 单：通过 %2，挂起 %3，改派 %4。挂起原因：%5</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 orders.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Rules…</source>
@@ -2497,7 +2433,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Counted</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">实盘数</translation>
     </message>
     <message>
         <source>More than ordered</source>
@@ -3933,6 +3869,633 @@ Seller memo: {memo}</source>
     <message>
         <source>Rule conditions of the kind SKU can name a group instead of listing codes.</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReorderTab</name>
+    <message>
+        <source> days of sales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All warehouses</source>
+        <translation type="unfinished">全部仓库</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Each SKU&apos;s supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft purchase orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation type="unfinished">SKU</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished">商品</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation type="unfinished">仓库</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation type="unfinished">可用库存</translation>
+    </message>
+    <message>
+        <source>In transit</source>
+        <translation type="unfinished">在途</translation>
+    </message>
+    <message>
+        <source>On drafts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation type="unfinished">销量</translation>
+    </message>
+    <message>
+        <source>Per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Days of cover</source>
+        <translation type="unfinished">可售天数</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished">（无）</translation>
+    </message>
+    <message>
+        <source>Unit cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stock alert settings of a SKU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU code or barcode</source>
+        <translation type="unfinished">商品编码或条码</translation>
+    </message>
+    <message>
+        <source>supplier&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working out suggestions…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} SKUs to reorder (sales over {days} days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick the SKUs to order first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drafted {n} purchase orders: {numbers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No supplier for: {codes} (choose one in &quot;Order from&quot; or link a supplier)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert of {sku} saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SuppliersTab</name>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lead time (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default supplier of a SKU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU code or barcode</source>
+        <translation type="unfinished">商品编码或条码</translation>
+    </message>
+    <message>
+        <source>the supplier&apos;s item code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set default supplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supplier {code} saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cost must be an amount, like 12.50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{sku} is now bought from {supplier}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PurchasingPage</name>
+    <message>
+        <source>Purchase orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reorder suggestions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewRulesPanel</name>
+    <message>
+        <source>#</source>
+        <translation type="unfinished">序号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation type="unfinished">启用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished">条件</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation type="unfinished">则执行</translation>
+    </message>
+    <message>
+        <source>SKU groups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Otherwise: approve</source>
+        <translation type="unfinished">其余：自动审核通过</translation>
+    </message>
+    <message>
+        <source>Otherwise: hold for a clerk</source>
+        <translation type="unfinished">其余：挂起待人工审核</translation>
+    </message>
+    <message>
+        <source>Default decision when no rule decides</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished">是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished">否</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <translation type="unfinished">新规则</translation>
+    </message>
+    <message>
+        <source>SKU groups (%1)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GiftRulesPanel</name>
+    <message>
+        <source>#</source>
+        <translation type="unfinished">序号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation type="unfinished">启用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished">条件</translation>
+    </message>
+    <message>
+        <source>Gifts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished">是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished">否</translation>
+    </message>
+    <message>
+        <source>New gift rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StocktakeStatus</name>
+    <message>
+        <source>Counting</source>
+        <translation>盘点中</translation>
+    </message>
+    <message>
+        <source>Posted</source>
+        <translation>已过账</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>StocktakeScope</name>
+    <message>
+        <source>All SKUs</source>
+        <translation>全部SKU</translation>
+    </message>
+    <message>
+        <source>Listed SKUs</source>
+        <translation>指定SKU</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>库位</translation>
+    </message>
+</context>
+<context>
+    <name>StocktakeTab</name>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实盘数</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>账面数</translation>
+    </message>
+    <message>
+        <source>Stations</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>On hand now</source>
+        <translation>当前实际库存</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>占用</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>差异金额</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Below reserved</source>
+        <translation>低于占用</translation>
+    </message>
+    <message>
+        <source>Not counted</source>
+        <translation>未盘</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>盘点范围</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Counted / in scope</source>
+        <translation>已盘 / 范围内</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>New count…</source>
+        <translation>新建盘点…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>No count open</source>
+        <translation>未打开盘点单</translation>
+    </message>
+    <message>
+        <source>Counting</source>
+        <translation>盘点扫描</translation>
+    </message>
+    <message>
+        <source>Review and post</source>
+        <translation>差异审核与过账</translation>
+    </message>
+    <message>
+        <source>Open a count, then scan</source>
+        <translation>请先打开盘点单，再扫描</translation>
+    </message>
+    <message>
+        <source>Scan or type a barcode or SKU code, Enter</source>
+        <translation>扫描或输入条码/SKU编码，按回车</translation>
+    </message>
+    <message>
+        <source>Units for the next scan (then back to 1)</source>
+        <translation>下一次扫描的数量（之后恢复为1）</translation>
+    </message>
+    <message>
+        <source>Zone / location (optional)</source>
+        <translation>区域 / 库位（可选）</translation>
+    </message>
+    <message>
+        <source>Station {name}</source>
+        <translation>工作站 {name}</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Recount at this station</source>
+        <translation>本工作站复盘</translation>
+    </message>
+    <message>
+        <source>Void this station&apos;s scans of the selected SKU</source>
+        <translation>作废本工作站对所选SKU的扫描</translation>
+    </message>
+    <message>
+        <source>Recount everywhere</source>
+        <translation>全部工作站复盘</translation>
+    </message>
+    <message>
+        <source>Void every station&apos;s scans of the selected SKU</source>
+        <translation>作废所有工作站对所选SKU的扫描</translation>
+    </message>
+    <message>
+        <source>Kept for review (not counted):</source>
+        <translation>待核查（未计入盘点）：</translation>
+    </message>
+    <message>
+        <source>Only differences</source>
+        <translation>只看差异</translation>
+    </message>
+    <message>
+        <source>Uncounted SKUs: count as zero</source>
+        <translation>未盘SKU：按0处理</translation>
+    </message>
+    <message>
+        <source>Uncounted SKUs: leave unchanged</source>
+        <translation>未盘SKU：保持不变</translation>
+    </message>
+    <message>
+        <source>Post differences…</source>
+        <translation>差异过账…</translation>
+    </message>
+    <message>
+        <source>Cancel count…</source>
+        <translation>作废盘点单…</translation>
+    </message>
+    <message>
+        <source>Stocktake</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>blind</source>
+        <translation>盲盘</translation>
+    </message>
+    <message>
+        <source>{number} · {warehouse} · {status}</source>
+        <translation>{number} · {warehouse} · {status}</translation>
+    </message>
+    <message>
+        <source>blind count</source>
+        <translation>盲盘</translation>
+    </message>
+    <message>
+        <source>Scan the goods</source>
+        <translation>请扫描商品</translation>
+    </message>
+    <message>
+        <source>This count is {status}</source>
+        <translation>该盘点单{status}</translation>
+    </message>
+    <message>
+        <source>Open a count first</source>
+        <translation>请先打开盘点单</translation>
+    </message>
+    <message>
+        <source>Unknown barcode {code}: kept for review, not counted</source>
+        <translation>未知条码 {code}：已记录待核查，未计入</translation>
+    </message>
+    <message>
+        <source>{sku} is not in this count: kept for review, not counted</source>
+        <translation>{sku} 不在本次盘点范围内：已记录待核查，未计入</translation>
+    </message>
+    <message>
+        <source>+{qty} {sku} {name} — counted {total}</source>
+        <translation>+{qty} {sku} {name} — 已盘 {total}</translation>
+    </message>
+    <message>
+        <source>{skus} SKUs, {units} units counted</source>
+        <translation>已盘 {skus} 个SKU，共 {units} 件</translation>
+    </message>
+    <message>
+        <source>Unknown barcode</source>
+        <translation>未知条码</translation>
+    </message>
+    <message>
+        <source>Not in this count</source>
+        <translation>不在盘点范围</translation>
+    </message>
+    <message>
+        <source>Select a counted SKU first</source>
+        <translation>请先选择一个已盘SKU</translation>
+    </message>
+    <message>
+        <source>Void every station&apos;s scans of {sku} and count it again?</source>
+        <translation>作废所有工作站对 {sku} 的扫描并重新盘点？</translation>
+    </message>
+    <message>
+        <source>Void this station&apos;s scans of {sku} and count it again?</source>
+        <translation>作废本工作站对 {sku} 的扫描并重新盘点？</translation>
+    </message>
+    <message>
+        <source>{units} units of {sku} voided: count it again</source>
+        <translation>已作废 {sku} 的 {units} 件：请重新盘点</translation>
+    </message>
+    <message>
+        <source>{counted} of {scope} SKUs counted; {differ} differ: +{over} / −{short} units, value {value}</source>
+        <translation>范围内 {scope} 个SKU已盘 {counted} 个；{differ} 个有差异：盘盈 {over} 件 / 盘亏 {short} 件，差异金额 {value}</translation>
+    </message>
+    <message>
+        <source>Cannot post: {n} SKU(s) would fall below what is reserved: {skus}</source>
+        <translation>无法过账：{n} 个SKU将低于占用数量：{skus}</translation>
+    </message>
+    <message>
+        <source>Post count {number}? {differ} SKU(s) change: +{over} / −{short} units, value {value}. This cannot be undone.</source>
+        <translation>确认过账盘点单 {number}？{differ} 个SKU将调整：盘盈 {over} 件 / 盘亏 {short} 件，差异金额 {value}。过账后不可撤销。</translation>
+    </message>
+    <message>
+        <source>{number} posted: {moves} SKU(s) changed</source>
+        <translation>{number} 已过账：调整了 {moves} 个SKU</translation>
+    </message>
+    <message>
+        <source>Cancel count {number}? Nothing will be posted.</source>
+        <translation>作废盘点单 {number}？不会过账任何差异。</translation>
+    </message>
+</context>
+<context>
+    <name>StocktakeCreateDialog</name>
+    <message>
+        <source>New count</source>
+        <translation>新建盘点</translation>
+    </message>
+    <message>
+        <source>All SKUs of the warehouse</source>
+        <translation>仓库全部SKU</translation>
+    </message>
+    <message>
+        <source>These SKUs (one code or barcode per line)</source>
+        <translation>指定SKU（每行一个编码或条码）</translation>
+    </message>
+    <message>
+        <source>One location</source>
+        <translation>单个库位</translation>
+    </message>
+    <message>
+        <source>SKU codes or barcodes, one per line</source>
+        <translation>SKU编码或条码，每行一个</translation>
+    </message>
+    <message>
+        <source>Location code, e.g. A-01-02</source>
+        <translation>库位编码，例如 A-01-02</translation>
+    </message>
+    <message>
+        <source>Blind count: counters do not see book quantities</source>
+        <translation>盲盘：盘点人员看不到账面数量</translation>
+    </message>
+    <message>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 </TS>
