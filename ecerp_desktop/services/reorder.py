@@ -7,8 +7,8 @@ domain/stock_metrics gives days of cover and the quantity to order so that stock
 lead time plus the target cover and never falls under the minimum, in whole packs.
 
 Settings come from ``stock_alert_rules``: a rule for the warehouse beats a rule for every
-warehouse (``warehouse_id`` 0), which beats the defaults (no minimum, 15 days of cover,
-pack of 1); the lead time defaults to the SKU's supplier's. The list is sorted by urgency:
+warehouse (``warehouse_id`` 0, applied in each active warehouse), which beats the defaults
+(no minimum, 15 days of cover, pack of 1); the lead time defaults to the SKU's supplier's. The list is sorted by urgency:
 fewest days of cover first (below the minimum with no sales counts as 0 days).
 
 :func:`draft_pos` turns chosen suggestions into draft POs, one per (supplier, warehouse),
