@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -306,18 +306,20 @@ class Loaded:
 
     facts: list[OrderFacts]
     open_holds: dict[int, list[tuple[int, str]]]  # order id → [(hold id, reason)]
+    merged_into: dict[int, int] = field(default_factory=dict)  # order id → lead, if set
 
 
 _ORDER_SQL = (
     "SELECT o.id, o.shop_id, o.status, o.buyer_nick, o.customer_id, o.receiver_name, "
     "o.phone_hash, o.province, o.city, o.district, o.address_detail, o.buyer_message, "
     "o.seller_memo, o.seller_flag, o.is_cod, o.is_presale, o.paid_amount, o.created_at, "
-    "o.paid_at, o.tags, o.warehouse_id, o.courier_id, c.blacklisted "
+    "o.paid_at, o.tags, o.warehouse_id, o.courier_id, o.merged_into_id, c.blacklisted "
     "FROM orders o LEFT OUTER JOIN customers c ON c.id = o.customer_id WHERE o.id IN ")
 _LINE_SQL = (
     "SELECT id, order_id, platform_line_id, platform_item_id, platform_sku_id, "
     "merchant_sku_code, title, sku_id, qty, price, paid_amount, refund_state, is_gift, "
     "bundle_line_id FROM order_lines WHERE order_id IN ")
+_HOLD_SQL = "SELECT id, order_id, reason, rule_id, released_at FROM order_holds WHERE order_id IN "
 
 
 def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
@@ -329,20 +331,28 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
     is the hot read of every run."""
     raw = _Raw(s)
     facts: dict[int, OrderFacts] = {}
-    dec, dt = _Raw.dec, raw.from_dt
+    merged: dict[int, int] = {}
+    created_raw: dict[int, Any] = {}
+    dec, dt = raw.dec, raw.from_dt
+    refunded = frozenset(_REFUNDED)
+    no_shop = ShopInfo(0, "", "", True)
+    empty: frozenset[int] = frozenset()
     for part in _chunks(list(ids)):
         for (oid, shop_id, status, nick, customer_id, rname, phash, prov, city, dist, detail,
              msg, memo, flag, cod, presale, paid, created, paid_at, tags, wh, courier,
-             black) in raw.rows(_ORDER_SQL, part):
-            shop = shop_info.get(shop_id) or ShopInfo(shop_id, "", "", True)
+             into, black) in raw.rows(_ORDER_SQL, part):
+            shop = shop_info.get(shop_id, no_shop)
             if isinstance(tags, str):
-                tags = json.loads(tags)
+                tags = json.loads(tags) if tags != "[]" else None
+            if into is not None:
+                merged[oid] = into
+            created_raw[oid] = created
             facts[oid] = OrderFacts(
                 oid, shop_id, shop.name, shop.platform, shop.allow_merge, status,
                 f"{shop.platform}:{nick}" if nick else "", customer_id, rname, phash, prov,
                 city, dist, detail, msg, memo, flag, bool(cod), bool(presale), dec(paid),
-                dt(created), dt(paid_at), [], bool(black), 0, 0, list(tags or []),
-                frozenset(), wh, courier)
+                dt(created), dt(paid_at), [], bool(black), 0, 0, list(tags or ()),
+                empty, wh, courier)
         for (lid, oid, pline, item, psku, code, title, sku, qty, price, lpaid, refund, gift,
              parent) in raw.rows(_LINE_SQL, part, " ORDER BY id"):
             f = facts.get(oid)
@@ -350,45 +360,44 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
                 continue
             f.lines.append(LineFacts(
                 lid, sku, "", qty, dec(price), dec(lpaid), 0, None, bool(gift), f.is_presale,
-                refund in _REFUNDED, False, False, title, pline, parent,
+                refund in refunded, False, False, title, pline, parent,
                 LineRef(item, psku, code, title)))
     open_holds: dict[int, list[tuple[int, str]]] = {}
     released: dict[int, set[int]] = {}
     for part in _chunks(list(ids)):
-        h = OrderHoldRow.__table__.c
-        for r in s.execute(select(h.id, h.order_id, h.reason, h.rule_id, h.released_at)
-                           .where(h.order_id.in_(part))):
-            if r.released_at is None:
-                open_holds.setdefault(r.order_id, []).append((r.id, r.reason))
-            elif r.rule_id is not None:
-                released.setdefault(r.order_id, set()).add(r.rule_id)
+        for hid, oid, reason, rule_id, released_at in raw.rows(_HOLD_SQL, part):
+            if released_at is None:
+                open_holds.setdefault(oid, []).append((hid, reason))
+            elif rule_id is not None:
+                released.setdefault(oid, set()).add(rule_id)
     for oid, rules in released.items():
         facts[oid].released_rule_ids = frozenset(rules)
     if buyer_history:
-        _buyer_history(s, facts)
-    return Loaded([facts[i] for i in ids if i in facts], open_holds)
+        _buyer_history(raw, facts, created_raw)
+    return Loaded([facts[i] for i in ids if i in facts], open_holds, merged)
 
 
-def _buyer_history(s: Session, facts: dict[int, OrderFacts]) -> None:
+def _buyer_history(raw: _Raw, facts: dict[int, OrderFacts], created: dict[int, Any]) -> None:
     """Earlier orders and other open orders of each buyer, a buyer being one receiver phone
-    (its hash is indexed and the same across shops and platforms)."""
+    (its hash is indexed and the same across shops and platforms). Creation times are
+    compared as stored (naive UTC; SQLite's fixed-width text sorts as the time does)."""
     hashes = sorted({f.phone_hash for f in facts.values() if f.phone_hash})
-    by_hash: dict[str, list[tuple[int, datetime | None, str]]] = {}
-    raw = _Raw(s)
+    by_hash: dict[str, list[tuple[int, Any, str]]] = {}
     for part in _chunks(hashes):
-        for oid, ph, created, status in raw.rows(
+        for oid, ph, at, status in raw.rows(
                 "SELECT id, phone_hash, created_at, status FROM orders WHERE phone_hash IN ",
                 part):
-            by_hash.setdefault(ph, []).append((oid, raw.from_dt(created), status))
+            by_hash.setdefault(ph, []).append((oid, at, status))
     open_values = {st.value for st in OPEN_STATUSES}
     cancelled = OrderStatus.CANCELLED.value
     for f in facts.values():
         mine = by_hash.get(f.phone_hash, ()) if f.phone_hash else ()
         if len(mine) <= 1:
             continue
+        me = (created[f.id], f.id)
         f.buyer_order_count = sum(1 for oid, at, st in mine
-                                  if oid != f.id and f.created_at is not None
-                                  and (at, oid) < (f.created_at, f.id) and st != cancelled)
+                                  if oid != f.id and me[0] is not None
+                                  and (at, oid) < me and st != cancelled)
         f.other_open_orders = sum(1 for oid, _at, st in mine
                                   if oid != f.id and st in open_values)
 
@@ -452,18 +461,26 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
                               out.rule_id, at))
     if changed:
         rows = []
+        into = []
+        merged = loaded.merged_into
         # Rows in key order: neighbouring pages, far fewer page reads on a big table.
         for out in sorted(changed, key=lambda x: x.order_id):
             f = facts[out.order_id]
-            tags = list(dict.fromkeys([*f.tags, *out.tags]))
+            tags = raw.js(list(dict.fromkeys([*f.tags, *out.tags]))) if out.tags or f.tags \
+                else "[]"
             rows.append((out.status, out.warehouse_id, out.courier_id,
-                         out.priority if out.priority is not None else 0, raw.js(tags),
-                         out.merged_into, at, out.order_id, f.status))
+                         out.priority if out.priority is not None else 0, tags, at,
+                         out.order_id, f.status))
+            if out.merged_into != merged.get(out.order_id):
+                into.append((out.merged_into, out.order_id))
         n = raw.many("UPDATE orders SET status = ?, warehouse_id = ?, courier_id = ?, "
-                     "priority = ?, tags = ?, merged_into_id = ?, updated_at = ? "
-                     "WHERE id = ? AND status = ?", rows)
+                     "priority = ?, tags = ?, updated_at = ? WHERE id = ? AND status = ?",
+                     rows)
         if n not in (-1, len(rows)):
             raise _Conflict()
+        # Apart, and only where it changes: writing the self-referencing key costs SQLite
+        # a foreign-key check per row even when the value stays NULL (4× the UPDATE).
+        raw.many("UPDATE orders SET merged_into_id = ? WHERE id = ?", into)
     raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
              [(sku, lid) for lid, sku in sorted(plan.mapped)])
     real = _insert_new_lines(s, plan)
@@ -485,6 +502,9 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
              "to_status, rule, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              [_history(raw, out, facts[out.order_id], actor, at) for out in changed])
     return changed
+
+
+_DEC: dict[Any, Decimal] = {}
 
 
 class _Raw:
@@ -529,7 +549,14 @@ class _Raw:
 
     @staticmethod
     def dec(v: Any) -> Decimal:
-        return Decimal(int(v or 0)).scaleb(-2)
+        """Integer fen → Decimal yuan (amounts repeat: each is built once per run)."""
+        got = _DEC.get(v)
+        if got is None:
+            got = Decimal(int(v or 0)).scaleb(-2)
+            if len(_DEC) > 50_000:
+                _DEC.clear()
+            _DEC[v] = got
+        return got
 
     @staticmethod
     def js(v: Any) -> str:
