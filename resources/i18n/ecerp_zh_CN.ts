@@ -338,15 +338,15 @@
     </message>
     <message>
         <source>Purchase order {number} is {status}: it cannot be {action}.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number} 状态为 {status}：不能{action}。</translation>
     </message>
     <message>
         <source>Receiving session {number} is already {status}.</source>
-        <translation type="unfinished"></translation>
+        <translation>验货单 {number} 已经是 {status} 状态。</translation>
     </message>
     <message>
         <source>Another station received {sku} of {number} meanwhile: check the session and post again.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个工位刚刚收了 {number} 的 {sku}：请检查本次验货后重新入库。</translation>
     </message>
     <message>
         <source>{what} is longer than {limit} characters.</source>
@@ -1939,19 +1939,19 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Add condition</source>
-        <translation type="unfinished"></translation>
+        <translation>添加条件</translation>
     </message>
     <message>
         <source>Remove condition</source>
-        <translation type="unfinished"></translation>
+        <translation>删除条件</translation>
     </message>
     <message>
         <source>Add action</source>
-        <translation type="unfinished"></translation>
+        <translation>添加动作</translation>
     </message>
     <message>
         <source>Remove action</source>
-        <translation type="unfinished"></translation>
+        <translation>删除动作</translation>
     </message>
 </context>
 <context>
@@ -1966,23 +1966,23 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Rules</source>
-        <translation type="unfinished"></translation>
+        <translation>规则</translation>
     </message>
     <message>
         <source>Gift rules</source>
-        <translation type="unfinished"></translation>
+        <translation>赠品规则</translation>
     </message>
     <message>
         <source>Dry run of the drafts</source>
-        <translation type="unfinished"></translation>
+        <translation>试运行草稿</translation>
     </message>
     <message>
         <source>Cancel the dry run</source>
-        <translation type="unfinished"></translation>
+        <translation>取消试运行</translation>
     </message>
     <message>
         <source>%v of %m orders</source>
-        <translation type="unfinished"></translation>
+        <translation>%v / %m 单</translation>
     </message>
     <message>
         <source>Order</source>
@@ -2002,11 +2002,11 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存的修改</translation>
     </message>
     <message>
         <source>%1: the draft has changes that are not saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：草稿有尚未保存的修改。</translation>
     </message>
     <message>
         <source>Running…</source>
@@ -2014,7 +2014,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <source>%1 orders: %2 approved, %3 held, %4 re-routed. Held: %5</source>
@@ -2022,7 +2022,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Cancelled after %1 orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消，已试运行 %1 单。</translation>
     </message>
     <message>
         <source>Rules…</source>
@@ -2085,7 +2085,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>SKU group</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 分组</translation>
     </message>
     <message>
         <source>Quantity</source>
@@ -2182,6 +2182,50 @@ Seller memo: {memo}</source>
     <message>
         <source>nothing</source>
         <translation>不做任何事</translation>
+    </message>
+    <message>
+        <source>shop %1</source>
+        <translation>店铺 %1</translation>
+    </message>
+    <message>
+        <source>paid from %1</source>
+        <translation>实付不低于 %1</translation>
+    </message>
+    <message>
+        <source>paid up to %1</source>
+        <translation>实付不高于 %1</translation>
+    </message>
+    <message>
+        <source>bought %1</source>
+        <translation>买了 %1</translation>
+    </message>
+    <message>
+        <source>quantity from %1</source>
+        <translation>数量不少于 %1</translation>
+    </message>
+    <message>
+        <source>paid at or after %1</source>
+        <translation>付款时间不早于 %1</translation>
+    </message>
+    <message>
+        <source>paid before %1</source>
+        <translation>付款时间早于 %1</translation>
+    </message>
+    <message>
+        <source>first order of the buyer</source>
+        <translation>买家首单</translation>
+    </message>
+    <message>
+        <source>at most %1 per buyer</source>
+        <translation>每个买家最多 %1 次</translation>
+    </message>
+    <message>
+        <source>at most %1 in total</source>
+        <translation>总共最多 %1 次</translation>
+    </message>
+    <message>
+        <source>no gift rule below</source>
+        <translation>不再执行下面的赠品规则</translation>
     </message>
 </context>
 <context>
@@ -2302,384 +2346,384 @@ Seller memo: {memo}</source>
     <name>GiftRuleEditorDialog</name>
     <message>
         <source>Gift rule</source>
-        <translation type="unfinished"></translation>
+        <translation>赠品规则</translation>
     </message>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished">启用</translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>Stop here (no gift rule below applies)</source>
-        <translation type="unfinished"></translation>
+        <translation>到此为止（下面的赠品规则不再执行）</translation>
     </message>
     <message>
         <source>Shop names or ids, comma separated (empty: every shop)</source>
-        <translation type="unfinished"></translation>
+        <translation>店铺名称或编号，逗号分隔（留空：所有店铺）</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>从</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>到</translation>
     </message>
     <message>
         <source>SKU codes, comma separated (empty: any order)</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 编码，逗号分隔（留空：任何订单）</translation>
     </message>
     <message>
         <source>At least</source>
-        <translation type="unfinished"></translation>
+        <translation>至少</translation>
     </message>
     <message>
         <source>YYYY-MM-DD HH:MM (Beijing time)</source>
-        <translation type="unfinished"></translation>
+        <translation>YYYY-MM-DD HH:MM（北京时间）</translation>
     </message>
     <message>
         <source>Only the first order of a buyer</source>
-        <translation type="unfinished"></translation>
+        <translation>仅限买家首单</translation>
     </message>
     <message>
         <source>No limit</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <source>Gift SKU</source>
-        <translation type="unfinished">赠品 SKU</translation>
+        <translation>赠品 SKU</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished">数量</translation>
+        <translation>数量</translation>
     </message>
     <message>
         <source>Add gift</source>
-        <translation type="unfinished">添加赠品</translation>
+        <translation>添加赠品</translation>
     </message>
     <message>
         <source>Remove gift</source>
-        <translation type="unfinished"></translation>
+        <translation>删除赠品</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Shops</source>
-        <translation type="unfinished">店铺（逗号分隔）</translation>
+        <translation>店铺</translation>
     </message>
     <message>
         <source>Paid amount</source>
-        <translation type="unfinished">实付金额</translation>
+        <translation>实付金额</translation>
     </message>
     <message>
         <source>SKUs bought</source>
-        <translation type="unfinished"></translation>
+        <translation>购买的 SKU</translation>
     </message>
     <message>
         <source>Quantity of them</source>
-        <translation type="unfinished"></translation>
+        <translation>购买数量</translation>
     </message>
     <message>
         <source>Paid between</source>
-        <translation type="unfinished"></translation>
+        <translation>付款时间</translation>
     </message>
     <message>
         <source>Limit per buyer</source>
-        <translation type="unfinished"></translation>
+        <translation>每个买家限送</translation>
     </message>
     <message>
         <source>Limit in total</source>
-        <translation type="unfinished"></translation>
+        <translation>总共限送</translation>
     </message>
     <message>
         <source>Gifts</source>
-        <translation type="unfinished"></translation>
+        <translation>赠品</translation>
     </message>
     <message>
         <source>Form</source>
-        <translation type="unfinished">表单</translation>
+        <translation>表单</translation>
     </message>
     <message>
         <source>JSON</source>
-        <translation type="unfinished">JSON</translation>
+        <translation>JSON</translation>
     </message>
 </context>
 <context>
     <name>Purchasing</name>
     <message>
         <source>Draft</source>
-        <translation type="unfinished">草稿</translation>
+        <translation>草稿</translation>
     </message>
     <message>
         <source>Placed</source>
-        <translation type="unfinished"></translation>
+        <translation>已审核</translation>
     </message>
     <message>
         <source>Partly received</source>
-        <translation type="unfinished">部分入库</translation>
+        <translation>部分入库</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished">已入库</translation>
+        <translation>已入库</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished">已取消</translation>
+        <translation>已作废</translation>
     </message>
     <message>
         <source>Counted</source>
-        <translation type="unfinished">实盘数</translation>
+        <translation>已计数</translation>
     </message>
     <message>
         <source>More than ordered</source>
-        <translation type="unfinished"></translation>
+        <translation>超出采购数量</translation>
     </message>
     <message>
         <source>Unknown code</source>
-        <translation type="unfinished"></translation>
+        <translation>未知条码</translation>
     </message>
     <message>
         <source>Not on this purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>不在本采购单上</translation>
     </message>
     <message>
         <source>A bundle: receive its components</source>
-        <translation type="unfinished"></translation>
+        <translation>组合装：请按子商品入库</translation>
     </message>
 </context>
 <context>
     <name>PurchaseOrderDialog</name>
     <message>
         <source>Purchase order {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number}</translation>
     </message>
     <message>
         <source>New purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>新建采购单</translation>
     </message>
     <message>
         <source>Expected on</source>
-        <translation type="unfinished"></translation>
+        <translation>预计到货</translation>
     </message>
     <message>
         <source>Supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>Warehouse</source>
-        <translation type="unfinished">仓库</translation>
+        <translation>仓库</translation>
     </message>
     <message>
         <source>Arrival</source>
-        <translation type="unfinished"></translation>
+        <translation>到货日期</translation>
     </message>
     <message>
         <source>Remark</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>scan or type a SKU code or barcode, then Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描或输入商品编码/条码，然后回车</translation>
     </message>
     <message>
         <source>Remove line</source>
-        <translation type="unfinished">删除行</translation>
+        <translation>删除行</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编码</translation>
+        <translation>编码</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished">数量</translation>
+        <translation>数量</translation>
     </message>
     <message>
         <source>Unit cost</source>
-        <translation type="unfinished"></translation>
+        <translation>单价</translation>
     </message>
     <message>
         <source>Amount</source>
-        <translation type="unfinished"></translation>
+        <translation>金额</translation>
     </message>
     <message>
         <source>No SKU {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>没有商品 {code}</translation>
     </message>
     <message>
         <source>{code} is a bundle: order its components</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 是组合装：请采购其子商品</translation>
     </message>
     <message>
         <source>{lines} lines, {units} units, amount {amount}</source>
-        <translation type="unfinished"></translation>
+        <translation>共 {lines} 行，{units} 件，金额 {amount}</translation>
     </message>
     <message>
         <source>Add a supplier first (Suppliers tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>请先添加供应商（供应商页签）。</translation>
     </message>
     <message>
         <source>Add at least one line.</source>
-        <translation type="unfinished"></translation>
+        <translation>至少添加一行商品。</translation>
     </message>
     <message>
         <source>Line {code}: quantity must be a whole number above 0 and the cost an amount</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 行：数量必须是大于 0 的整数，单价必须是金额</translation>
     </message>
 </context>
 <context>
     <name>PurchaseOrdersTab</name>
     <message>
         <source>Open (draft, placed, partly received)</source>
-        <translation type="unfinished"></translation>
+        <translation>未完成（草稿、已审核、部分入库）</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished">全部</translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>PO number or supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单号或供应商</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>New…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished">编辑…</translation>
+        <translation>编辑…</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>审核</translation>
     </message>
     <message>
         <source>Cancel PO</source>
-        <translation type="unfinished"></translation>
+        <translation>作废</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>强制完成</translation>
     </message>
     <message>
         <source>Receive</source>
-        <translation type="unfinished"></translation>
+        <translation>验货入库</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Number</source>
-        <translation type="unfinished">单号</translation>
+        <translation>单号</translation>
     </message>
     <message>
         <source>Supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>Warehouse</source>
-        <translation type="unfinished">仓库</translation>
+        <translation>仓库</translation>
     </message>
     <message>
         <source>Lines</source>
-        <translation type="unfinished">明细</translation>
+        <translation>行数</translation>
     </message>
     <message>
         <source>Ordered</source>
-        <translation type="unfinished"></translation>
+        <translation>采购数</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished">已入库</translation>
+        <translation>已入库</translation>
     </message>
     <message>
         <source>Amount</source>
-        <translation type="unfinished"></translation>
+        <translation>金额</translation>
     </message>
     <message>
         <source>Expected</source>
-        <translation type="unfinished"></translation>
+        <translation>预计到货</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished">创建时间</translation>
+        <translation>创建时间</translation>
     </message>
     <message>
         <source>Remark</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Line</source>
-        <translation type="unfinished">明细</translation>
+        <translation>行</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编码</translation>
+        <translation>编码</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>未到</translation>
     </message>
     <message>
         <source>Over</source>
-        <translation type="unfinished"></translation>
+        <translation>超收</translation>
     </message>
     <message>
         <source>Unit cost</source>
-        <translation type="unfinished"></translation>
+        <translation>单价</translation>
     </message>
     <message>
         <source>{n} purchase orders</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 张采购单</translation>
     </message>
     <message>
         <source>Purchase order {number} saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number} 已保存。</translation>
     </message>
     <message>
         <source>Purchase order {number} placed: its quantities are in transit.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number} 已审核：数量已计入在途。</translation>
     </message>
     <message>
         <source>Cancel purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>作废采购单</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>原因：</translation>
     </message>
     <message>
         <source>Purchase order {number} cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number} 已作废。</translation>
     </message>
     <message>
         <source>Close purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>强制完成采购单</translation>
     </message>
     <message>
         <source>The rest will not come. Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余商品不再到货。原因：</translation>
     </message>
     <message>
         <source>Purchase order {number} closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number} 已强制完成。</translation>
     </message>
 </context>
 <context>
@@ -2942,79 +2986,79 @@ Seller memo: {memo}</source>
     <name>RuleListPanel</name>
     <message>
         <source>Add…</source>
-        <translation type="unfinished">添加…</translation>
+        <translation>添加…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished">编辑…</translation>
+        <translation>编辑…</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Move up</source>
-        <translation type="unfinished">上移</translation>
+        <translation>上移</translation>
     </message>
     <message>
         <source>Move down</source>
-        <translation type="unfinished">下移</translation>
+        <translation>下移</translation>
     </message>
     <message>
         <source>Enable / disable</source>
-        <translation type="unfinished">启用 / 停用</translation>
+        <translation>启用 / 停用</translation>
     </message>
     <message>
         <source>What changed (comment)</source>
-        <translation type="unfinished">修改说明</translation>
+        <translation>修改说明</translation>
     </message>
     <message>
         <source>Save as new version</source>
-        <translation type="unfinished">保存为新版本</translation>
+        <translation>保存为新版本</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished">版本</translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>Saved at</source>
-        <translation type="unfinished">保存时间</translation>
+        <translation>保存时间</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished">操作人</translation>
+        <translation>操作人</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished">说明</translation>
+        <translation>说明</translation>
     </message>
     <message>
         <source>Show in the editor</source>
-        <translation type="unfinished">在编辑区显示</translation>
+        <translation>在编辑区显示</translation>
     </message>
     <message>
         <source>Restore as new version</source>
-        <translation type="unfinished">恢复为新版本</translation>
+        <translation>恢复为新版本</translation>
     </message>
     <message>
         <source>Versions</source>
-        <translation type="unfinished">版本历史</translation>
+        <translation>版本历史</translation>
     </message>
     <message>
         <source>Draft changed: not saved yet.</source>
-        <translation type="unfinished">草稿已修改，尚未保存。</translation>
+        <translation>草稿已修改，尚未保存。</translation>
     </message>
     <message>
         <source>Saved as version %1.</source>
-        <translation type="unfinished">已保存为版本 %1。</translation>
+        <translation>已保存为版本 %1。</translation>
     </message>
     <message>
         <source>Showing version %1: not saved yet.</source>
-        <translation type="unfinished">正在显示版本 %1，尚未保存。</translation>
+        <translation>正在显示版本 %1，尚未保存。</translation>
     </message>
     <message>
         <source>restored version %1</source>
-        <translation type="unfinished">恢复版本 %1</translation>
+        <translation>恢复版本 %1</translation>
     </message>
 </context>
 <context>
@@ -3666,508 +3710,508 @@ Seller memo: {memo}</source>
     <name>ReceivingTab</name>
     <message>
         <source>Receiving report</source>
-        <translation type="unfinished"></translation>
+        <translation>验货报告</translation>
     </message>
     <message>
         <source>Purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单</translation>
     </message>
     <message>
         <source>Supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>Warehouse</source>
-        <translation type="unfinished">仓库</translation>
+        <translation>仓库</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Scans</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描次数</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编码</translation>
+        <translation>编码</translation>
     </message>
     <message>
         <source>Ordered</source>
-        <translation type="unfinished"></translation>
+        <translation>采购数</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>此前已收</translation>
     </message>
     <message>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>本次</translation>
     </message>
     <message>
         <source>Remaining</source>
-        <translation type="unfinished"></translation>
+        <translation>未到</translation>
     </message>
     <message>
         <source>Over</source>
-        <translation type="unfinished"></translation>
+        <translation>超收</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>合计</translation>
     </message>
     <message>
         <source>Flagged scans (not stocked unless accepted)</source>
-        <translation type="unfinished"></translation>
+        <translation>异常扫描（未经确认不入库）</translation>
     </message>
     <message>
         <source>Choose or scan a purchase order to receive</source>
-        <translation type="unfinished"></translation>
+        <translation>选择或扫描要验货的采购单</translation>
     </message>
     <message>
         <source>Start receiving</source>
-        <translation type="unfinished"></translation>
+        <translation>开始验货</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Received before</source>
-        <translation type="unfinished"></translation>
+        <translation>此前已收</translation>
     </message>
     <message>
         <source>Flagged scans (not stocked)</source>
-        <translation type="unfinished"></translation>
+        <translation>异常扫描（不入库）</translation>
     </message>
     <message>
         <source>type a number, then scan: counts that many</source>
-        <translation type="unfinished">先输入数量再扫码：按该数量计数</translation>
+        <translation>先输入数量再扫描：按该数量计数</translation>
     </message>
     <message>
         <source>a label that does not scan: type its code, then Enter</source>
-        <translation type="unfinished">扫不出的标签：手动输入编码后按回车</translation>
+        <translation>条码扫不出：手工输入编码后回车</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished">数量</translation>
+        <translation>数量</translation>
     </message>
     <message>
         <source>Accept over-received units into stock</source>
-        <translation type="unfinished"></translation>
+        <translation>超收商品也入库</translation>
     </message>
     <message>
         <source>Undo last scan (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销上次扫描 (Ctrl+Z)</translation>
     </message>
     <message>
         <source>Post receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>确认入库</translation>
     </message>
     <message>
         <source>Abandon session</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃本次验货</translation>
     </message>
     <message>
         <source>Report…</source>
-        <translation type="unfinished"></translation>
+        <translation>验货报告…</translation>
     </message>
     <message>
         <source>Receiving {po}: scan the items</source>
-        <translation type="unfinished"></translation>
+        <translation>正在验货 {po}：请扫描商品</translation>
     </message>
     <message>
         <source>+{qty} {code} {name}: {now} of {ordered}</source>
-        <translation type="unfinished"></translation>
+        <translation>+{qty} {code} {name}：{now} / {ordered}</translation>
     </message>
     <message>
         <source>{reason}: {over} over, {counted} counted</source>
-        <translation type="unfinished"></translation>
+        <translation>{reason}：超出 {over}，计数 {counted}</translation>
     </message>
     <message>
         <source>Took back {code} ×{qty}</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销 {code} ×{qty}</translation>
     </message>
     <message>
         <source>Another station received part of this order meanwhile: {n} scans were judged again. Check, then post again.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个工位刚刚收了本采购单的部分商品：{n} 条扫描已重新判定。请检查后再次确认入库。</translation>
     </message>
     <message>
         <source>Posted: {received} received, {accepted} over accepted, {rejected} over rejected. Scan the next purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>已入库：实收 {received}，超收入库 {accepted}，超收拒收 {rejected}。请扫描下一张采购单</translation>
     </message>
     <message>
         <source>Session abandoned: nothing was stocked</source>
-        <translation type="unfinished"></translation>
+        <translation>已放弃本次验货：没有入库</translation>
     </message>
     <message>
         <source>Exported {n} rows to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {n} 行到 {path}</translation>
     </message>
     <message>
         <source>Session {session} · {po} · {supplier} · into {warehouse} · {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>验货单 {session} · {po} · {supplier} · 入 {warehouse} · {status}</translation>
     </message>
     <message>
         <source>Now {now} · remaining {remaining} · over {over} · flagged {flags}</source>
-        <translation type="unfinished"></translation>
+        <translation>本次 {now} · 未到 {remaining} · 超收 {over} · 异常 {flags}</translation>
     </message>
 </context>
 <context>
     <name>ReportDialog</name>
     <message>
         <source>Receiving report</source>
-        <translation type="unfinished"></translation>
+        <translation>验货报告</translation>
     </message>
     <message>
         <source>Print…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印…</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Export the report</source>
-        <translation type="unfinished"></translation>
+        <translation>导出验货报告</translation>
     </message>
     <message>
         <source>Excel (*.xlsx);;CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
     </message>
 </context>
 <context>
     <name>SkuGroupsDialog</name>
     <message>
         <source>SKU groups</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 分组</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>分组</translation>
     </message>
     <message>
         <source>SKU codes (comma separated)</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 编码（逗号分隔）</translation>
     </message>
     <message>
         <source>Add group</source>
-        <translation type="unfinished"></translation>
+        <translation>添加分组</translation>
     </message>
     <message>
         <source>Remove group</source>
-        <translation type="unfinished"></translation>
+        <translation>删除分组</translation>
     </message>
     <message>
         <source>Rule conditions of the kind SKU can name a group instead of listing codes.</source>
-        <translation type="unfinished"></translation>
+        <translation>“SKU”类条件可以写分组名，不必逐个列出编码。</translation>
     </message>
 </context>
 <context>
     <name>ReorderTab</name>
     <message>
         <source> days of sales</source>
-        <translation type="unfinished"></translation>
+        <translation> 天销量</translation>
     </message>
     <message>
         <source>All warehouses</source>
-        <translation type="unfinished">全部仓库</translation>
+        <translation>全部仓库</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Each SKU&apos;s supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>各商品的默认供应商</translation>
     </message>
     <message>
         <source>Draft purchase orders</source>
-        <translation type="unfinished"></translation>
+        <translation>生成采购单草稿</translation>
     </message>
     <message>
         <source>Order from</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>SKU</source>
-        <translation type="unfinished">SKU</translation>
+        <translation>商品编码</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Warehouse</source>
-        <translation type="unfinished">仓库</translation>
+        <translation>仓库</translation>
     </message>
     <message>
         <source>Available</source>
-        <translation type="unfinished">可用库存</translation>
+        <translation>可用</translation>
     </message>
     <message>
         <source>In transit</source>
-        <translation type="unfinished">在途</translation>
+        <translation>在途</translation>
     </message>
     <message>
         <source>On drafts</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿中</translation>
     </message>
     <message>
         <source>Sold</source>
-        <translation type="unfinished">销量</translation>
+        <translation>销量</translation>
     </message>
     <message>
         <source>Per day</source>
-        <translation type="unfinished"></translation>
+        <translation>日均</translation>
     </message>
     <message>
         <source>Days of cover</source>
-        <translation type="unfinished">可售天数</translation>
+        <translation>可售天数</translation>
     </message>
     <message>
         <source>Minimum</source>
-        <translation type="unfinished"></translation>
+        <translation>最低库存</translation>
     </message>
     <message>
         <source>Order</source>
-        <translation type="unfinished"></translation>
+        <translation>建议采购</translation>
     </message>
     <message>
         <source>Supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished">（无）</translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>Unit cost</source>
-        <translation type="unfinished"></translation>
+        <translation>单价</translation>
     </message>
     <message>
         <source>Stock alert settings of a SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>商品库存预警设置</translation>
     </message>
     <message>
         <source>SKU code or barcode</source>
-        <translation type="unfinished">商品编码或条码</translation>
+        <translation>商品编码或条码</translation>
     </message>
     <message>
         <source>supplier&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>按供应商</translation>
     </message>
     <message>
         <source>Save alert</source>
-        <translation type="unfinished"></translation>
+        <translation>保存预警</translation>
     </message>
     <message>
         <source>Lead days</source>
-        <translation type="unfinished"></translation>
+        <translation>到货天数</translation>
     </message>
     <message>
         <source>Pack</source>
-        <translation type="unfinished"></translation>
+        <translation>整箱数</translation>
     </message>
     <message>
         <source>Working out suggestions…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在计算采购建议…</translation>
     </message>
     <message>
         <source>{n} SKUs to reorder (sales over {days} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个商品需要补货（按 {days} 天销量）</translation>
     </message>
     <message>
         <source>Tick the SKUs to order first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先勾选要采购的商品。</translation>
     </message>
     <message>
         <source>Drafted {n} purchase orders: {numbers}</source>
-        <translation type="unfinished"></translation>
+        <translation>已生成 {n} 张采购单草稿：{numbers}</translation>
     </message>
     <message>
         <source>No supplier for: {codes} (choose one in &quot;Order from&quot; or link a supplier)</source>
-        <translation type="unfinished"></translation>
+        <translation>以下商品没有供应商：{codes}（请在“供应商”中选择一个，或设置默认供应商）</translation>
     </message>
     <message>
         <source>Alert of {sku} saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>{sku} 的预警已保存。</translation>
     </message>
 </context>
 <context>
     <name>SuppliersTab</name>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编码</translation>
+        <translation>编码</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Contact</source>
-        <translation type="unfinished"></translation>
+        <translation>联系方式</translation>
     </message>
     <message>
         <source>Lead time (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>到货周期（天）</translation>
     </message>
     <message>
         <source>Supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
     <message>
         <source>Save supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>保存供应商</translation>
     </message>
     <message>
         <source>Default supplier of a SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>商品的默认供应商</translation>
     </message>
     <message>
         <source>SKU code or barcode</source>
-        <translation type="unfinished">商品编码或条码</translation>
+        <translation>商品编码或条码</translation>
     </message>
     <message>
         <source>the supplier&apos;s item code</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商货号</translation>
     </message>
     <message>
         <source>last cost</source>
-        <translation type="unfinished"></translation>
+        <translation>最近进价</translation>
     </message>
     <message>
         <source>Set default supplier</source>
-        <translation type="unfinished"></translation>
+        <translation>设为默认供应商</translation>
     </message>
     <message>
         <source>Supplier {code} saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商 {code} 已保存。</translation>
     </message>
     <message>
         <source>The cost must be an amount, like 12.50</source>
-        <translation type="unfinished"></translation>
+        <translation>进价必须是金额，例如 12.50</translation>
     </message>
     <message>
         <source>{sku} is now bought from {supplier}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{sku} 现在从 {supplier} 采购。</translation>
     </message>
 </context>
 <context>
     <name>PurchasingPage</name>
     <message>
         <source>Purchase orders</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单</translation>
     </message>
     <message>
         <source>Receiving</source>
-        <translation type="unfinished"></translation>
+        <translation>验货入库</translation>
     </message>
     <message>
         <source>Reorder suggestions</source>
-        <translation type="unfinished"></translation>
+        <translation>采购建议</translation>
     </message>
     <message>
         <source>Suppliers</source>
-        <translation type="unfinished"></translation>
+        <translation>供应商</translation>
     </message>
 </context>
 <context>
     <name>ReviewRulesPanel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished">序号</translation>
+        <translation>序号</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished">启用</translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished">条件</translation>
+        <translation>条件</translation>
     </message>
     <message>
         <source>Then</source>
-        <translation type="unfinished">则执行</translation>
+        <translation>则执行</translation>
     </message>
     <message>
         <source>SKU groups…</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 分组…</translation>
     </message>
     <message>
         <source>Otherwise: approve</source>
-        <translation type="unfinished">其余：自动审核通过</translation>
+        <translation>其余：自动审核通过</translation>
     </message>
     <message>
         <source>Otherwise: hold for a clerk</source>
-        <translation type="unfinished">其余：挂起待人工审核</translation>
+        <translation>其余：挂起待人工审核</translation>
     </message>
     <message>
         <source>Default decision when no rule decides</source>
-        <translation type="unfinished"></translation>
+        <translation>没有规则作出决定时的默认处理</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished">是</translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished">否</translation>
+        <translation>否</translation>
     </message>
     <message>
         <source>New rule</source>
-        <translation type="unfinished">新规则</translation>
+        <translation>新规则</translation>
     </message>
     <message>
         <source>SKU groups (%1)…</source>
-        <translation type="unfinished"></translation>
+        <translation>SKU 分组 (%1)…</translation>
     </message>
 </context>
 <context>
     <name>GiftRulesPanel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished">序号</translation>
+        <translation>序号</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished">启用</translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished">条件</translation>
+        <translation>条件</translation>
     </message>
     <message>
         <source>Gifts</source>
-        <translation type="unfinished"></translation>
+        <translation>赠品</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished">是</translation>
+        <translation>是</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished">否</translation>
+        <translation>否</translation>
     </message>
     <message>
         <source>New gift rule</source>
-        <translation type="unfinished"></translation>
+        <translation>新赠品规则</translation>
     </message>
 </context>
 <context>
