@@ -80,6 +80,7 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.COUNT_BELOW_RESERVED: (
         "posting would leave {count} SKU(s) below the quantity reserved for orders: {skus}; "
         "recount them, or release or ship their orders first"),
+    ErrorCode.SKU_INACTIVE: "SKU {sku} is inactive: orders cannot be mapped to it",
 }
 
 

@@ -63,6 +63,7 @@ class ErrorCode(StrEnum):
     COUNT_NOT_OPEN = "stocktake.not_open"
     COUNT_BELOW_RESERVED = "stocktake.below_reserved"
     LABEL_NOT_EAN13 = "stock.label_not_ean13"
+    SKU_INACTIVE = "mapping.sku_inactive"
 
 
 class DomainError(Exception):

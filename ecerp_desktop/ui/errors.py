@@ -113,6 +113,8 @@ TEXT: dict[ErrorCode, str] = {
     ErrorCode.COUNT_BELOW_RESERVED: QT_TRANSLATE_NOOP(
         "Errors", "Posting would leave {count} SKU(s) below the quantity reserved for orders: "
                   "{skus}. Recount them, or release or ship their orders first."),
+    ErrorCode.SKU_INACTIVE: QT_TRANSLATE_NOOP(
+        "Errors", "SKU {sku} is inactive: orders cannot be mapped to it."),
 }
 
 

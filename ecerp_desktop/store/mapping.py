@@ -1,0 +1,274 @@
+"""The mapping screen's queries (商品对应关系): the platform lines that hold orders because
+they map to no SKU, the held orders a listing would free, the mapping table (listings)
+paged and filtered, and writing one listing's SKU.
+
+Set-based and keyset-paged: a page is one grouped query over the held orders' lines, never
+a query per line. Reads hand back frozen records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from ecerp_desktop.domain.mapping import SkuInfo
+from ecerp_desktop.domain.orders import HoldReason, OrderStatus, RefundState
+from ecerp_desktop.store.catalog import _insert
+from ecerp_desktop.store.review import escape_like
+from ecerp_desktop.store.schema import (
+    ListingRow,
+    OrderHoldRow,
+    OrderLineRow,
+    OrderRow,
+    ShopRow,
+    SkuBarcodeRow,
+    SkuRow,
+)
+
+_IN = 900
+_REFUNDED = (RefundState.REQUESTED.value, RefundState.REFUNDED.value)
+_L, _O = OrderLineRow, OrderRow
+
+
+def _held_unmapped() -> Any:
+    """Conditions on (orders, order_lines) for a line that holds its order unmapped."""
+    hold = exists().where(OrderHoldRow.order_id == _O.id,
+                          OrderHoldRow.released_at.is_(None),
+                          OrderHoldRow.reason == HoldReason.UNMAPPED_SKU.value)
+    return and_(_O.status == OrderStatus.HELD.value, hold, _L.sku_id.is_(None),
+                _L.is_gift.is_(False), _L.bundle_line_id.is_(None),
+                _L.refund_state.not_in(_REFUNDED))
+
+
+def _contains(cols: Sequence[Any], text: str) -> Any:
+    pattern = f"%{escape_like(text)}%"
+    return or_(*[c.ilike(pattern, escape="\\") for c in cols])
+
+
+# --- unmapped lines --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class UnmappedRecord:
+    shop_id: int
+    shop: str
+    platform_item_id: str
+    platform_sku_id: str
+    merchant_code: str
+    title: str
+    orders: int  # held orders waiting on this line
+    units: int
+
+    @property
+    def key(self) -> tuple[int, int, str, str, str]:
+        """The keyset position of this row (orders descending, then the line's identity)."""
+        return (self.orders, self.shop_id, self.platform_item_id, self.platform_sku_id,
+                self.merchant_code)
+
+
+def unmapped(s: Session, *, shop_id: int | None = None, text: str = "",
+             after: tuple[int, int, str, str, str] | None = None,
+             limit: int = 200) -> list[UnmappedRecord]:
+    """The distinct platform lines (shop, item, platform SKU, merchant code) that hold
+    orders as "unmapped SKU", most waiting orders first."""
+    n_orders = func.count(func.distinct(_O.id))
+    q = (select(_O.shop_id, _L.platform_item_id, _L.platform_sku_id, _L.merchant_sku_code,
+                func.max(_L.title), n_orders, func.sum(_L.qty))
+         .select_from(_L).join(_O, _O.id == _L.order_id)
+         .where(_held_unmapped())
+         .group_by(_O.shop_id, _L.platform_item_id, _L.platform_sku_id,
+                   _L.merchant_sku_code))
+    if shop_id is not None:
+        q = q.where(_O.shop_id == shop_id)
+    if text.strip():
+        q = q.where(_contains([_L.title, _L.merchant_sku_code, _L.platform_item_id,
+                               _L.platform_sku_id], text.strip()))
+    if after is not None:
+        n, shop, item, psku, code = after
+        ident = tuple_(_O.shop_id, _L.platform_item_id, _L.platform_sku_id,
+                       _L.merchant_sku_code)
+        q = q.having(or_(n_orders < n, and_(n_orders == n,
+                                            ident > tuple_(shop, item, psku, code))))
+    q = q.order_by(n_orders.desc(), _O.shop_id, _L.platform_item_id, _L.platform_sku_id,
+                   _L.merchant_sku_code).limit(limit)
+    rows = list(s.execute(q))
+    names = shop_names(s)
+    return [UnmappedRecord(int(shop), names.get(int(shop), ""), item, psku, code, title or "",
+                           int(n), int(units or 0))
+            for shop, item, psku, code, title, n, units in rows]
+
+
+def count_unmapped(s: Session) -> tuple[int, int]:
+    """(distinct unmapped lines, held orders waiting on them)."""
+    inner = (select(_O.shop_id, _L.platform_item_id, _L.platform_sku_id,
+                    _L.merchant_sku_code)
+             .select_from(_L).join(_O, _O.id == _L.order_id).where(_held_unmapped())
+             .group_by(_O.shop_id, _L.platform_item_id, _L.platform_sku_id,
+                       _L.merchant_sku_code).subquery())
+    lines = int(s.scalar(select(func.count()).select_from(inner)) or 0)
+    orders = int(s.scalar(select(func.count(func.distinct(_O.id))).select_from(_L)
+                          .join(_O, _O.id == _L.order_id).where(_held_unmapped())) or 0)
+    return lines, orders
+
+
+def held_orders_for(s: Session, shop_id: int, item: str, psku: str | None) -> list[int]:
+    """The orders held "unmapped SKU" with an unmapped line of this shop's item (and this
+    platform SKU; *psku* None: any SKU of the item)."""
+    q = (select(func.distinct(_O.id)).select_from(_L).join(_O, _O.id == _L.order_id)
+         .where(_held_unmapped(), _O.shop_id == shop_id, _L.platform_item_id == item))
+    if psku is not None:
+        q = q.where(_L.platform_sku_id == psku)
+    return sorted(int(i) for i in s.scalars(q))
+
+
+def shop_names(s: Session) -> dict[int, str]:
+    return {int(a): b for a, b in s.execute(select(ShopRow.id, ShopRow.name))}
+
+
+# --- the mapping table -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ListingRecord:
+    id: int
+    shop_id: int
+    shop: str
+    platform_item_id: str
+    platform_sku_id: str
+    merchant_code: str
+    title: str
+    sku_id: int | None
+    sku_code: str  # "" when unmapped
+    sku_name: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.shop_id, self.platform_item_id, self.platform_sku_id)
+
+
+def listings(s: Session, *, shop_id: int | None = None, text: str = "",
+             mapped: bool | None = None, after: tuple[int, str, str] | None = None,
+             limit: int | None = 200) -> list[ListingRecord]:
+    """The listings ordered by (shop, item, platform SKU), keyset-paged with *after*."""
+    L = ListingRow
+    q = (select(L.id, L.shop_id, L.platform_item_id, L.platform_sku_id, L.merchant_code,
+                L.title, L.sku_id, SkuRow.code, SkuRow.name)
+         .select_from(L).outerjoin(SkuRow, SkuRow.id == L.sku_id))
+    if shop_id is not None:
+        q = q.where(L.shop_id == shop_id)
+    if mapped is True:
+        q = q.where(L.sku_id.is_not(None))
+    elif mapped is False:
+        q = q.where(L.sku_id.is_(None))
+    if text.strip():
+        q = q.where(_contains([L.title, L.merchant_code, L.platform_item_id,
+                               L.platform_sku_id, SkuRow.code, SkuRow.name], text.strip()))
+    if after is not None:
+        q = q.where(tuple_(L.shop_id, L.platform_item_id, L.platform_sku_id)
+                    > tuple_(*after))
+    q = q.order_by(L.shop_id, L.platform_item_id, L.platform_sku_id)
+    if limit is not None:
+        q = q.limit(limit)
+    names = shop_names(s)
+    return [ListingRecord(int(r[0]), int(r[1]), names.get(int(r[1]), ""), r[2], r[3], r[4],
+                          r[5], r[6], r[7] or "", r[8] or "") for r in s.execute(q)]
+
+
+def listing(s: Session, shop_id: int, item: str, psku: str) -> ListingRecord | None:
+    """One listing by its key, its SKU read (for an update's before/after)."""
+    L = ListingRow
+    r = s.execute(select(L.id, L.sku_id, L.merchant_code, L.title, SkuRow.code, SkuRow.name)
+                  .select_from(L).outerjoin(SkuRow, SkuRow.id == L.sku_id)
+                  .where(L.shop_id == shop_id, L.platform_item_id == item,
+                         L.platform_sku_id == psku)).first()
+    if r is None:
+        return None
+    return ListingRecord(int(r[0]), shop_id, "", item, psku, r[2], r[3], r[1], r[4] or "",
+                         r[5] or "")
+
+
+def set_listing(s: Session, shop_id: int, item: str, psku: str, sku_id: int | None, *,
+                merchant_code: str = "", title: str = "") -> None:
+    """Create the listing or change its SKU (and fill in a code or title it lacks). A new
+    SKU forgets the quantity last pushed to the shop, so stock sync pushes the new one."""
+    L = ListingRow
+    s.execute(_insert(s, L).on_conflict_do_nothing(
+        index_elements=["shop_id", "platform_item_id", "platform_sku_id"]),
+        [{"shop_id": shop_id, "platform_item_id": item, "platform_sku_id": psku,
+          "merchant_code": merchant_code, "title": title, "sku_id": sku_id}])
+    where = (L.shop_id == shop_id, L.platform_item_id == item, L.platform_sku_id == psku)
+    s.execute(update(L).where(*where, L.sku_id.is_distinct_from(sku_id))
+              .values(sku_id=sku_id, last_pushed_qty=None))
+    if merchant_code:
+        s.execute(update(L).where(*where, L.merchant_code == "")
+                  .values(merchant_code=merchant_code))
+    if title:
+        s.execute(update(L).where(*where, L.title == "").values(title=title))
+
+
+# --- SKUs ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SkuChoice:
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+def sku_by_code_ci(s: Session, codes: Sequence[str]) -> dict[str, SkuChoice]:
+    """Upper-cased code → SKU, for the codes given (codes compare without case)."""
+    out: dict[str, SkuChoice] = {}
+    keys = sorted({c.strip().upper() for c in codes if c.strip()})
+    for start in range(0, len(keys), _IN):
+        part = keys[start:start + _IN]
+        for r in s.execute(select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.active)
+                           .where(func.upper(SkuRow.code).in_(part))):
+            out[r.code.upper()] = SkuChoice(r.id, r.code, r.name, r.active)
+        # a barcode is as good as a code when typed or scanned
+        for r in s.execute(select(SkuBarcodeRow.barcode, SkuRow.id, SkuRow.code, SkuRow.name,
+                                  SkuRow.active)
+                           .join(SkuRow, SkuRow.id == SkuBarcodeRow.sku_id)
+                           .where(func.upper(SkuBarcodeRow.barcode).in_(part))):
+            out.setdefault(r.barcode.upper(), SkuChoice(r.id, r.code, r.name, r.active))
+    return out
+
+
+def sku_matches(s: Session, text: str, limit: int = 20) -> list[SkuChoice]:
+    """Active SKUs whose code or a barcode starts with *text*, or whose name contains it
+    (codes first), for the search field's completion."""
+    pattern = escape_like(text.strip())
+    if not pattern:
+        return []
+    by_code = (select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.active)
+               .where(SkuRow.active.is_(True), or_(
+                   SkuRow.code.ilike(f"{pattern}%", escape="\\"),
+                   SkuRow.id.in_(select(SkuBarcodeRow.sku_id).where(
+                       SkuBarcodeRow.barcode.like(f"{pattern}%", escape="\\")))))
+               .order_by(SkuRow.code).limit(limit))
+    out = [SkuChoice(r.id, r.code, r.name, r.active) for r in s.execute(by_code)]
+    if len(out) < limit:
+        seen = {c.id for c in out}
+        by_name = (select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.active)
+                   .where(SkuRow.active.is_(True),
+                          SkuRow.name.ilike(f"%{pattern}%", escape="\\"))
+                   .order_by(SkuRow.code).limit(limit))
+        out += [SkuChoice(r.id, r.code, r.name, r.active) for r in s.execute(by_name)
+                if r.id not in seen][:limit - len(out)]
+    return out
+
+
+def catalog_stamp(s: Session) -> tuple[Any, ...]:
+    """Changes whenever a SKU is added, removed, renamed or switched on or off (the
+    suggestion index is rebuilt then)."""
+    r = s.execute(select(func.count(), func.max(SkuRow.id), func.max(SkuRow.updated_at),
+                         func.sum(SkuRow.id * func.length(SkuRow.name)))).one()
+    return tuple(r)
+
+
+def suggestable_skus(s: Session) -> list[SkuInfo]:
+    """The active SKUs' codes and names (what likely matches are chosen from)."""
+    return [SkuInfo(r.id, r.code, r.name) for r in s.execute(
+        select(SkuRow.id, SkuRow.code, SkuRow.name).where(SkuRow.active.is_(True)))]
