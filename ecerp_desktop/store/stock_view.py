@@ -17,7 +17,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
@@ -27,6 +37,7 @@ from ecerp_desktop.store.review import escape_like
 from ecerp_desktop.store.schema import SkuBarcodeRow, SkuRow, UserRow, WarehouseRow
 from ecerp_desktop.store.schema import StockBalanceRow as B
 from ecerp_desktop.store.schema import StockMoveRow as M
+from ecerp_desktop.store.schema_purchasing import StockAlertRuleRow as R
 from ecerp_desktop.store.stock_metrics import _SOLD
 
 _COST_FEN = type_coerce(SkuRow.cost, BigInteger)
@@ -55,6 +66,18 @@ def _text_match(text: str) -> Any:
                SkuRow.id.in_(barcode))
 
 
+def _below_minimum() -> Any:
+    """Available under the SKU's alert minimum: the purchasing screen's rule for this
+    warehouse, else its rule for every warehouse (``warehouse_id`` 0); as its
+    ``Suggestion.below_min``. Driven from the (few) SKUs that have a rule."""
+    def rule(warehouse: Any) -> Any:
+        return (select(R.min_qty).where(R.sku_id == B.sku_id, R.warehouse_id == warehouse)
+                .scalar_subquery())
+
+    return and_(B.sku_id.in_(select(R.sku_id)),
+                _AVAILABLE < func.coalesce(rule(B.warehouse_id), rule(0), 0))
+
+
 @dataclass(frozen=True, slots=True)
 class BalanceFilter:
     """What the user narrowed the balances to; empty fields do not filter."""
@@ -62,6 +85,7 @@ class BalanceFilter:
     warehouse_id: int | None = None
     text: str = ""  # SKU code / barcode prefix, or part of the name
     available_max: int | None = None  # only rows with available ≤ this
+    below_minimum: bool = False  # available under the alert minimum (库存预警 rules)
     with_reserved: bool = False
     in_transit: bool = False
 
@@ -124,6 +148,8 @@ def _balances(q: Select[Any], f: BalanceFilter) -> Select[Any]:
         conds.append(_text_match(f.text))
     if f.available_max is not None:
         conds.append(_AVAILABLE <= f.available_max)
+    if f.below_minimum:
+        conds.append(_below_minimum())
     if f.with_reserved:
         conds.append(B.reserved > 0)
     if f.in_transit:

@@ -64,10 +64,12 @@ class BalancesTab(QWidget):
         self.available_spin = QSpinBox()
         self.available_spin.setRange(-1_000_000, 1_000_000)
         self.available_spin.setValue(10)
+        self.minimum_check = QCheckBox(self.tr("Below alert minimum"))
         self.reserved_check = QCheckBox(self.tr("Only with reserved"))
         self.transit_check = QCheckBox(self.tr("Only in transit"))
         for w in (self.warehouse_box, self.text_edit, self.available_check,
-                  self.available_spin, self.reserved_check, self.transit_check):
+                  self.available_spin, self.minimum_check, self.reserved_check,
+                  self.transit_check):
             bar.addWidget(w)
         bar.setStretch(1, 1)
 
@@ -104,7 +106,8 @@ class BalancesTab(QWidget):
         self._debounce.timeout.connect(self.apply_filter)
         self.text_edit.textChanged.connect(self._debounce.start)
         self.text_edit.returnPressed.connect(self.apply_filter)
-        for box in (self.available_check, self.reserved_check, self.transit_check):
+        for box in (self.available_check, self.minimum_check, self.reserved_check,
+                    self.transit_check):
             box.toggled.connect(self.apply_filter)
         self.available_spin.valueChanged.connect(
             lambda _v: self.available_check.isChecked() and self._debounce.start())
@@ -133,6 +136,7 @@ class BalancesTab(QWidget):
             text=self.text_edit.text().strip()[:64],
             available_max=self.available_spin.value() if self.available_check.isChecked()
             else None,
+            below_minimum=self.minimum_check.isChecked(),
             with_reserved=self.reserved_check.isChecked(),
             in_transit=self.transit_check.isChecked())
 

@@ -3273,6 +3273,10 @@ Seller memo: {memo}</source>
         <source>{shown} of {total} shown</source>
         <translation>已显示 {shown} / {total}</translation>
     </message>
+    <message>
+        <source>Below alert minimum</source>
+        <translation>低于预警下限</translation>
+    </message>
 </context>
 <context>
     <name>DocTab</name>

@@ -154,3 +154,20 @@ def test_a_role_without_stock_view_is_refused(seeded: Seeded) -> None:
     nobody = Actor(None, "nobody", Role.CLERK, frozenset())
     with pytest.raises(PermissionDenied):
         stock_view.balance_totals(seeded.store, nobody, stock_view.BalanceFilter())
+
+
+def test_below_alert_minimum_follows_the_purchasing_rules(qtbot, stock_page,
+                                                           seeded: Seeded, owner) -> None:  # type: ignore[no-untyped-def]
+    from ecerp_desktop.services import reorder
+
+    reorder.set_rule(seeded.store, owner, code(4), min_qty=35)  # every warehouse
+    reorder.set_rule(seeded.store, owner, code(6), min_qty=5)
+    reorder.set_rule(seeded.store, owner, code(6), warehouse="HZ", min_qty=100)  # wins in HZ
+    tab = balances_tab(qtbot, stock_page)
+    tab.minimum_check.setChecked(True)
+    settle(qtbot, tab)
+    # SKU-004: 40 in 杭州仓, 12 in 广州仓; SKU-006: 60 in 杭州仓 (min 100), 18 in 广州仓 (min 5)
+    assert set(shown(tab)) == {(code(4), "广州仓"), (code(6), "杭州仓")}
+    theirs = {(s.warehouse_id, s.sku_code) for s in reorder.suggestions(
+        seeded.store, owner, include_all=True) if s.below_min}
+    assert theirs == {(seeded.gz, code(4)), (seeded.hz, code(6))}
