@@ -120,6 +120,7 @@ class OpenOutcome:
     station: str | None = None  # TAKEN: who has it
     status: str = ""  # STOPPED: why
     view: ParcelView | None = None
+    taken_from: str | None = None  # OPENED: the crashed station whose lapsed claim we took
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,8 @@ class Station:
         self.session_errors = 0
         self.override_by = ""
         self._clock = clock
+        self._renewed_at = utcnow()
+        self.claim_renew = q.CLAIM_RENEW  # how often poll() renews the open parcel's claim
 
     # -- parcel
 
@@ -207,11 +210,14 @@ class Station:
             if stopped or view.status != "open":
                 return OpenOutcome(OpenKind.STOPPED, code, view.station,
                                    stopped or view.status, view)
-            got = q.claim(s, view.id, self.name)
+            now = utcnow()
+            got = q.claim(s, view.id, self.name, now)
             if not got.ok:
                 return OpenOutcome(OpenKind.TAKEN, code, got.station, got.status, view)
         self._start(view)
-        return OpenOutcome(OpenKind.OPENED, code, self.name, view.status, self.view)
+        self._renewed_at = now
+        return OpenOutcome(OpenKind.OPENED, code, self.name, view.status, self.view,
+                           got.taken_from)
 
     def _start(self, view: ParcelView) -> None:
         qty = expand_bundles([(k, n) for _lid, k, n in view.lines], view.bundles)
@@ -310,6 +316,13 @@ class Station:
         view = self.view
         if view is None:
             return None
+        now = utcnow()
+        if self.busy and now - self._renewed_at >= self.claim_renew:
+            # renew the claim's lease; if another station took it over, the status below
+            # names that station and stop_if() stops this parcel here
+            with self.store.write() as s:
+                q.renew_claim(s, view.id, self.name, now)
+            self._renewed_at = now
         with self.store.read() as s:
             return q.live_status(s, view.id, [o.id for o in view.orders])
 

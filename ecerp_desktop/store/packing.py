@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from ecerp_desktop.domain.pipeline import PARCEL_OPEN
 from ecerp_desktop.domain.regions import province_short
 from ecerp_desktop.domain.routing import Rate
 from ecerp_desktop.domain.stock import MoveKind
+from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store.schema import (
     BundleComponentRow,
@@ -230,18 +231,42 @@ class Claim:
     ok: bool
     station: str | None  # who has it (us when ok)
     status: str
+    taken_from: str | None = None  # ok: the station whose lapsed claim we took over
 
 
-def claim(s: Session, parcel_id: int, station: str) -> Claim:
-    """Take *parcel_id* for *station*: one conditional UPDATE (free, or already ours)."""
+# A station that has a parcel open renews its claim every CLAIM_RENEW; a claim not renewed
+# for CLAIM_LEASE belongs to a station that crashed or lost its network, and the next
+# station to scan the parcel takes it over (the old one, if it comes back, is refused at
+# ship time by the conditional UPDATE on ``station``).
+CLAIM_RENEW = timedelta(seconds=60)
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def claim(s: Session, parcel_id: int, station: str, now: datetime | None = None,
+          lease: timedelta = CLAIM_LEASE) -> Claim:
+    """Take *parcel_id* for *station*: one conditional UPDATE (free, already ours, or the
+    holder's lease lapsed)."""
+    now = now or utcnow()
     pc = ParcelRow.__table__.c
+    before = s.execute(select(pc.station).where(pc.id == parcel_id)).scalar()
     res = s.execute(update(ParcelRow.__table__).where(
         pc.id == parcel_id, pc.status == PARCEL_OPEN,
-        (pc.station.is_(None)) | (pc.station == station)).values(station=station))
+        pc.station.is_(None) | (pc.station == station) | pc.claimed_at.is_(None)
+        | (pc.claimed_at < now - lease)).values(station=station, claimed_at=now))
     row = s.execute(select(pc.status, pc.station).where(pc.id == parcel_id)).first()
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, what="parcel", key=str(parcel_id))
-    return Claim(bool(res.rowcount), row.station, row.status)  # type: ignore[attr-defined]
+    ok = bool(res.rowcount)  # type: ignore[attr-defined]
+    taken = before if ok and before not in (None, station) else None
+    return Claim(ok, row.station, row.status, taken)
+
+
+def renew_claim(s: Session, parcel_id: int, station: str, now: datetime) -> bool:
+    """Keep our claim alive; False when it is no longer ours (taken over, or released)."""
+    pc = ParcelRow.__table__.c
+    return bool(s.execute(update(ParcelRow.__table__).where(
+        pc.id == parcel_id, pc.status == PARCEL_OPEN, pc.station == station)
+        .values(claimed_at=now)).rowcount)  # type: ignore[attr-defined]
 
 
 def release_claim(s: Session, parcel_id: int, station: str | None) -> bool:
@@ -250,7 +275,8 @@ def release_claim(s: Session, parcel_id: int, station: str | None) -> bool:
     q = update(ParcelRow.__table__).where(pc.id == parcel_id, pc.status == PARCEL_OPEN)
     if station is not None:
         q = q.where(pc.station == station)
-    return bool(s.execute(q.values(station=None)).rowcount)  # type: ignore[attr-defined]
+    return bool(s.execute(q.values(station=None, claimed_at=None)
+                          ).rowcount)  # type: ignore[attr-defined]
 
 
 # --- printing state ------------------------------------------------------------------------

@@ -413,6 +413,8 @@ class ParcelRow(Base):
     weight_g: Mapped[int | None] = mapped_column(Integer)
     courier_cost: Mapped[Decimal | None]
     station: Mapped[str | None] = mapped_column(String(64))  # which packing station has it
+    # When that station last said it still has it (a lease: see store/packing.claim)
+    claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     shipped_at: Mapped[datetime | None]
     __table_args__ = (UniqueConstraint("order_id", "seq"),)

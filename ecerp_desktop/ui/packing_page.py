@@ -314,7 +314,11 @@ class PackingPage(QWidget):
             self._rejected_g = None
             self._show_parcel()
             self._poll_timer.start()
-            self._ok(self.tr("Scan the items"))
+            if out.taken_from:
+                self._ok(self.tr("Taken over from station {station}, which stopped "
+                                 "answering: scan the items").format(station=out.taken_from))
+            else:
+                self._ok(self.tr("Scan the items"))
             self.feedback.emit(out.kind.value)
             self._after_count()
             return

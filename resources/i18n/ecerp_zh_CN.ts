@@ -377,7 +377,7 @@
         <translation>过账后将有 {count} 个SKU低于订单占用数量：{skus}。请复盘这些SKU，或先释放/发出其订单。</translation>
     </message>
     <message>
-        <source>SKU {code} is inactive: orders cannot be mapped to it.</source>
+        <source>SKU {sku} is inactive: orders cannot be mapped to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -846,6 +846,10 @@
     <message>
         <source>Finish this parcel first (Esc puts it back)</source>
         <translation>请先完成当前包裹（Esc 放回）</translation>
+    </message>
+    <message>
+        <source>Taken over from station {station}, which stopped answering: scan the items</source>
+        <translation>已从无响应的打包台 {station} 接管：请扫描商品</translation>
     </message>
     <message>
         <source>Scan the items</source>
@@ -3735,6 +3739,10 @@ Seller memo: {memo}</source>
     <message>
         <source>Scans</source>
         <translation>扫描次数</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation type="unfinished">备注</translation>
     </message>
     <message>
         <source>Code</source>

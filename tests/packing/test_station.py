@@ -304,3 +304,37 @@ def test_no_waybill_number_no_print_no_ship(pack: PackWorld, printer: TcpPrinter
     [p] = row(pack, ParcelRow, id=pid)
     assert p.status == "open"
     assert row(pack, OutboxRow, kind="shipment") == []
+
+
+def test_a_crashed_stations_claim_lapses_and_the_next_station_takes_over(
+        pack: PackWorld) -> None:
+    """A station that stops renewing its claim (crash, network gone) loses the parcel after
+    the lease; one that is alive keeps it; the crashed one cannot ship it when it returns."""
+    from datetime import timedelta
+
+    from ecerp_desktop.domain.timeutil import utcnow
+    from sqlalchemy import update
+
+    _, pid, poid = pack.order([("CUP-1", 1)])
+    crashed = station(pack, name="CRASHED", weigh=False)
+    assert crashed.open(poid).kind is packing.OpenKind.OPENED
+    other = station(pack, name="S2", weigh=False)
+    assert other.open(poid).kind is packing.OpenKind.TAKEN  # alive (renewed just now)
+
+    def age_claim(by: timedelta) -> None:
+        with pack.store.write() as s:
+            s.execute(update(ParcelRow).where(ParcelRow.id == pid)
+                      .values(claimed_at=utcnow() - by))
+
+    age_claim(q.CLAIM_LEASE + timedelta(seconds=1))
+    crashed.claim_renew = timedelta(0)  # renew at every poll (the app: once a minute)
+    assert crashed.poll() is not None  # alive: the poll renews the lapsed lease…
+    assert other.open(poid).kind is packing.OpenKind.TAKEN  # …so it keeps the parcel
+    age_claim(q.CLAIM_LEASE + timedelta(seconds=1))  # …then it dies, polling no more
+    out = other.open(poid)
+    assert out.kind is packing.OpenKind.OPENED and out.taken_from == "CRASHED"
+    # the crashed station comes back: its poll stops the parcel, and shipping is refused
+    assert crashed.stop_if(crashed.poll()) == "station:S2"
+    other.scan("CUP-1")
+    assert other.ship().ok
+    assert row(pack, ParcelRow, id=pid)[0].status == "shipped"
