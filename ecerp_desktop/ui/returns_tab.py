@@ -42,6 +42,7 @@ from ecerp_desktop.services import returns
 from ecerp_desktop.services import stock as stock_service
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.ops import change_bus
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from ecerp_desktop.ui.stock_doc_widgets import DocTab
 
@@ -177,7 +178,12 @@ class ReturnsTab(DocTab):
         layout.addLayout(match_row)
         layout.addWidget(self.list, 1)
         self.load_warehouses([self.unknown_warehouse])
+        change_bus().changed.connect(self._changed)  # a bound slot: gone with the tab
         self.refresh()
+
+    def _changed(self, names: frozenset[str]) -> None:
+        if "returns" in names:
+            self.refresh()
 
     # -- scans
 

@@ -37,6 +37,7 @@ from ecerp_desktop.domain.timeutil import DEFAULT_ZONE
 from ecerp_desktop.services import stock as stock_service
 from ecerp_desktop.services import transfers
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.ops import change_bus
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from ecerp_desktop.ui.stock_doc_widgets import DocTab
 
@@ -172,7 +173,12 @@ class TransfersTab(DocTab):
         layout.addWidget(self.status)
         self._paint_current()
         self.load_warehouses([self.from_box, self.to_box])
+        change_bus().changed.connect(self._changed)  # a bound slot: gone with the tab
         self.refresh()
+
+    def _changed(self, names: frozenset[str]) -> None:
+        if "transfers" in names:
+            self.refresh()
 
     def warehouses_loaded(self) -> None:
         if self.to_box.count() > 1:

@@ -204,3 +204,20 @@ def test_a_packer_cannot_adjust(qtbot: QtBot, world: DocWorld, scanner: ScannerF
     tab.apply_button.click()
     settle(qtbot)
     assert world.bal(world.hz, "POT-1") == (50, 0, 0) and tab.status.text()
+
+
+def test_the_stock_page_hosts_the_three_tabs(qtbot: QtBot, world: DocWorld) -> None:
+    from ecerp_desktop.ui.stock_page import StockPage
+
+    page = StockPage(PageContext(world.store, KEEPER))
+    qtbot.addWidget(page)
+    page.show()
+    mine = {"ecerp_desktop.ui.transfers_tab:TransfersTab": TransfersTab,
+            "ecerp_desktop.ui.returns_tab:ReturnsTab": ReturnsTab,
+            "ecerp_desktop.ui.adjust_tab:AdjustTab": AdjustTab}
+    for i, factory in enumerate(page.factories()):
+        if factory in mine:
+            page.tabs.setCurrentIndex(i)
+            assert isinstance(page.tab_widget(i), mine.pop(factory))
+    settle(qtbot)
+    assert not mine and not page.tab_errors
