@@ -193,7 +193,15 @@ def map_listing(store: Store, actor: Actor, shop_id: int, platform_item_id: str,
                 title: str = "", progress: Progress | None = None,
                 cancel: Cancel | None = None) -> MapResult:
     """Map this shop's platform item/SKU (*platform_sku_id* "": every SKU of the item) to
-    the SKU *sku_code* (a code or a barcode), then re-run the orders it frees."""
+    the SKU *sku_code* (a code or a barcode), then re-run the orders it frees. The
+    listing's merchant code and title, when not given, come from a held line."""
+    actor.require(Permission.ORDERS_REVIEW)
+    if not (merchant_code and title):
+        with store.read() as s:
+            found = ms.held_line_text(s, shop_id, storable(platform_item_id.strip()),
+                                      storable(platform_sku_id.strip()))
+        if found is not None:
+            merchant_code, title = merchant_code or found[0], title or found[1]
     return map_many(store, actor, [Mapping(shop_id, platform_item_id, platform_sku_id,
                                            sku_code, merchant_code, title)],
                     progress=progress, cancel=cancel, refuse_empty=True)

@@ -124,6 +124,17 @@ def held_orders_for(s: Session, shop_id: int, item: str, psku: str | None) -> li
     return sorted(int(i) for i in s.scalars(q))
 
 
+def held_line_text(s: Session, shop_id: int, item: str, psku: str) -> tuple[str, str] | None:
+    """(merchant code, title) of one unmapped held line of this listing, if any."""
+    q = (select(_L.merchant_sku_code, _L.title).select_from(_L)
+         .join(_O, _O.id == _L.order_id)
+         .where(_held_unmapped(), _O.shop_id == shop_id, _L.platform_item_id == item))
+    if psku:
+        q = q.where(_L.platform_sku_id == psku)
+    r = s.execute(q.limit(1)).first()
+    return None if r is None else (r[0], r[1])
+
+
 def shop_names(s: Session) -> dict[int, str]:
     return {int(a): b for a, b in s.execute(select(ShopRow.id, ShopRow.name))}
 
