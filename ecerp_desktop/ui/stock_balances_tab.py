@@ -10,7 +10,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +24,7 @@ from ecerp_desktop.services.stock_view import BalanceFilter, BalanceRow, Balance
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus, run_op
-from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel
+from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
 
 C = Column
 COLUMNS = (
@@ -55,8 +54,7 @@ class BalancesTab(QWidget):
         self._totals_gen = 0
 
         bar = QHBoxLayout()
-        self.warehouse_box = QComboBox()
-        self.warehouse_box.addItem(self.tr("All warehouses"), None)
+        self.warehouse_box = WarehouseBox(ctx)
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
@@ -113,18 +111,8 @@ class BalancesTab(QWidget):
             lambda _v: self.available_check.isChecked() and self._debounce.start())
         self.warehouse_box.currentIndexChanged.connect(self.apply_filter)
         change_bus().changed.connect(self._changed)
-
-        store, actor = ctx.store, ctx.actor
-        run_op(lambda: stock_view.warehouses(store, actor), owner=self,
-               on_success=self._fill_warehouses,
-               on_failure=lambda e: self.status.setText(describe(e)))
+        self.warehouse_box.failed.connect(lambda e: self.status.setText(describe(e)))
         self.apply_filter()
-
-    def _fill_warehouses(self, rows: list[tuple[int, str]]) -> None:
-        self.warehouse_box.blockSignals(True)
-        for wid, name in rows:
-            self.warehouse_box.addItem(name, wid)
-        self.warehouse_box.blockSignals(False)
 
     def _changed(self, names: frozenset[str]) -> None:
         if "stock" in names:

@@ -30,8 +30,8 @@ from ecerp_desktop.services import stock_export, stock_view
 from ecerp_desktop.services.stock_view import LedgerFilter, LedgerRow
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import change_bus, run_op
-from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel
+from ecerp_desktop.ui.ops import change_bus
+from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
 
 KIND_TITLES: dict[str, str] = {
     MoveKind.RECEIPT: QT_TRANSLATE_NOOP("MoveKind", "Receipt"),
@@ -86,8 +86,7 @@ class LedgerTab(QWidget):
         bar = QHBoxLayout()
         self.sku_edit = QLineEdit()
         self.sku_edit.setPlaceholderText(self.tr("SKU code or barcode"))
-        self.warehouse_box = QComboBox()
-        self.warehouse_box.addItem(self.tr("All warehouses"), None)
+        self.warehouse_box = WarehouseBox(ctx)
         self.kind_box = QComboBox()
         self.kind_box.addItem(self.tr("All kinds"), "")
         for kind in MoveKind:
@@ -129,15 +128,8 @@ class LedgerTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.export_bar)
         change_bus().changed.connect(lambda names: "stock" in names and self.apply_filter())
-        store, actor = ctx.store, ctx.actor
-        run_op(lambda: stock_view.warehouses(store, actor), owner=self,
-               on_success=self._fill_warehouses,
-               on_failure=lambda e: self.status.setText(describe(e)))
+        self.warehouse_box.failed.connect(lambda e: self.status.setText(describe(e)))
         self.apply_filter()
-
-    def _fill_warehouses(self, rows: list[tuple[int, str]]) -> None:
-        for wid, name in rows:
-            self.warehouse_box.addItem(name, wid)
 
     def current_filter(self) -> LedgerFilter:
         since = until = None

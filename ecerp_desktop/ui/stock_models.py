@@ -9,7 +9,8 @@ arriving late is dropped. Header clicks do not sort in memory: they emit
 
 :class:`ListTableModel` shows a list already computed in the background (turnover).
 
-:class:`ExportBar` runs an export service with a progress bar and a cancel button.
+:class:`ExportBar` runs an export service with a progress bar and a cancel button;
+:class:`WarehouseBox` is the tabs' warehouse filter.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -41,6 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from ecerp_desktop.domain.timeutil import format_local
+from ecerp_desktop.services import stock_view
+from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
 
@@ -323,3 +327,22 @@ class ExportBar(QWidget):
         self.progress.setValue(0)
         self.status.setText(describe(error))
         self.finished.emit(error)
+
+
+class WarehouseBox(QComboBox):
+    """"All warehouses" (data None) and every warehouse by id, read in the background."""
+
+    failed = Signal(object)
+
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.addItem(self.tr("All warehouses"), None)
+        store, actor = ctx.store, ctx.actor
+        run_op(lambda: stock_view.warehouses(store, actor), owner=self,
+               on_success=self._fill, on_failure=self.failed.emit)
+
+    def _fill(self, rows: list[tuple[int, str]]) -> None:
+        self.blockSignals(True)  # the choice stays "all": nothing to reload
+        for wid, name in rows:
+            self.addItem(name, wid)
+        self.blockSignals(False)

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,7 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import run_op
 from ecerp_desktop.ui.stock_ledger_tab import day_start
-from ecerp_desktop.ui.stock_models import Column, ExportBar, ListTableModel
+from ecerp_desktop.ui.stock_models import Column, ExportBar, ListTableModel, WarehouseBox
 
 C = Column
 COLUMNS = (
@@ -67,8 +66,7 @@ class TurnoverTab(QWidget):
             b.clicked.connect(lambda _=False, d=days: self.preset(d))
             self.preset_buttons[days] = b
             bar.addWidget(b)
-        self.warehouse_box = QComboBox()
-        self.warehouse_box.addItem(self.tr("All warehouses"), None)
+        self.warehouse_box = WarehouseBox(ctx)
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.returnPressed.connect(self.compute)
@@ -96,15 +94,8 @@ class TurnoverTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.export_bar)
-        store, actor = ctx.store, ctx.actor
-        run_op(lambda: stock_view.warehouses(store, actor), owner=self,
-               on_success=self._fill_warehouses,
-               on_failure=lambda e: self.status.setText(describe(e)))
+        self.warehouse_box.failed.connect(lambda e: self.status.setText(describe(e)))
         self.compute()
-
-    def _fill_warehouses(self, rows: list[tuple[int, str]]) -> None:
-        for wid, name in rows:
-            self.warehouse_box.addItem(name, wid)
 
     def preset(self, days: int) -> None:
         """The last *days* days up to today, then compute."""

@@ -1934,14 +1934,6 @@ Seller memo: {memo}</source>
         <translation>则执行</translation>
     </message>
     <message>
-        <source>Form</source>
-        <translation>表单</translation>
-    </message>
-    <message>
-        <source>JSON</source>
-        <translation>JSON</translation>
-    </message>
-    <message>
         <source>Add condition</source>
         <translation>添加条件</translation>
     </message>
@@ -2443,14 +2435,6 @@ Seller memo: {memo}</source>
     <message>
         <source>Gifts</source>
         <translation>赠品</translation>
-    </message>
-    <message>
-        <source>Form</source>
-        <translation>表单</translation>
-    </message>
-    <message>
-        <source>JSON</source>
-        <translation>JSON</translation>
     </message>
 </context>
 <context>
@@ -3246,10 +3230,6 @@ Seller memo: {memo}</source>
 <context>
     <name>BalancesTab</name>
     <message>
-        <source>All warehouses</source>
-        <translation>全部仓库</translation>
-    </message>
-    <message>
         <source>SKU code, barcode or name</source>
         <translation>商品编码、条码或名称</translation>
     </message>
@@ -3341,10 +3321,6 @@ Seller memo: {memo}</source>
     <message>
         <source>SKU code or barcode</source>
         <translation>商品编码或条码</translation>
-    </message>
-    <message>
-        <source>All warehouses</source>
-        <translation>全部仓库</translation>
     </message>
     <message>
         <source>All kinds</source>
@@ -3462,10 +3438,6 @@ Seller memo: {memo}</source>
     <message>
         <source>{n} days</source>
         <translation>{n} 天</translation>
-    </message>
-    <message>
-        <source>All warehouses</source>
-        <translation>全部仓库</translation>
     </message>
     <message>
         <source>SKU code, barcode or name</source>
@@ -4552,6 +4524,24 @@ Seller memo: {memo}</source>
     <message>
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>WarehouseBox</name>
+    <message>
+        <source>All warehouses</source>
+        <translation>全部仓库</translation>
+    </message>
+</context>
+<context>
+    <name>FormJsonDialog</name>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
     </message>
 </context>
 </TS>
