@@ -36,13 +36,12 @@ from ecerp_desktop.domain.returns import (
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.text import storable
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services.transfers import clean_text, warehouse_by_key
 from ecerp_desktop.store import Store, audit
-from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import stock_documents as docs
 from ecerp_desktop.store.stock_documents import OrderHead, ReturnLineInput, ReturnRecord
 
-NOTE_LIMIT = 2000
 RETURNABLE_ORDERS = frozenset({"shipped", "done"})
 
 
@@ -70,13 +69,6 @@ class ReturnCandidate:
     @property
     def returnable(self) -> int:
         return sum(ln.returnable for ln in self.lines)
-
-
-def _text(value: str, what: str, limit: int = NOTE_LIMIT) -> str:
-    value = storable(value.strip())
-    if len(value) > limit:
-        raise DomainError(ErrorCode.TEXT_TOO_LONG, what=what, limit=limit)
-    return value
 
 
 def _candidate(s: Any, code: str, *, lock: bool) -> ReturnCandidate | None:
@@ -154,12 +146,7 @@ def _history(s: Any, actor: Actor, number: str, heads: Sequence[OrderHead],
 
 
 def _warehouse_id(s: Any, key: str | None) -> int | None:
-    if not key:
-        return None
-    wh = cat.warehouse_by_key(s, storable(key.strip()))
-    if wh is None:
-        raise DomainError(ErrorCode.NOT_FOUND, what="warehouse", key=key.strip()[:64])
-    return wh.id
+    return warehouse_by_key(s, key).id if key else None
 
 
 def receive(store: Store, actor: Actor, code: str, items: Sequence[ReturnItem], *,
@@ -170,9 +157,9 @@ def receive(store: Store, actor: Actor, code: str, items: Sequence[ReturnItem], 
     :func:`record_unknown`), RETURN_OVER_SHIPPED when more comes back than left minus what
     came back before. *warehouse* overrides where the goods go (they arrived elsewhere)."""
     actor.require(Permission.STOCK_EDIT)
-    code = _text(code, "code", 64)
-    tracking_number = _text(tracking_number, "tracking number", 64)
-    note = _text(note, "note")
+    code = clean_text(code, "code", 64)
+    tracking_number = clean_text(tracking_number, "tracking number", 64)
+    note = clean_text(note, "note")
     now = utcnow()
     with store.write() as s:
         cand = _candidate(s, code, lock=True)
@@ -214,10 +201,10 @@ def record_unknown(store: Store, actor: Actor, tracking_number: str,
     """An unknown parcel (无头件): kept with its tracking number, what was in it and where
     it sits; no stock moves until :func:`match` ties it to an order."""
     actor.require(Permission.STOCK_EDIT)
-    tracking_number = _text(tracking_number, "tracking number", 64)
+    tracking_number = clean_text(tracking_number, "tracking number", 64)
     if not tracking_number:
         raise DomainError(ErrorCode.REQUIRED, what="tracking number")
-    note = _text(note, "note")
+    note = clean_text(note, "note")
     now = utcnow()
     with store.write() as s:
         wid = _warehouse_id(s, warehouse)
@@ -246,7 +233,7 @@ def match(store: Store, actor: Actor, number: str, code: str) -> ReturnRecord:
     against what may come back, its stock posted into the warehouse where it sits (damaged
     into that warehouse's 次品仓) and the order's history gets its row."""
     actor.require(Permission.STOCK_EDIT)
-    code = _text(code, "code", 64)
+    code = clean_text(code, "code", 64)
     now = utcnow()
     with store.write() as s:
         rec = docs.get_return(s, storable(number.strip()))

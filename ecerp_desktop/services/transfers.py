@@ -51,7 +51,8 @@ class ReceiveResult:
     plan: ReceiptPlan
 
 
-def _warehouse(s: Any, key: str) -> WarehouseRecord:
+def warehouse_by_key(s: Any, key: str) -> WarehouseRecord:
+    """The warehouse a user named by code or name (in the caller's session), or NOT_FOUND."""
     key = storable(key.strip())
     wh = cat.warehouse_by_key(s, key)
     if wh is None:
@@ -59,10 +60,11 @@ def _warehouse(s: Any, key: str) -> WarehouseRecord:
     return wh
 
 
-def _note(text: str) -> str:
+def clean_text(text: str, what: str = "note", limit: int = NOTE_LIMIT) -> str:
+    """User text made storable (domain.text.storable), trimmed, refused above *limit*."""
     text = storable(text.strip())
-    if len(text) > NOTE_LIMIT:
-        raise DomainError(ErrorCode.TEXT_TOO_LONG, what="note", limit=NOTE_LIMIT)
+    if len(text) > limit:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, what=what, limit=limit)
     return text
 
 
@@ -79,10 +81,10 @@ def create(store: Store, actor: Actor, from_warehouse: str, to_warehouse: str,
     Nothing moves until it is shipped."""
     actor.require(Permission.STOCK_EDIT)
     wanted = merge_lines((storable(c), q) for c, q in lines)
-    note = _note(note)
+    note = clean_text(note)
     now = utcnow()
     with store.write() as s:
-        src, dst = _warehouse(s, from_warehouse), _warehouse(s, to_warehouse)
+        src, dst = warehouse_by_key(s, from_warehouse), warehouse_by_key(s, to_warehouse)
         if src.id == dst.id:
             raise DomainError(ErrorCode.REQUIRED,
                               what="a destination other than the source warehouse")
@@ -136,6 +138,20 @@ def _post(s: Any, moves: list[st.Move], now: datetime, rec: TransferRecord) -> N
                                               exc.params.get("warehouse"))) from None
 
 
+def _transit_moves(rec: TransferRecord, actor: Actor, sign: int, note: str) -> list[st.Move]:
+    """Every line off the source and into transit at the destination (*sign* 1: shipping),
+    or back (−1: cancelling a shipped transfer)."""
+    out_kind = MoveKind.TRANSFER_OUT if sign > 0 else MoveKind.TRANSFER_IN
+    moves = []
+    for ln in rec.lines:
+        moves.append(st.Move(rec.from_warehouse_id, ln.sku_id, out_kind, DOC_TYPE, rec.number,
+                             d_on_hand=-sign * ln.qty, note=note, user_id=actor.user_id))
+        moves.append(st.Move(rec.to_warehouse_id, ln.sku_id, MoveKind.IN_TRANSIT, DOC_TYPE,
+                             rec.number, d_in_transit=sign * ln.qty, note=note,
+                             user_id=actor.user_id))
+    return moves
+
+
 def ship(store: Store, actor: Actor, number: str) -> TransferRecord:
     """调拨出库: take every line off the source's available stock and show it in transit at
     the destination, all or nothing."""
@@ -145,15 +161,7 @@ def ship(store: Store, actor: Actor, number: str) -> TransferRecord:
         rec = _load(s, number)
         check_transition(rec.number, T(rec.status), T.SHIPPED)
         _move_status(s, rec, T.SHIPPED, now)
-        moves = []
-        for ln in rec.lines:
-            moves.append(st.Move(rec.from_warehouse_id, ln.sku_id, MoveKind.TRANSFER_OUT,
-                                 DOC_TYPE, rec.number, d_on_hand=-ln.qty,
-                                 note=f"to {rec.to_name}", user_id=actor.user_id))
-            moves.append(st.Move(rec.to_warehouse_id, ln.sku_id, MoveKind.IN_TRANSIT,
-                                 DOC_TYPE, rec.number, d_in_transit=ln.qty,
-                                 note=f"from {rec.from_name}", user_id=actor.user_id))
-        _post(s, moves, now, rec)
+        _post(s, _transit_moves(rec, actor, 1, f"{rec.from_name} -> {rec.to_name}"), now, rec)
         audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
                      action="transfer.ship", entity="transfer", entity_id=rec.number,
                      detail={"lines": rec.line_count, "qty": rec.total_qty})
@@ -172,7 +180,7 @@ def receive(store: Store, actor: Actor, number: str, counted: Mapping[str, int] 
     as lost with *reason*. Receiving a transfer that is already received is refused.
     """
     actor.require(Permission.STOCK_EDIT)
-    reason = _note(reason)[:200]
+    reason = clean_text(reason)[:200]
     now = utcnow()
     with store.write() as s:
         rec = _load(s, number)
@@ -225,7 +233,7 @@ def cancel(store: Store, actor: Actor, number: str, reason: str = "") -> Transfe
     onto the source's on hand). A transfer received in part cannot be cancelled: receive
     the rest or write it off."""
     actor.require(Permission.STOCK_EDIT)
-    reason = _note(reason)[:200]
+    reason = clean_text(reason)[:200]
     now = utcnow()
     with store.write() as s:
         rec = _load(s, number)
@@ -233,16 +241,8 @@ def cancel(store: Store, actor: Actor, number: str, reason: str = "") -> Transfe
         was = T(rec.status)
         _move_status(s, rec, T.CANCELLED, now)
         if was is T.SHIPPED:
-            moves = []
-            for ln in rec.lines:
-                moves.append(st.Move(rec.to_warehouse_id, ln.sku_id, MoveKind.IN_TRANSIT,
-                                     DOC_TYPE, rec.number, d_in_transit=-ln.qty,
-                                     note=f"cancelled: {reason}", user_id=actor.user_id))
-                moves.append(st.Move(rec.from_warehouse_id, ln.sku_id, MoveKind.TRANSFER_IN,
-                                     DOC_TYPE, rec.number, d_on_hand=ln.qty,
-                                     note=f"cancelled, back from transit: {reason}",
-                                     user_id=actor.user_id))
-            _post(s, moves, now, rec)
+            _post(s, _transit_moves(rec, actor, -1, f"cancelled, back to the source: {reason}"),
+                  now, rec)
         audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
                      action="transfer.cancel", entity="transfer", entity_id=rec.number,
                      detail={"was": was.value, "reason": reason})
@@ -268,6 +268,6 @@ def list_transfers(store: Store, actor: Actor, *, status: str | None = None,
     if status is not None and status not in {x.value for x in T}:
         raise DomainError(ErrorCode.NOT_FOUND, what="status", key=status[:32])
     with store.read() as s:
-        wid = _warehouse(s, warehouse).id if warehouse else None
+        wid = warehouse_by_key(s, warehouse).id if warehouse else None
         return docs.list_transfers(s, status=status, warehouse_id=wid, before_id=before_id,
                                    limit=limit)
