@@ -44,7 +44,13 @@ from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import stocktake as sk
-from ecerp_desktop.store.stocktake import CountedLine, CountRecord, EntryRecord, FlaggedLine
+from ecerp_desktop.store.stocktake import (
+    CountedLine,
+    CountRecord,
+    EntryRecord,
+    FlaggedLine,
+    ScanTarget,
+)
 
 __all__ = ["CountRecord", "CountedLine", "EntryRecord", "FlaggedLine", "PostResult",
            "ScanResult", "Uncounted", "VarianceReport", "cancel", "counted", "create",
@@ -158,7 +164,7 @@ def list_counts(store: Store, actor: Actor, *, status: Status | None = None,
         return sk.counts(s, status=status, limit=limit)
 
 
-def _scan_one(s: Any, count: CountRecord, code: str, qty: int, *, station: str, zone: str,
+def _scan_one(s: Any, count: ScanTarget, code: str, qty: int, *, station: str, zone: str,
               actor: Actor, now: Any) -> ScanResult:
     ref = sk.resolve(s, code)
     flag = EntryFlag.NONE
@@ -186,11 +192,14 @@ def _clean_code(code: str) -> str:
     return code
 
 
-def _begin_scan(s: Any, number: str) -> CountRecord:
-    count = _light(s, storable(number.strip()))
-    status = sk.status_for_scan(s, count.id)
-    if status != Status.OPEN.value:
-        raise DomainError(ErrorCode.COUNT_NOT_OPEN, number=count.number, status=status)
+def _begin_scan(s: Any, number: str) -> ScanTarget:
+    number = storable(number.strip())
+    count = sk.for_scan(s, number)
+    if count is None:
+        raise DomainError(ErrorCode.NOT_FOUND, what="count", key=number)
+    if count.status is not Status.OPEN:
+        raise DomainError(ErrorCode.COUNT_NOT_OPEN, number=count.number,
+                          status=count.status.value)
     return count
 
 

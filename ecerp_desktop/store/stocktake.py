@@ -195,13 +195,25 @@ def counts(s: Session, *, status: Status | None = None, limit: int = 200) -> lis
             for r in rows]
 
 
-def status_for_scan(s: Session, cid: int) -> str | None:
-    """The count's status, holding a shared lock on its row (PostgreSQL) until the scan's
-    transaction ends, so posting cannot slip between this check and the entry."""
-    q = select(T.status).where(T.id == cid)
+@dataclass(frozen=True, slots=True)
+class ScanTarget:
+    id: int
+    number: str
+    warehouse_id: int
+    scope: Scope
+    status: Status
+
+
+def for_scan(s: Session, number: str) -> ScanTarget | None:
+    """What a scan needs of its count, in one read that holds a shared lock on the count's
+    row (PostgreSQL ``FOR SHARE``; SQLite's write transaction holds the database) until the
+    scan's transaction ends, so posting cannot slip between this check and the entry."""
+    q = select(T.id, T.number, T.warehouse_id, T.scope, T.status).where(T.number == number)
     if _is_pg(s):
         q = q.with_for_update(read=True)
-    return s.scalar(q)
+    row = s.execute(q).first()
+    return None if row is None else ScanTarget(row[0], row[1], row[2], Scope(row[3]),
+                                               Status(row[4]))
 
 
 def set_status(s: Session, cid: int, *, from_: Status, to: Status, now: datetime,
