@@ -85,6 +85,7 @@ class ReceivingReport:
     lines: tuple[ReportLine, ...]
     flags: tuple[Flag, ...]
     scans: int
+    remark: str = ""  # the PO's
 
     @property
     def posted(self) -> bool:
@@ -278,7 +279,7 @@ def _report(s: Any, session: SessionRecord, po: PORecord | None = None) -> Recei
         wh_name = next((w.name for w in cat.warehouses(s) if w.id == session.warehouse_id),
                        str(session.warehouse_id))
     return ReceivingReport(session, po.number, po.status, po.supplier_name, wh_name,
-                           tuple(lines), flags, len(all_scans))
+                           tuple(lines), flags, len(all_scans), po.remark)
 
 
 def report(store: Store, actor: Actor, session_id: int) -> ReceivingReport:
@@ -330,6 +331,11 @@ def post(store: Store, actor: Actor, session_id: int, *, accept_over: bool = Fal
                                over_accepted=accept_over):
             raise DomainError(ErrorCode.RECEIPT_ALREADY_POSTED, number=session.number,
                               status="posted")
+        takes = [(by_sku[k].id, c) for k, (c, _o) in sorted(totals.items()) if k in by_sku]
+        refused = q.add_received_many(s, takes)  # under the PO lock: a last guard
+        if refused is not None:
+            code = next(ln.code for ln in lines if ln.id == refused)
+            raise DomainError(ErrorCode.RECEIPT_CONFLICT, sku=code, number=po.number)
         moves: list[st.Move] = []
         received = accepted = rejected = 0
         detail_lines: dict[str, list[int]] = {}
@@ -337,8 +343,6 @@ def post(store: Store, actor: Actor, session_id: int, *, accept_over: bool = Fal
             ln = by_sku.get(sku_id)
             if ln is None:
                 continue
-            if counted and not q.add_received(s, ln.id, counted):
-                raise DomainError(ErrorCode.RECEIPT_CONFLICT, sku=ln.code, number=po.number)
             take_over = over if accept_over else 0
             if take_over:
                 q.add_over(s, ln.id, take_over)
@@ -421,8 +425,10 @@ def report_text(rep: ReceivingReport, tr: Callable[[str], str] = lambda t: t) ->
         f"{tr('Purchase order')} {rep.po_number} ({rep.po_status.value})  "
         f"{tr('Supplier')} {rep.supplier_name}  {tr('Warehouse')} {rep.warehouse_name}",
         f"{tr('Status')} {rep.session.status}  {tr('Scans')} {rep.scans}",
-        "",
     ]
+    if rep.remark:
+        head.append(f"{tr('Remark')} {rep.remark}")
+    head.append("")
     titles = [tr("Code"), tr("Ordered"), tr("Before"), tr("Now"), tr("Remaining"),
               tr("Over")]
     rows = [[ln.code, str(ln.ordered), str(ln.previously), str(ln.now), str(ln.remaining),
@@ -445,7 +451,8 @@ def export_report(store: Store, actor: Actor, session_id: int, path: str | Path)
     rep = report(store, actor, session_id)
     lines, flags = report_rows(rep)
     path = Path(path)
-    header = [rep.session.number, rep.po_number, rep.supplier_name, rep.warehouse_name]
+    header = [rep.session.number, rep.po_number, rep.supplier_name, rep.warehouse_name,
+              rep.remark]
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 

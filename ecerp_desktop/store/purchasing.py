@@ -15,7 +15,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, delete, func, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -295,16 +305,36 @@ def lock_receivable(s: Session, po_id: int, now: datetime) -> bool:
     return res.rowcount == 1
 
 
-def add_received(s: Session, line_id: int, qty: int) -> bool:
-    """Add *qty* to a line's received units only if that stays within what was ordered."""
-    res = s.execute(update(POL).where(POL.id == line_id,
-                                      POL.qty_received + qty <= POL.qty_ordered)
-                    .values(qty_received=POL.qty_received + qty))
-    return res.rowcount == 1
-
-
 def add_over(s: Session, line_id: int, qty: int) -> None:
     s.execute(update(POL).where(POL.id == line_id).values(qty_over=POL.qty_over + qty))
+
+
+_L = POL.__table__.c
+_ADD_RECEIVED = (update(POL.__table__)
+                 .where(_L.id == bindparam("line"),
+                        _L.qty_received + bindparam("n") <= _L.qty_ordered)
+                 .values(qty_received=_L.qty_received + bindparam("n")))
+
+
+def add_received_many(s: Session, takes: Sequence[tuple[int, int]]) -> int | None:
+    """Add received units to many lines with one executemany of a conditional UPDATE.
+    Returns None when every line took its units, else the id of a line that would pass what
+    was ordered (then nothing was changed: the work ran in a savepoint)."""
+    rows = [{"line": line_id, "n": n} for line_id, n in takes if n]
+    if not rows:
+        return None
+    savepoint = s.begin_nested()
+    if s.execute(_ADD_RECEIVED, rows).rowcount == len(rows):
+        savepoint.commit()
+        return None
+    savepoint.rollback()
+    for r in rows:  # name the culprit
+        nested = s.begin_nested()
+        ok = s.execute(_ADD_RECEIVED, [r]).rowcount == 1
+        nested.rollback()
+        if not ok:
+            return int(r["line"])
+    return int(rows[0]["line"])
 
 
 def _po_query() -> Any:
@@ -446,9 +476,10 @@ def close_session(s: Session, session_id: int, target: str, *, user_id: int | No
 
 def add_scan(s: Session, session_id: int, *, code: str, sku_id: int | None, qty: int,
              counted: int, over: int, result: ScanKind, now: datetime) -> int:
-    return int(s.execute(insert(SC).values(
+    t = SC.__table__  # Core: no ORM bookkeeping on the per-scan path
+    return int(s.execute(insert(t).values(
         session_id=session_id, at=now, code=code, sku_id=sku_id, qty=qty, counted=counted,
-        qty_over=over, result=result.value).returning(SC.id)).scalar_one())
+        qty_over=over, result=result.value).returning(t.c.id)).scalar_one())
 
 
 def session_is_open(s: Session, session_id: int) -> bool:

@@ -67,6 +67,7 @@ _REPORT_WORDS = (
     QT_TRANSLATE_NOOP("ReceivingTab", "Warehouse"),
     QT_TRANSLATE_NOOP("ReceivingTab", "Status"),
     QT_TRANSLATE_NOOP("ReceivingTab", "Scans"),
+    QT_TRANSLATE_NOOP("ReceivingTab", "Remark"),
     QT_TRANSLATE_NOOP("ReceivingTab", "Code"),
     QT_TRANSLATE_NOOP("ReceivingTab", "Ordered"),
     QT_TRANSLATE_NOOP("ReceivingTab", "Before"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
-from ecerp_desktop.domain.purchasing import POStatus, ScanKind
+from ecerp_desktop.domain.purchasing import LineInput, POStatus, ScanKind
 from ecerp_desktop.services import purchasing as pur
 from ecerp_desktop.services import receiving as rcv
 from ecerp_desktop.store import Store, audit
@@ -215,7 +216,10 @@ def test_a_close_racing_a_receipt_keeps_transit_exact(world: World) -> None:
 
 def test_export_is_formula_safe(world: World, tmp_path: Path) -> None:
     pur.add_supplier(world.store, world.actor, "EVIL", "=cmd|'/c calc'!A1")
-    number = world.po([("TEA-1", 2, "30")], supplier="EVIL")
+    po = pur.create_po(world.store, world.actor, supplier="EVIL", warehouse="HZ",
+                       lines=[LineInput("TEA-1", 2, Decimal("30"))],
+                       remark="@HYPERLINK(\"http://evil\")\x00")
+    number = pur.place(world.store, world.actor, po.number).number
     rep, _ = rcv.receive_codes(world.store, world.actor, number,
                                ["TEA-1", "+1+1", "@SUM(A1)", "-2"])
     csv_path = tmp_path / "report.csv"
@@ -223,6 +227,7 @@ def test_export_is_formula_safe(world: World, tmp_path: Path) -> None:
     with open(csv_path, encoding="utf-8-sig", newline="") as fh:
         cells = [c for row in csv.reader(fh) for c in row]
     assert "'=cmd|'/c calc'!A1" in cells
+    assert "'@HYPERLINK(\"http://evil\")\ufffd" in cells  # NUL made storable, then neutral
     assert {"'+1+1", "'@SUM(A1)", "'-2"} <= set(cells)
     assert not any(c.startswith(("=", "+", "@", "-")) for c in cells)
     import openpyxl
@@ -237,3 +242,45 @@ def test_export_is_formula_safe(world: World, tmp_path: Path) -> None:
                for c in row)
     text = rcv.report_text(rep)
     assert "TEA-1" in text and "+1+1" in text and "unknown" in text
+
+
+def test_one_session_posted_from_two_threads_stocks_once(world: World) -> None:
+    number = world.po([("TEA-1", 10, "30")])
+    sid = rcv.open_session(world.store, world.actor, number).session.id
+    rcv.scan(world.store, world.actor, sid, "TEA-1", 6)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def poster() -> None:
+        barrier.wait()
+        try:
+            results.append(rcv.post(world.store, world.actor, sid).posted)
+        except DomainError as exc:
+            results.append(exc.code)
+
+    threads = [threading.Thread(target=poster) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, results)) == sorted(map(str, [True,
+                                                         ErrorCode.RECEIPT_ALREADY_POSTED]))
+    tea = world.balance("TEA-1")
+    assert (tea.on_hand, tea.in_transit) == (6, 4)
+    assert world.ledger_clean()
+
+
+def test_a_line_never_takes_more_than_ordered(world: World) -> None:
+    """The last guard under the post: one executemany of a conditional UPDATE, refused as a
+    whole (savepoint) when any line would pass what was ordered."""
+    from ecerp_desktop.store import purchasing as q
+
+    number = world.po([("TEA-1", 5, "30"), ("CUP-1", 5, "8")])
+    with world.store.write() as s:
+        po = q.get_po(s, number=number)
+        assert po is not None
+        tea, cup = po.lines
+        assert q.add_received_many(s, [(tea.id, 5), (cup.id, 6)]) == cup.id
+        assert [ln.qty_received for ln in q.lines_of(s, po.id)] == [0, 0]
+        assert q.add_received_many(s, [(tea.id, 5), (cup.id, 2)]) is None
+        assert [ln.qty_received for ln in q.lines_of(s, po.id)] == [5, 2]
