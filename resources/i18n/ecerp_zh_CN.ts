@@ -3714,7 +3714,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Remark</source>
-        <translation type="unfinished">备注</translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Code</source>
