@@ -54,6 +54,10 @@ class DocWorld:
     def ship_order(self, lines: list[tuple[str, int]]) -> Shipped:
         """An order taken in, approved into a parcel, numbered, packed and shipped."""
         oid, pid, poid = self.pack.order(lines)
+        return Shipped(oid, pid, poid, self.ship_parcel(pid))
+
+    def ship_parcel(self, pid: int) -> str:
+        """Number, claim and ship parcel *pid* at station S1; its waybill number."""
         waybills.assign_waybills(self.store, SYSTEM, [pid])
         wb = waybills.waybill_for(self.store, pid)
         assert wb is not None
@@ -62,7 +66,7 @@ class DocWorld:
             assert pk.claim(s, pid, "S1").ok
             pk.ship(s, pk.ShipRequest(pid, "S1", None, now - timedelta(seconds=30), 1, 0,
                                       None, "packer1"), now)
-        return Shipped(oid, pid, poid, wb.number)
+        return wb.number
 
     def ledger_ok(self) -> None:
         with self.store.read() as s:

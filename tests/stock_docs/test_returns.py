@@ -147,3 +147,26 @@ def test_permissions(world: DocWorld) -> None:
     with pytest.raises(PermissionDenied):
         rt.receive(world.store, finance, o.waybill, [Item("TEA-1", 1)])
 
+
+
+def test_a_merged_parcel_returns_into_each_orders_history(world: DocWorld) -> None:
+    from ecerp_desktop.domain.auth import SYSTEM
+    from ecerp_desktop.services import pipeline
+    from ecerp_desktop.store.schema import ParcelRow
+
+    a, _, _poid_a = world.pack.order([("TEA-1", 1)], buyer="same-buyer", process=False)
+    b, _, poid_b = world.pack.order([("CUP-1", 2)], buyer="same-buyer", process=False)
+    pipeline.process_pending(world.store, SYSTEM)
+    with world.store.read() as s:
+        pids = list(s.scalars(select(ParcelRow.id)))
+    assert len(pids) == 1  # merged (合单)
+    waybill = world.ship_parcel(pids[0])
+    cand = rt.lookup(world.store, KEEPER, waybill)
+    assert cand is not None and sorted(h.id for h in cand.orders) == sorted([a, b])
+    only_b = rt.lookup(world.store, KEEPER, poid_b)
+    assert only_b is not None and [ln.code for ln in only_b.lines] == ["CUP-1"]
+    rt.receive(world.store, KEEPER, waybill, [Item("TEA-1", 1), Item("CUP-1", 1)])
+    assert _history(world, a)[-1][0] == "return" and _history(world, b)[-1][0] == "return"
+    assert world.bal(world.hz, "TEA-1") == (50, 0, 0)
+    assert world.bal(world.hz, "CUP-1") == (49, 0, 0)
+    world.ledger_ok()
