@@ -43,6 +43,7 @@ from ecerp_desktop.services import stock as stock_service
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus
+from ecerp_desktop.ui.orders_table_model import status_title as order_status_title
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from ecerp_desktop.ui.stock_doc_widgets import DocTab
 
@@ -230,7 +231,8 @@ class ReturnsTab(DocTab):
         self.unknown_lines.clear()
         heads = "; ".join(
             self.tr("{order} ({status}), buyer {buyer}").format(
-                order=h.platform_order_id, status=h.status, buyer=h.buyer_nick)
+                order=h.platform_order_id, status=order_status_title(h.status),
+                buyer=h.buyer_nick)
             for h in cand.orders)
         self.order_label.setText(heads + "   " + _tr("RefundState", REFUND_TITLES,
                                                      cand.refund_state))
