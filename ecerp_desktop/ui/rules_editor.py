@@ -1,33 +1,29 @@
 """The rule editor dialog: a clerk builds one rule's conditions and actions from combo
 boxes and fields, or edits the rule as JSON (for the rarer kinds); both are validated by
-the rule engine before the dialog closes."""
+the rule engine before the dialog closes. Keys: Ctrl+Shift+C / Ctrl+Shift+X add / remove
+a condition, Ctrl+Shift+A / Ctrl+Shift+Z an action, Ctrl+Return OK, Esc cancel,
+Ctrl+PgUp / Ctrl+PgDown form or JSON."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.rules import Rule, RuleSet, rule_from_dict, ruleset_from_dict
-from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.rules_panel import FormJsonDialog, keyed_action
 from ecerp_desktop.ui.rules_words import (
     ACTION_FORMS,
     CONDITION_FORMS,
@@ -117,7 +113,7 @@ class _PartEditor(QWidget):
             self.refresh()
 
 
-class RuleEditorDialog(QDialog):
+class RuleEditorDialog(FormJsonDialog):
     """Edit one rule; ``rule`` holds the validated result after ``accept``."""
 
     def __init__(self, rule: Rule, ruleset: RuleSet, parent: QWidget | None = None) -> None:
@@ -143,60 +139,24 @@ class RuleEditorDialog(QDialog):
         g.addWidget(self.conditions, 2, 0, 1, 3)
         g.addWidget(QLabel(self.tr("Then")), 3, 0, 1, 3)
         g.addWidget(self.actions, 4, 0, 1, 3)
-        self.json = QPlainTextEdit()
-        self.json.setObjectName("ruleJson")
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("ruleTabs")
-        self.tabs.addTab(form, self.tr("Form"))
-        self.tabs.addTab(self.json, self.tr("JSON"))
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self.error = QLabel()
-        self.error.setObjectName("ruleError")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-        self.resize(760, 520)
+        for part, add_key, remove_key, add_text, remove_text in (
+                (self.conditions, "Ctrl+Shift+C", "Ctrl+Shift+X", self.tr("Add condition"),
+                 self.tr("Remove condition")),
+                (self.actions, "Ctrl+Shift+A", "Ctrl+Shift+Z", self.tr("Add action"),
+                 self.tr("Remove action"))):
+            keyed_action(self, part.add, add_key, part.add_current, add_text)
+            keyed_action(self, part.remove, remove_key, part.remove_current, remove_text)
+        self.build(form, "rule", 760, 520)
 
-    def _form_dict(self) -> dict[str, Any]:
+    def form_dict(self) -> dict[str, Any]:
         d = self.rule.to_dict()
         d.update(name=self.name.text().strip(), enabled=self.enabled.isChecked(),
                  when=self.conditions.items, then=self.actions.items)
         return d
 
-    def _tab_changed(self, index: int) -> None:
-        if index == 1:  # the form as JSON; edits there win when OK is pressed on that tab
-            self.json.setPlainText(json.dumps(self._form_dict(), ensure_ascii=False,
-                                              indent=2))
-
-    def _draft(self) -> Rule:
-        if self.tabs.currentIndex() == 1:
-            try:
-                d = json.loads(self.json.toPlainText())
-            except ValueError as exc:
-                raise DomainError(ErrorCode.RULES_INVALID, where="JSON",
-                                  error=str(exc)) from exc
-            if isinstance(d, dict):
-                d["id"] = self.rule.id  # the id is the list's business, not the text's
-        else:
-            d = self._form_dict()
+    def validate(self, d: Any) -> Rule:
         rule = rule_from_dict(d)
         # compile it among the others: unknown kinds and bad parameters fail here
         others = [r.to_dict() for r in self.ruleset.rules if r.id != rule.id]
         ruleset_from_dict({**self.ruleset.to_dict(), "rules": [*others, rule.to_dict()]})
         return rule
-
-    def accept(self) -> None:
-        try:
-            self.rule = self._draft()
-        except DomainError as exc:
-            self.error.setText(describe(exc))
-            return
-        super().accept()

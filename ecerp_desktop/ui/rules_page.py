@@ -1,69 +1,175 @@
-"""The review rules screen (审单规则): the ordered rule list with add / edit / delete /
-move / enable, saving the draft as a new version with a comment, the version history with
-show and restore, and a dry run of the draft over the last N days.
+"""The rules screen (审单规则 / 赠品规则): two tabs, the review rules and the gift rules,
+each an ordered list edited as a draft and saved as a new version with a comment, with
+its version history (show, restore); the review rules' SKU groups; and a dry run of both
+drafts over the last N days with a progress bar and Cancel.
 
-The page edits a draft in memory; nothing is written until "Save as new version" (the
-service checks ORDERS_REVIEW). All database work runs as ops on the database lane.
+Closing the window, or showing an old version over an unsaved draft, asks first: Save,
+Discard or Cancel. Every action has a shortcut, named in its tooltip:
+
+    Ins add · F2 / Enter edit · Del delete · Ctrl+Up / Ctrl+Down move · Ctrl+E enable or
+    disable · Ctrl+S save as new version · Ctrl+L show the selected version · Ctrl+Shift+R
+    restore it · Ctrl+G SKU groups · Ctrl+D default decision · Ctrl+1 / Ctrl+2 review or
+    gift rules · F5 dry run · Esc cancel the dry run
+
+Nothing is written until "Save as new version" (the service checks ORDERS_REVIEW). All
+database work runs as ops on the database lane.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ecerp_desktop.domain.auth import Permission
+from ecerp_desktop.domain.gifts import GiftRule, gift_rules_from_dict
 from ecerp_desktop.domain.rules import Rule, RuleSet, ruleset_from_dict
-from ecerp_desktop.domain.timeutil import format_local
 from ecerp_desktop.services import pipeline
 from ecerp_desktop.services.pipeline import ProcessResult
 from ecerp_desktop.ui.areas import PageContext
-from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import run_op
+from ecerp_desktop.ui.gift_rules_editor import GiftRuleEditorDialog
+from ecerp_desktop.ui.ops import ProgressRelay, run_op
 from ecerp_desktop.ui.orders_table_model import hold_title
 from ecerp_desktop.ui.rules_editor import RuleEditorDialog
-from ecerp_desktop.ui.rules_words import rule_words
+from ecerp_desktop.ui.rules_panel import RuleListPanel, cell, keyed_action, table
+from ecerp_desktop.ui.rules_words import gift_rule_words, rule_words
+from ecerp_desktop.ui.sku_groups_editor import SkuGroupsDialog
 
 
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
+class ReviewRulesPanel(RuleListPanel):
+    """The review rules (审单规则) and their SKU groups and default decision."""
+
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "rules", [self.tr("#"), self.tr("Name"), self.tr("Enabled"),
+                                        self.tr("When"), self.tr("Then")], parent)
+        self.groups_button = self.add_button("groups", self.tr("SKU groups…"), "Ctrl+G",
+                                             self.edit_groups)
+        self.default = QComboBox()
+        self.default.setObjectName("defaultDecision")
+        self.default.addItem(self.tr("Otherwise: approve"), "approve")
+        self.default.addItem(self.tr("Otherwise: hold for a clerk"), "hold")
+        self.default.activated.connect(lambda _i: self._set_default())
+        self.actions_by_key["default"] = keyed_action(
+            self, self.default, "Ctrl+D", self._cycle_default,
+            self.tr("Default decision when no rule decides"), anywhere=True)
+        self.button_row.addWidget(self.default)
+        self.button_row.addStretch(1)
+
+    def empty(self) -> RuleSet:
+        return RuleSet()
+
+    def items(self) -> list[Rule]:
+        return list(self.draft.rules)
+
+    def with_items(self, items: list[Rule]) -> RuleSet:
+        return dataclasses.replace(self.draft, rules=tuple(items))
+
+    def row_texts(self, rule: Rule) -> list[str]:
+        when, then = rule_words(rule)
+        return [rule.name, self.tr("yes") if rule.enabled else self.tr("no"), when, then]
+
+    def new_item(self, new_id: int) -> Rule:
+        return Rule(new_id, self.tr("New rule"))
+
+    def open_editor(self, rule: Rule) -> RuleEditorDialog:
+        """The editor for *rule* (tests drive it; the panel execs it)."""
+        return RuleEditorDialog(rule, self.draft, self)
+
+    def load(self) -> tuple[RuleSet, list[Any]]:
+        store = self.ctx.store
+        return pipeline.current_rules(store)[0], pipeline.rule_history(store)
+
+    def save_draft(self, draft: RuleSet, comment: str) -> int:
+        return pipeline.save_rules(self.ctx.store, self.ctx.actor, draft, comment)
+
+    def from_version(self, v: Any) -> RuleSet:
+        return ruleset_from_dict(v.document, v.version)
+
+    def after_show(self) -> None:
+        self.default.setCurrentIndex(max(0, self.default.findData(self.draft.default)))
+        n = len(self.draft.sku_groups)
+        self.groups_button.setText(self.tr("SKU groups (%1)…").replace("%1", str(n)))
+
+    def _set_default(self) -> None:
+        self.changed(dataclasses.replace(self.draft, default=self.default.currentData()))
+
+    def _cycle_default(self) -> None:
+        self.default.setCurrentIndex((self.default.currentIndex() + 1) % self.default.count())
+        self._set_default()
+
+    # -- SKU groups ---------------------------------------------------------------------
+    def open_groups_editor(self) -> SkuGroupsDialog:
+        """The SKU groups editor for the draft (tests drive it; the panel execs it)."""
+        return SkuGroupsDialog(self.draft, self)
+
+    def edit_groups(self) -> None:
+        dialog = self.open_groups_editor()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_groups(dialog)
+
+    def apply_groups(self, dialog: SkuGroupsDialog) -> None:
+        self.changed(dialog.validated(dialog.groups), self.current_row())
 
 
-def _cell(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)  # plain text: rule names and buyer facts are not markup
-    item.setToolTip(text)
-    return item
+class GiftRulesPanel(RuleListPanel):
+    """The gift rules (赠品规则)."""
+
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "gifts", [self.tr("#"), self.tr("Name"), self.tr("Enabled"),
+                                        self.tr("When"), self.tr("Gifts")], parent)
+        self.button_row.addStretch(1)
+
+    def empty(self) -> tuple[GiftRule, ...]:
+        return ()
+
+    def items(self) -> list[GiftRule]:
+        return list(self.draft)
+
+    def with_items(self, items: list[GiftRule]) -> tuple[GiftRule, ...]:
+        return tuple(items)
+
+    def row_texts(self, rule: GiftRule) -> list[str]:
+        when, gifts = gift_rule_words(rule)
+        return [rule.name, self.tr("yes") if rule.enabled else self.tr("no"), when, gifts]
+
+    def new_item(self, new_id: int) -> GiftRule:
+        return GiftRule(new_id, self.tr("New gift rule"), ())
+
+    def open_editor(self, rule: GiftRule) -> GiftRuleEditorDialog:
+        return GiftRuleEditorDialog(rule, self.draft, self)
+
+    def load(self) -> tuple[tuple[GiftRule, ...], list[Any]]:
+        store = self.ctx.store
+        return pipeline.current_rules(store)[1], pipeline.rule_history(store, gifts=True)
+
+    def save_draft(self, draft: tuple[GiftRule, ...], comment: str) -> int:
+        return pipeline.save_gift_rules(self.ctx.store, self.ctx.actor, draft, comment)
+
+    def from_version(self, v: Any) -> tuple[GiftRule, ...]:
+        return gift_rules_from_dict(v.document)
 
 
 class RulesPage(QWidget):
-    """The rules screen. Tests wait on ``loaded``, ``saved``, ``dry_run_done`` and
-    ``failed``; ``draft`` is the rule set being edited."""
+    """The rules screen. Tests wait on ``loaded`` (the review rules), ``saved``,
+    ``dry_run_done`` and ``failed``; ``draft`` is the review rule set being edited,
+    ``gift_rules.draft`` the gift rules."""
 
     loaded = Signal()
     saved = Signal(int)
@@ -74,274 +180,237 @@ class RulesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("rulesPage")
-        self.setWindowTitle(self.tr("Review rules"))
-        self.can_edit = ctx.actor.can(Permission.ORDERS_REVIEW)
-        self.draft = RuleSet()
-        self.history: list[Any] = []
+        self.setWindowTitle(self.tr("Rules"))
         self.last_dry_run: ProcessResult | None = None
+        self.dry_chunk = 5000  # orders per dry-run step (progress and cancel go by steps)
+        self.unsaved_box: QMessageBox | None = None
+        self._cancel: threading.Event | None = None
 
-        self.rules = _table("rulesTable", [self.tr("#"), self.tr("Name"), self.tr("Enabled"),
-                                           self.tr("When"), self.tr("Then")])
-        self.rules.doubleClicked.connect(lambda _i: self.edit_current())
-        self.default = QComboBox()
-        self.default.setObjectName("defaultDecision")
-        self.default.addItem(self.tr("Otherwise: approve"), "approve")
-        self.default.addItem(self.tr("Otherwise: hold for a clerk"), "hold")
-        self.default.activated.connect(lambda _i: self._set_default())
-        buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("add", self.tr("Add…"), self.add_rule),
-                ("edit", self.tr("Edit…"), self.edit_current),
-                ("delete", self.tr("Delete"), self.delete_current),
-                ("up", self.tr("Move up"), lambda: self.move_current(-1)),
-                ("down", self.tr("Move down"), lambda: self.move_current(1)),
-                ("toggle", self.tr("Enable / disable"), self.toggle_current)):
-            b = QPushButton(text)
-            b.setObjectName(f"rules_{key}")
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-            self.buttons[key] = b
-        buttons.addWidget(self.default)
-        buttons.addStretch(1)
-        self.comment = QLineEdit()
-        self.comment.setObjectName("versionComment")
-        self.comment.setPlaceholderText(self.tr("What changed (comment)"))
-        self.save_button = QPushButton(self.tr("Save as new version"))
-        self.save_button.setObjectName("saveVersion")
-        self.save_button.clicked.connect(self.save_version)
-        self.save_button.setEnabled(self.can_edit)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.comment, 1)
-        save_row.addWidget(self.save_button)
-
-        self.versions = _table("versionsTable", [self.tr("Version"), self.tr("Saved at"),
-                                                 self.tr("Who"), self.tr("Comment")])
-        self.show_button = QPushButton(self.tr("Show in the editor"))
-        self.show_button.setObjectName("showVersion")
-        self.show_button.clicked.connect(self.show_version)
-        self.restore_button = QPushButton(self.tr("Restore as new version"))
-        self.restore_button.setObjectName("restoreVersion")
-        self.restore_button.clicked.connect(self.restore_version)
-        self.restore_button.setEnabled(self.can_edit)
-        vrow = QHBoxLayout()
-        vrow.addWidget(self.show_button)
-        vrow.addWidget(self.restore_button)
-        vrow.addStretch(1)
+        self.status = QLabel()
+        self.status.setObjectName("rulesStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.review = ReviewRulesPanel(ctx)
+        self.gift_rules = GiftRulesPanel(ctx)
+        for panel in (self.review, self.gift_rules):
+            panel.message.connect(self.status.setText)
+            panel.failed.connect(self.failed)
+            panel.confirm = self.ask_unsaved
+        self.review.loaded.connect(self.loaded)
+        self.review.saved.connect(self.saved)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("rulesTabs")
+        self.tabs.addTab(self.review, self.tr("Review rules"))
+        self.tabs.addTab(self.gift_rules, self.tr("Gift rules"))
+        self.tab_actions: list[QAction] = []
+        for i, key in enumerate(("Ctrl+1", "Ctrl+2")):
+            seq = QKeySequence(key)
+            action = QAction(self.tabs.tabText(i), self)
+            action.setShortcut(seq)
+            action.triggered.connect(lambda _c=False, i=i: self._switch_tab(i))
+            self.addAction(action)
+            self.tab_actions.append(action)
+            self.tabs.setTabToolTip(i, f"{self.tabs.tabText(i)} "
+                                       f"({seq.toString(QKeySequence.SequenceFormat.NativeText)})")
 
         self.days = QSpinBox()
         self.days.setObjectName("dryRunDays")
         self.days.setRange(1, 90)
         self.days.setValue(7)
         self.days.setSuffix(self.tr(" days"))
-        self.dry_button = QPushButton(self.tr("Dry run of the draft"))
+        self.dry_button = QPushButton(self.tr("Dry run of the drafts"))
         self.dry_button.setObjectName("dryRun")
         self.dry_button.clicked.connect(self.dry_run)
+        self.dry_action = keyed_action(self, self.dry_button, "F5", self.dry_run,
+                                       anywhere=True)
+        self.cancel_button = QPushButton(self.tr("Cancel the dry run"))
+        self.cancel_button.setObjectName("dryRunCancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_dry_run)
+        self.cancel_action = keyed_action(self, self.cancel_button, "Esc", self.cancel_dry_run,
+                                          anywhere=True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("dryRunProgress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("%v of %m orders"))
         self.counts = QLabel()
         self.counts.setObjectName("dryRunCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
         self.counts.setWordWrap(True)
-        self.why = _table("dryRunWhy", [self.tr("Order"), self.tr("Outcome"), self.tr("Why")])
+        self.why = table("dryRunWhy", [self.tr("Order"), self.tr("Outcome"), self.tr("Why")])
         drow = QHBoxLayout()
         drow.addWidget(QLabel(self.tr("Orders of the last")))
         drow.addWidget(self.days)
         drow.addWidget(self.dry_button)
-        drow.addStretch(1)
-
-        self.status = QLabel()
-        self.status.setObjectName("rulesStatus")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.addWidget(self.rules, 1)
-        tl.addLayout(buttons)
-        tl.addLayout(save_row)
-        bottom_left = QWidget()
-        bl = QVBoxLayout(bottom_left)
-        bl.addWidget(QLabel(self.tr("Versions")))
-        bl.addWidget(self.versions, 1)
-        bl.addLayout(vrow)
-        bottom_right = QWidget()
-        br = QVBoxLayout(bottom_right)
-        br.addLayout(drow)
-        br.addWidget(self.counts)
-        br.addWidget(self.why, 1)
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(bottom_left)
-        lower.addWidget(bottom_right)
+        drow.addWidget(self.cancel_button)
+        drow.addWidget(self.progress, 1)
+        dry = QWidget()
+        dl = QVBoxLayout(dry)
+        dl.addLayout(drow)
+        dl.addWidget(self.counts)
+        dl.addWidget(self.why, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(lower)
+        split.addWidget(self.tabs)
+        split.addWidget(dry)
         root = QVBoxLayout(self)
         root.addWidget(split, 1)
         root.addWidget(self.status)
         self.reload()
 
-    # -- loading ------------------------------------------------------------------------
+    # -- the review panel, as the page's own (the orders page and older tests use these) --
+    @property
+    def draft(self) -> RuleSet:
+        return self.review.draft  # type: ignore[no-any-return]
+
+    @draft.setter
+    def draft(self, value: RuleSet) -> None:
+        self.review.draft = value
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _REVIEW_ATTRS:
+            return getattr(self.review, name)
+        raise AttributeError(name)
+
     def reload(self) -> None:
-        store = self.ctx.store
+        self.review.reload()
+        self.gift_rules.reload()
 
-        def work() -> tuple[RuleSet, list[Any]]:
-            return pipeline.current_rules(store)[0], pipeline.rule_history(store)
-        run_op(work, owner=self, on_success=self._loaded, on_failure=self._failed)
+    def _switch_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        panel = self.tabs.currentWidget()
+        if panel is not None:
+            panel.findChild(QWidget, f"{panel.objectName()}Table").setFocus()
 
-    def _loaded(self, got: tuple[RuleSet, list[Any]]) -> None:
-        self.draft, self.history = got
-        self._show_rules()
-        self.versions.setRowCount(len(self.history))
-        for r, v in enumerate(self.history):
-            for c, text in enumerate((str(v.version), format_local(v.created_at),
-                                      v.created_by, v.comment)):
-                self.versions.setItem(r, c, _cell(text))
-        self.loaded.emit()
+    # -- unsaved drafts -----------------------------------------------------------------
+    def unsaved(self) -> list[RuleListPanel]:
+        return [p for p in (self.review, self.gift_rules) if p.dirty]
 
-    def _failed(self, error: BaseException) -> None:
-        text = describe(error)
-        self.status.setText(text)
-        self.failed.emit(text)
+    def ask_unsaved(self, panels: list[RuleListPanel], then: Callable[[], None]) -> None:
+        """Save / Discard / Cancel for the unsaved drafts of *panels*, then *then* (unless
+        cancelled or a save failed). Window-modal and not blocking: ``unsaved_box``."""
+        names = ", ".join(self.tabs.tabText(self.tabs.indexOf(p)) for p in panels)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unsaved changes"),
+                          self.tr("%1: the draft has changes that are not saved.")
+                          .replace("%1", names),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.unsaved_box = box
 
-    # -- the draft ----------------------------------------------------------------------
-    def _show_rules(self, select: int | None = None) -> None:
-        self.rules.setRowCount(len(self.draft.rules))
-        for r, rule in enumerate(self.draft.rules):
-            when, then = rule_words(rule)
-            for c, text in enumerate((str(r + 1), rule.name,
-                                      self.tr("yes") if rule.enabled else self.tr("no"),
-                                      when, then)):
-                self.rules.setItem(r, c, _cell(text))
-        self.default.setCurrentIndex(max(0, self.default.findData(self.draft.default)))
-        if select is not None and 0 <= select < len(self.draft.rules):
-            self.rules.selectRow(select)
+        def answered(button: Any) -> None:
+            choice = box.standardButton(button)
+            self.unsaved_box = None
+            if choice == QMessageBox.StandardButton.Save:
+                self._save_all(list(panels), then)
+            elif choice == QMessageBox.StandardButton.Discard:
+                for p in panels:
+                    p.set_dirty(False)
+                then()
+        box.buttonClicked.connect(answered)
+        box.open()
 
-    def _set_rules(self, rules: list[Rule], select: int | None = None) -> None:
-        self.draft = dataclasses.replace(self.draft, rules=tuple(rules))
-        self.status.setText(self.tr("Draft changed: not saved yet."))
-        self._show_rules(select)
+    def _save_all(self, panels: list[RuleListPanel], then: Callable[[], None]) -> None:
+        if not panels:
+            then()
+            return
+        first, rest = panels[0], panels[1:]
+        first.save_version(then=lambda: self._save_all(rest, then))
 
-    def _set_default(self) -> None:
-        self.draft = dataclasses.replace(self.draft, default=self.default.currentData())
-
-    def current_row(self) -> int:
-        rows = self.rules.selectionModel().selectedRows()
-        return rows[0].row() if rows else -1
-
-    def add_rule(self) -> None:
-        new_id = max((r.id for r in self.draft.rules), default=0) + 1
-        self._edit(Rule(new_id, self.tr("New rule")), len(self.draft.rules))
-
-    def edit_current(self) -> None:
-        row = self.current_row()
-        if row >= 0:
-            self._edit(self.draft.rules[row], row)
-
-    def open_editor(self, rule: Rule) -> RuleEditorDialog:
-        """The editor for *rule* (tests drive it; the page execs it)."""
-        return RuleEditorDialog(rule, self.draft, self)
-
-    def _edit(self, rule: Rule, row: int) -> None:
-        dialog = self.open_editor(rule)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.apply_edit(dialog.rule, row)
-
-    def apply_edit(self, rule: Rule, row: int) -> None:
-        rules = list(self.draft.rules)
-        if row < len(rules):
-            rules[row] = rule
+    def may_leave(self, then: Callable[[], None]) -> None:
+        """Run *then* now, or after Save / Discard when a draft is unsaved (for a host
+        that switches away from this screen)."""
+        panels = self.unsaved()
+        if panels:
+            self.ask_unsaved(panels, then)
         else:
-            rules.append(rule)
-        self._set_rules(rules, row)
+            then()
 
-    def delete_current(self) -> None:
-        row = self.current_row()
-        if row >= 0:
-            rules = list(self.draft.rules)
-            del rules[row]
-            self._set_rules(rules, min(row, len(rules) - 1))
-
-    def move_current(self, step: int) -> None:
-        row = self.current_row()
-        to = row + step
-        if row >= 0 and 0 <= to < len(self.draft.rules):
-            rules = list(self.draft.rules)
-            rules[row], rules[to] = rules[to], rules[row]
-            self._set_rules(rules, to)
-
-    def toggle_current(self) -> None:
-        row = self.current_row()
-        if row >= 0:
-            rules = list(self.draft.rules)
-            rules[row] = dataclasses.replace(rules[row], enabled=not rules[row].enabled)
-            self._set_rules(rules, row)
-
-    # -- versions -----------------------------------------------------------------------
-    def save_version(self) -> None:
-        self._save(self.draft, self.comment.text().strip())
-
-    def _save(self, rules: RuleSet, comment: str) -> None:
-        store, actor = self.ctx.store, self.ctx.actor
-
-        def done(version: int) -> None:
-            self.comment.clear()
-            self.status.setText(self.tr("Saved as version %1.").replace("%1", str(version)))
-            self.saved.emit(version)
-            self.reload()
-        run_op(lambda: pipeline.save_rules(store, actor, rules, comment), owner=self,
-               on_success=done, on_failure=self._failed, changes={"rules"})
-
-    def _selected_version(self) -> Any | None:
-        rows = self.versions.selectionModel().selectedRows()
-        return self.history[rows[0].row()] if rows else None
-
-    def show_version(self) -> None:
-        """Load the selected version into the draft (not saved until "Save")."""
-        v = self._selected_version()
-        if v is not None:
-            self.draft = ruleset_from_dict(v.document, v.version)
-            self._show_rules()
-            self.status.setText(self.tr("Showing version %1: not saved yet.")
-                                .replace("%1", str(v.version)))
-
-    def restore_version(self) -> None:
-        v = self._selected_version()
-        if v is not None:
-            self._save(ruleset_from_dict(v.document, v.version),
-                       self.tr("restored version %1").replace("%1", str(v.version)))
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.unsaved():
+            event.ignore()
+            if self.unsaved_box is None:
+                self.ask_unsaved(self.unsaved(), self.close)
+            return
+        self.cancel_dry_run()
+        super().closeEvent(event)
 
     # -- dry run ------------------------------------------------------------------------
     def dry_run(self) -> None:
-        store, actor, rules, days = self.ctx.store, self.ctx.actor, self.draft, self.days.value()
+        if self._cancel is not None:
+            return  # one at a time
+        store, actor, days = self.ctx.store, self.ctx.actor, self.days.value()
+        rules = self.review.draft
+        gifts = self.gift_rules.draft if self.gift_rules.loaded_once else None
+        cancel = self._cancel = threading.Event()
+        relay = ProgressRelay(self)
+        relay.changed.connect(self._progress)
+        chunk = self.dry_chunk
         self.dry_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)  # busy until the first step reports
         self.counts.setText(self.tr("Running…"))
 
-        def done(result: ProcessResult) -> None:
+        def finish() -> None:
+            self._cancel = None
             self.dry_button.setEnabled(True)
+            self.cancel_button.setEnabled(False)
+            relay.deleteLater()
+
+        def done(result: ProcessResult) -> None:
+            finish()
+            self.progress.setRange(0, max(1, result.processed))
+            self.progress.setValue(result.processed)
             self._show_dry_run(result)
 
         def fail(error: BaseException) -> None:
-            self.dry_button.setEnabled(True)
+            finish()
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
             self.counts.clear()
-            self._failed(error)
-        run_op(lambda: pipeline.dry_run(store, actor, rules=rules, days=days), owner=self,
-               on_success=done, on_failure=fail)
+            self.review._failed(error)
+        run_op(lambda: pipeline.dry_run(store, actor, rules=rules, gift_rules=gifts,
+                                        days=days, chunk_size=chunk, progress=relay.report,
+                                        cancel=cancel.is_set),
+               owner=self, on_success=done, on_failure=fail)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+
+    def cancel_dry_run(self) -> None:
+        if self._cancel is not None and not self._cancel.is_set():
+            self._cancel.set()
+            self.counts.setText(self.tr("Cancelling…"))
 
     def _show_dry_run(self, r: ProcessResult) -> None:
         self.last_dry_run = r
         held = "; ".join(f"{hold_title(k)} {n}" for k, n in sorted(r.held.items()))
-        self.counts.setText(
-            self.tr("%1 orders: %2 approved, %3 held, %4 re-routed. Held: %5")
-            .replace("%1", str(r.processed)).replace("%2", str(r.approved))
-            .replace("%3", str(sum(r.held.values()))).replace("%4", str(r.rerouted))
-            .replace("%5", held or "—"))
+        text = (self.tr("%1 orders: %2 approved, %3 held, %4 re-routed. Held: %5")
+                .replace("%1", str(r.processed)).replace("%2", str(r.approved))
+                .replace("%3", str(sum(r.held.values()))).replace("%4", str(r.rerouted))
+                .replace("%5", held or "—"))
+        if r.cancelled:
+            text = self.tr("Cancelled after %1 orders.").replace("%1", str(r.processed)) \
+                + " " + text
+        self.counts.setText(text)
         ids = sorted(r.why)
         self.why.setRowCount(len(ids))
         for row, oid in enumerate(ids):
             outcome = r.outcome.get(oid, "")
-            for c, text in enumerate((str(oid), outcome, "; ".join(r.why[oid]))):
-                self.why.setItem(row, c, _cell(text))
+            for c, t in enumerate((str(oid), outcome, "; ".join(r.why[oid]))):
+                self.why.setItem(row, c, cell(t))
         self.dry_run_done.emit(r)
 
+
+_REVIEW_ATTRS = frozenset((
+    "rules", "buttons", "comment", "save_button", "versions", "show_button",
+    "restore_button", "default", "history", "can_edit", "open_editor", "apply_edit",
+    "current_row", "add_rule", "edit_current", "delete_current", "move_current",
+    "toggle_current", "save_version", "show_version", "restore_version",
+    "open_groups_editor", "apply_groups", "edit_groups"))
 
 _windows: list[RulesPage] = []
 

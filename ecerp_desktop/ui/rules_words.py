@@ -1,5 +1,5 @@
 """Rule conditions and actions in words, and the field layout the rule editor offers
-for each common kind (the rarer kinds are edited as JSON)."""
+for each common kind (the rarer kinds are edited as JSON); gift rules in words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ecerp_desktop.domain.gifts import GiftRule
 from ecerp_desktop.domain.rules import Rule
+from ecerp_desktop.domain.timeutil import format_local
 
 CTX = "RuleWords"
 
@@ -25,7 +27,8 @@ CONDITION_FORMS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "buyer_message": (QT_TRANSLATE_NOOP("RuleWords", "Buyer message"),
                       [("contains", QT_TRANSLATE_NOOP("RuleWords", "Contains (empty: any message)"),
                         "list")]),
-    "sku": (QT_TRANSLATE_NOOP("RuleWords", "SKU"), [("skus", QT_TRANSLATE_NOOP("RuleWords", "SKUs"), "list")]),
+    "sku": (QT_TRANSLATE_NOOP("RuleWords", "SKU"), [("skus", QT_TRANSLATE_NOOP("RuleWords", "SKUs"), "list"),
+                                                     ("group", QT_TRANSLATE_NOOP("RuleWords", "SKU group"), "text")]),
     "quantity": (QT_TRANSLATE_NOOP("RuleWords", "Quantity"),
                  [("min", QT_TRANSLATE_NOOP("RuleWords", "From"), "int"),
                   ("max", QT_TRANSLATE_NOOP("RuleWords", "To"), "int")]),
@@ -93,3 +96,35 @@ def rule_words(rule: Rule) -> tuple[str, str]:
     when = QCoreApplication.translate("RuleWords", " and ").join(condition_words(c) for c in d["when"]) or QCoreApplication.translate("RuleWords", "always")
     then = ", ".join(action_words(a) for a in d["then"]) or QCoreApplication.translate("RuleWords", "nothing")
     return when, then
+
+
+GIFT_WORDS = {
+    "shop": QT_TRANSLATE_NOOP("RuleWords", "shop %1"),
+    "min": QT_TRANSLATE_NOOP("RuleWords", "paid from %1"),
+    "max": QT_TRANSLATE_NOOP("RuleWords", "paid up to %1"),
+    "skus": QT_TRANSLATE_NOOP("RuleWords", "bought %1"),
+    "qty": QT_TRANSLATE_NOOP("RuleWords", "quantity from %1"),
+    "start": QT_TRANSLATE_NOOP("RuleWords", "paid at or after %1"),
+    "end": QT_TRANSLATE_NOOP("RuleWords", "paid before %1"),
+    "first": QT_TRANSLATE_NOOP("RuleWords", "first order of the buyer"),
+    "per_buyer": QT_TRANSLATE_NOOP("RuleWords", "at most %1 per buyer"),
+    "total": QT_TRANSLATE_NOOP("RuleWords", "at most %1 in total"),
+    "exclusive": QT_TRANSLATE_NOOP("RuleWords", "no gift rule below"),
+}
+
+
+def gift_rule_words(rule: GiftRule) -> tuple[str, str]:
+    """(conditions, gifts) of a gift rule (赠品规则) in words."""
+    values: list[tuple[str, object]] = [
+        ("shop", ", ".join(rule.shops) if rule.shops else None),
+        ("min", rule.min_amount), ("max", rule.max_amount),
+        ("skus", ", ".join(rule.skus) if rule.skus else None), ("qty", rule.min_qty),
+        ("start", format_local(rule.start)[:16] if rule.start else None),
+        ("end", format_local(rule.end)[:16] if rule.end else None),
+        ("first", "" if rule.first_order_only else None),
+        ("per_buyer", rule.limit_per_buyer), ("total", rule.limit_total),
+        ("exclusive", "" if rule.exclusive else None)]
+    when = [tr(GIFT_WORDS[k]).replace("%1", str(v)) for k, v in values if v is not None]
+    gifts = ", ".join(f"{q} × {c}" for c, q in rule.gifts)
+    return (QCoreApplication.translate("RuleWords", " and ").join(when)
+            or QCoreApplication.translate("RuleWords", "always"), gifts)

@@ -4544,4 +4544,234 @@ Seller memo: {memo}</source>
         <translation>JSON</translation>
     </message>
 </context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>Nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping saved; no held order was waiting on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 order(s) re-run: %2 approved, %3 still held</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unmapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All shops</source>
+        <translation type="unfinished">全部店铺</translation>
+    </message>
+    <message>
+        <source>Title, merchant code or id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop</source>
+        <translation type="unfinished">店铺</translation>
+    </message>
+    <message>
+        <source>Item ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform SKU ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merchant code</source>
+        <translation type="unfinished">商家编码</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished">标题</translation>
+    </message>
+    <message>
+        <source>Waiting orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation type="unfinished">件数</translation>
+    </message>
+    <message>
+        <source>Likely SKUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Likely:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole item (every SKU of it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map to SKU:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unmapped (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 unmapped line(s) hold %2 order(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No unmapped line holds an order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · item %2 · SKU %3 · code %4: %5 — %6 order(s) wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping %1 to %2 and re-running its orders…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title, codes, ids or SKU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapped and unmapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation type="unfinished">添加…</translation>
+    </message>
+    <message>
+        <source>Change SKU…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished">导出…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>(unmapped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change SKU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Our SKU code or barcode for item %1, SKU %2:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform item ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform SKU ID (empty: every SKU of the item):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Our SKU code or barcode:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 row(s) read: %2 changed, %3 unchanged, %4 refused. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row %1: %2. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 row(s) exported to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import mapping table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tables (*.xlsx *.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export mapping table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation type="unfinished">Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>SKU mapping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map the platform items that hold orders as unmapped SKU (Ctrl+Shift+M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SkuField</name>
+    <message>
+        <source>SKU code, barcode or name — Enter maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>
