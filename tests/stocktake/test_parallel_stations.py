@@ -97,3 +97,25 @@ def test_posting_while_stations_scan_takes_or_refuses_every_scan(pg_store: Store
     assert sum(m.d_on_hand for m in moves) == accepted[0] - 10
     assert world.on_hand("TEA-1") == (accepted[0], 0)
     assert len(svc.entries(pg_store, KEEPER, count.number)) == accepted[0]
+
+
+def test_two_stations_posting_at_once_post_once(pg_store: Store) -> None:
+    world = make_world(pg_store)
+    count = svc.create(pg_store, KEEPER, "HZ", skus=["TEA-1"])
+    svc.scan(pg_store, COUNTER, count.number, "TEA-1", qty=13)
+    outcomes: list[str] = []
+
+    def post(_i: int, station: Store) -> None:
+        try:
+            svc.post(station, KEEPER, count.number)
+        except DomainError as exc:
+            outcomes.append(exc.code.value)
+        else:
+            outcomes.append("posted")
+
+    assert _race(_stations(pg_store.url), post) == []
+    assert sorted(outcomes) == sorted([ErrorCode.COUNT_NOT_OPEN.value] * (STATIONS - 1)
+                                      + ["posted"])
+    assert world.on_hand("TEA-1") == (13, 0)
+    with pg_store.read() as s:
+        assert len(st.moves(s, doc_type="stocktake", doc_id=count.number)) == 1
