@@ -58,7 +58,8 @@ class SkuLabelsTab(QWidget):
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
-        self.model = KeysetTableModel(COLUMNS, parent=self)
+        # every loaded page kept: a selection may span pages the view has scrolled past
+        self.model = KeysetTableModel(COLUMNS, parent=self, max_cached_pages=None)
         self.model.load_failed.connect(lambda e: self.status.setText(describe(e)))
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -16,6 +16,7 @@ arriving late is dropped. Header clicks do not sort in memory: they emit
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -136,22 +137,44 @@ class _Base(QAbstractTableModel):
                                      order == Qt.SortOrder.DescendingOrder)
 
 
+class _Page:
+    """One loaded page: the cursor it was read from, its length, its rows while cached."""
+
+    __slots__ = ("loading", "rows", "size", "start")
+
+    def __init__(self, start: Any, rows: list[Any]) -> None:
+        self.start = start
+        self.size = len(rows)
+        self.rows: list[Any] | None = rows
+        self.loading = False
+
+
 class KeysetTableModel(_Base):
     """Rows over keyset pages: ``loader(after, limit)`` runs on the database lane and
-    returns a page with ``rows`` and ``next`` (None after the last page)."""
+    returns a page with ``rows`` and ``next`` (None after the last page).
+
+    Like the review list, only the :attr:`max_cached_pages` most recently painted pages
+    keep their rows (None: all of them); a row of an evicted page is read again from its
+    page's cursor when the view paints it, so scrolling through 300,000 balances never
+    holds more than a few pages."""
 
     page_loaded = Signal(int)  # rows loaded so far
     load_failed = Signal(object)
 
     def __init__(self, columns: Sequence[Column], get: Getter = attr_getter,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, max_cached_pages: int | None = 10) -> None:
         super().__init__(columns, get, parent)
         self._loader: Callable[[Any, int], Any] | None = None
+        self._pages: list[_Page] = []
+        self._count = 0
+        self._size = PAGE_SIZE
+        self._cache: OrderedDict[int, None] = OrderedDict()
         self._next: Any = None
         self._more = False
         self._generation = 0
         self.loading = False
         self.page_size = PAGE_SIZE
+        self.max_cached_pages = max_cached_pages
         self.pages_loaded = 0
 
     def reset(self, loader: Callable[[Any, int], Any]) -> None:
@@ -159,7 +182,10 @@ class KeysetTableModel(_Base):
         self.beginResetModel()
         self._generation += 1
         self._loader = loader
-        self._rows = []
+        self._pages = []
+        self._count = 0
+        self._size = self.page_size
+        self._cache.clear()
         self._next = None
         self._more = False
         self.loading = False
@@ -171,9 +197,9 @@ class KeysetTableModel(_Base):
         if self._loader is None or self.loading:
             return
         self.loading = True
-        gen, loader, size = self._generation, self._loader, self.page_size
+        gen, loader, size = self._generation, self._loader, self._size
         run_op(lambda: loader(after, size), owner=self,
-               on_success=lambda page: self._appended(gen, page),
+               on_success=lambda page: self._appended(gen, after, page),
                on_failure=lambda exc: self._failed(gen, exc))
 
     def _failed(self, gen: int, exc: BaseException) -> None:
@@ -181,7 +207,7 @@ class KeysetTableModel(_Base):
             self.loading = False
             self.load_failed.emit(exc)
 
-    def _appended(self, gen: int, page: Any) -> None:
+    def _appended(self, gen: int, start: Any, page: Any) -> None:
         if gen != self._generation:
             return  # an older filter's page: the user has moved on
         self.loading = False
@@ -189,12 +215,13 @@ class KeysetTableModel(_Base):
         self._next = page.next
         self._more = page.next is not None
         if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self.beginInsertRows(QModelIndex(), self._count, self._count + len(rows) - 1)
+            self._pages.append(_Page(start, rows))
+            self._count += len(rows)
+            self._touch(len(self._pages) - 1)
             self.endInsertRows()
         self.pages_loaded += 1
-        self.page_loaded.emit(len(self._rows))
+        self.page_loaded.emit(self._count)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more and not self.loading
@@ -202,6 +229,74 @@ class KeysetTableModel(_Base):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
             self._fetch(self._next)
+
+    def _touch(self, page_no: int) -> None:
+        if self.max_cached_pages is None or (
+                self._cache and next(reversed(self._cache)) == page_no):
+            return
+        self._cache.pop(page_no, None)
+        self._cache[page_no] = None
+        while len(self._cache) > self.max_cached_pages:
+            old, _ = self._cache.popitem(last=False)
+            self._pages[old].rows = None
+
+    def _reload(self, page_no: int) -> None:
+        """Read an evicted page again from its start cursor (rows keep their places)."""
+        page = self._pages[page_no]
+        if page.loading or self._loader is None:
+            return
+        page.loading = True
+        gen, loader, size = self._generation, self._loader, page.size
+
+        def done(result: Any) -> None:
+            if gen != self._generation:
+                return
+            page.loading = False
+            rows = list(result.rows)[:size]
+            page.rows = rows + [None] * (size - len(rows))  # vanished meanwhile: blank
+            self._touch(page_no)
+            top = page_no * self._size
+            self.dataChanged.emit(self.index(top, 0),
+                                  self.index(top + size - 1, len(self.columns) - 1))
+
+        run_op(lambda: loader(page.start, size), owner=self, on_success=done,
+               on_failure=lambda exc: self._failed(gen, exc))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def cached_rows(self) -> int:
+        """How many rows are held in memory now."""
+        return sum(p.size for p in self._pages if p.rows is not None)
+
+    def row_at(self, row: int) -> Any:
+        """The row if its page is cached; otherwise None (and the page is read again)."""
+        page_no, off = divmod(row, self._size)
+        if not 0 <= page_no < len(self._pages) or off >= self._pages[page_no].size:
+            return None
+        page = self._pages[page_no]
+        if page.rows is None:
+            self._reload(page_no)
+            return None
+        self._touch(page_no)
+        return page.rows[off]
+
+    def value(self, row: int, key: str) -> Any:
+        found = self.row_at(row)
+        return None if found is None else self._get(found, key)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return _RIGHT
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
+            return None
+        row = self.row_at(index.row())
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return "…" if row is None else cell_text(self._get(row, col.key))
 
 
 class ListTableModel(_Base):

@@ -106,6 +106,23 @@ def test_scrolling_reads_more_pages_without_reading_all(qtbot, stock_page) -> No
     assert rows == sorted(rows, key=lambda r: (r[0], r[1] != "杭州仓"))  # by code, then wh
 
 
+def test_only_a_few_pages_stay_in_memory_however_far_one_scrolls(qtbot, stock_page) -> None:  # type: ignore[no-untyped-def]
+    tab = balances_tab(qtbot, stock_page)
+    first = tab.model.row_at(0)
+    tab.model.page_size = 5
+    tab.model.max_cached_pages = 2
+    tab.apply_filter()
+    settle(qtbot, tab)
+    load_all(qtbot, tab)
+    assert tab.model.rowCount() == tab.totals.rows == 60
+    assert tab.model.cached_rows() <= 10
+    assert tab.model.row_at(0) is None  # evicted: read again from its page's cursor
+    assert tab.model.data(tab.model.index(0, 0)) == "…"
+    qtbot.waitUntil(lambda: tab.model.row_at(0) is not None, timeout=10_000)
+    assert tab.model.row_at(0) == first
+    assert tab.model.cached_rows() <= 10
+
+
 @pytest.mark.parametrize("column", ["value", "available"])
 def test_sorting_by_a_header_is_done_in_sql_across_pages(qtbot, stock_page, seeded: Seeded,
                                                           column: str) -> None:  # type: ignore[no-untyped-def]
