@@ -245,6 +245,7 @@ class ReturnsTab(DocTab):
                 self.lines.setItem(r, c, _item(text))
             self.lines.setItem(r, RETURN_COL, _item(0, editable=ln.returnable > 0))
             self.lines.setCellWidget(r, COND_COL, _condition_box())
+        self.lines.resizeColumnsToContents()
         if not cand.lines:
             self.error(self.tr("Nothing of this order has been shipped"))
         elif cand.returnable == 0:

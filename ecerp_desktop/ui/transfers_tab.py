@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -151,8 +152,6 @@ class TransfersTab(DocTab):
         whs.addWidget(QLabel("→"))
         whs.addWidget(self.to_box, 1)
         form.addRow(self.tr("From → to"), whs)
-        form.addRow(self.tr("Quantity per scan"), self.qty)
-        form.addRow(self.tr("Scan"), self.scan)
         form.addRow(self.draft_table)
         buttons = QHBoxLayout()
         buttons.addWidget(self.note_edit, 1)
@@ -161,15 +160,25 @@ class TransfersTab(DocTab):
         form.addRow(buttons)
         self.scan_target = QLabel()
         self.scan_target.setTextFormat(Qt.TextFormat.PlainText)
+        self.close_button = QPushButton(self.tr("Close (Esc)"))
+        self.close_button.clicked.connect(self.close_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close_current)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(QLabel(self.tr("Scan")))
+        scan_row.addWidget(self.scan, 2)
+        scan_row.addWidget(QLabel(self.tr("Quantity per scan")))
+        scan_row.addWidget(self.qty)
+        scan_row.addWidget(self.scan_target, 2)
 
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(1, 2)
+        split.setSizes([420, 780])
+        rv.insertWidget(0, self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
+        layout.addLayout(scan_row)
         layout.addWidget(split, 2)
         layout.addWidget(new, 1)
-        layout.addWidget(self.scan_target)
         layout.addWidget(self.status)
         self._paint_current()
         self.load_warehouses([self.from_box, self.to_box])
@@ -222,6 +231,13 @@ class TransfersTab(DocTab):
         self.current = t
         self._paint_current()
 
+    def close_current(self) -> None:
+        """Put the open transfer away: scans go to the new transfer again."""
+        self.current = None
+        self.list.clearSelection()
+        self._paint_current()
+        self.scan.setFocus()
+
     # -- the open transfer
 
     def _paint_current(self) -> None:
@@ -231,7 +247,10 @@ class TransfersTab(DocTab):
         self.receive_button.setEnabled(receiving)
         self.cancel_button.setEnabled(t is not None and t.status in ("draft", "shipped"))
         self.write_off.setEnabled(receiving)
+        self.close_button.setEnabled(t is not None)
         if t is None:
+            self.title.setText(self.tr("No transfer open"))
+            self.note_label.clear()
             self.lines.setRowCount(0)
             self.scan_target.setText(self.tr("Scans add items to the new transfer"))
             return

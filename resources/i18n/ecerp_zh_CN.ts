@@ -378,7 +378,7 @@
     </message>
     <message>
         <source>SKU {sku} is inactive: orders cannot be mapped to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>商品 {sku} 已停用：订单不能对应到它。</translation>
     </message>
     <message>
         <source>Unexpected error: {error}</source>
@@ -3602,6 +3602,10 @@ Seller memo: {memo}</source>
         <translation>调出 → 调入</translation>
     </message>
     <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
         <source>Quantity per scan</source>
         <translation>每次扫描数量</translation>
     </message>
@@ -4548,230 +4552,230 @@ Seller memo: {memo}</source>
     <name>MappingPage</name>
     <message>
         <source>Nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有变化。</translation>
     </message>
     <message>
         <source>Mapping saved; no held order was waiting on it.</source>
-        <translation type="unfinished"></translation>
+        <translation>对应关系已保存；没有挂起订单在等待它。</translation>
     </message>
     <message>
         <source>%1 order(s) re-run: %2 approved, %3 still held</source>
-        <translation type="unfinished"></translation>
+        <translation>已重新处理 %1 个订单：%2 个已审核，%3 个仍挂起</translation>
     </message>
     <message>
         <source>SKU mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>商品对应关系</translation>
     </message>
     <message>
         <source>Unmapped</source>
-        <translation type="unfinished"></translation>
+        <translation>待对应</translation>
     </message>
     <message>
         <source>Mapping table</source>
-        <translation type="unfinished"></translation>
+        <translation>对应关系</translation>
     </message>
     <message>
         <source>All shops</source>
-        <translation type="unfinished">全部店铺</translation>
+        <translation>全部店铺</translation>
     </message>
     <message>
         <source>Title, merchant code or id</source>
-        <translation type="unfinished"></translation>
+        <translation>标题、商家编码或ID</translation>
     </message>
     <message>
         <source>Refresh (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新 (F5)</translation>
     </message>
     <message>
         <source>Shop</source>
-        <translation type="unfinished">店铺</translation>
+        <translation>店铺</translation>
     </message>
     <message>
         <source>Item ID</source>
-        <translation type="unfinished"></translation>
+        <translation>平台商品ID</translation>
     </message>
     <message>
         <source>Platform SKU ID</source>
-        <translation type="unfinished"></translation>
+        <translation>平台SKU ID</translation>
     </message>
     <message>
         <source>Merchant code</source>
-        <translation type="unfinished">商家编码</translation>
+        <translation>商家编码</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished">标题</translation>
+        <translation>标题</translation>
     </message>
     <message>
         <source>Waiting orders</source>
-        <translation type="unfinished"></translation>
+        <translation>等待订单</translation>
     </message>
     <message>
         <source>Units</source>
-        <translation type="unfinished">件数</translation>
+        <translation>件数</translation>
     </message>
     <message>
         <source>Likely SKUs</source>
-        <translation type="unfinished"></translation>
+        <translation>可能的商品</translation>
     </message>
     <message>
         <source>Load more</source>
-        <translation type="unfinished"></translation>
+        <translation>加载更多</translation>
     </message>
     <message>
         <source>Likely:</source>
-        <translation type="unfinished"></translation>
+        <translation>可能是：</translation>
     </message>
     <message>
         <source>Whole item (every SKU of it)</source>
-        <translation type="unfinished"></translation>
+        <translation>整个商品（其所有SKU）</translation>
     </message>
     <message>
         <source>Map (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>对应 (Enter)</translation>
     </message>
     <message>
         <source>Map to SKU:</source>
-        <translation type="unfinished"></translation>
+        <translation>对应到商品：</translation>
     </message>
     <message>
         <source>Unmapped (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>待对应 (%1)</translation>
     </message>
     <message>
         <source>%1 unmapped line(s) hold %2 order(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个未对应商品挂起了 %2 个订单</translation>
     </message>
     <message>
         <source>No unmapped line holds an order.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有因未对应商品而挂起的订单。</translation>
     </message>
     <message>
         <source>%1 · item %2 · SKU %3 · code %4: %5 — %6 order(s) wait</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 商品 %2 · SKU %3 · 编码 %4：%5 — %6 个订单在等待</translation>
     </message>
     <message>
         <source>Mapping %1 to %2 and re-running its orders…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在将 %1 对应到 %2 并重新处理其订单…</translation>
     </message>
     <message>
         <source>Title, codes, ids or SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>标题、编码、ID或商品</translation>
     </message>
     <message>
         <source>Mapped and unmapped</source>
-        <translation type="unfinished"></translation>
+        <translation>已对应和未对应</translation>
     </message>
     <message>
         <source>Mapped</source>
-        <translation type="unfinished"></translation>
+        <translation>已对应</translation>
     </message>
     <message>
         <source>SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>商品编码</translation>
     </message>
     <message>
         <source>SKU name</source>
-        <translation type="unfinished"></translation>
+        <translation>商品名称</translation>
     </message>
     <message>
         <source>Add…</source>
-        <translation type="unfinished">添加…</translation>
+        <translation>添加…</translation>
     </message>
     <message>
         <source>Change SKU…</source>
-        <translation type="unfinished"></translation>
+        <translation>更改商品…</translation>
     </message>
     <message>
         <source>Remove mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>删除对应</translation>
     </message>
     <message>
         <source>Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入…</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished">导出…</translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>(unmapped)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未对应）</translation>
     </message>
     <message>
         <source>Change SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>更改商品</translation>
     </message>
     <message>
         <source>Our SKU code or barcode for item %1, SKU %2:</source>
-        <translation type="unfinished"></translation>
+        <translation>商品 %1、SKU %2 对应的系统商品编码或条码：</translation>
     </message>
     <message>
         <source>Add mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>添加对应</translation>
     </message>
     <message>
         <source>Shop:</source>
-        <translation type="unfinished"></translation>
+        <translation>店铺：</translation>
     </message>
     <message>
         <source>Platform item ID:</source>
-        <translation type="unfinished"></translation>
+        <translation>平台商品ID：</translation>
     </message>
     <message>
         <source>Platform SKU ID (empty: every SKU of the item):</source>
-        <translation type="unfinished"></translation>
+        <translation>平台SKU ID（留空：该商品的所有SKU）：</translation>
     </message>
     <message>
         <source>Our SKU code or barcode:</source>
-        <translation type="unfinished"></translation>
+        <translation>系统商品编码或条码：</translation>
     </message>
     <message>
         <source>%1 row(s) read: %2 changed, %3 unchanged, %4 refused. </source>
-        <translation type="unfinished"></translation>
+        <translation>读取 %1 行：%2 行已更改，%3 行未变，%4 行被拒绝。</translation>
     </message>
     <message>
         <source>Row %1: %2. </source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行：%2。</translation>
     </message>
     <message>
         <source>%1 row(s) exported to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %1 行到 %2</translation>
     </message>
     <message>
         <source>Import mapping table</source>
-        <translation type="unfinished"></translation>
+        <translation>导入对应关系表</translation>
     </message>
     <message>
         <source>Tables (*.xlsx *.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
         <source>Export mapping table</source>
-        <translation type="unfinished"></translation>
+        <translation>导出对应关系表</translation>
     </message>
     <message>
         <source>Excel (*.xlsx);;CSV (*.csv)</source>
-        <translation type="unfinished">Excel (*.xlsx);;CSV (*.csv)</translation>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
         <source>SKU mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>商品对应关系…</translation>
     </message>
     <message>
         <source>Map the platform items that hold orders as unmapped SKU (Ctrl+Shift+M)</source>
-        <translation type="unfinished"></translation>
+        <translation>对应因“未对应商品”而挂起订单的平台商品 (Ctrl+Shift+M)</translation>
     </message>
 </context>
 <context>
     <name>SkuField</name>
     <message>
         <source>SKU code, barcode or name — Enter maps</source>
-        <translation type="unfinished"></translation>
+        <translation>商品编码、条码或名称 — 按 Enter 对应</translation>
     </message>
 </context>
 </TS>
