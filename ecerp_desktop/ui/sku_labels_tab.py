@@ -34,6 +34,7 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
+from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_models import Column, KeysetTableModel
 
 C = Column
@@ -58,6 +59,7 @@ class SkuLabelsTab(QWidget):
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
+        mark_scan_field(self.text_edit)
         # every loaded page kept: a selection may span pages the view has scrolled past
         self.model = KeysetTableModel(COLUMNS, parent=self, max_cached_pages=None)
         self.model.load_failed.connect(lambda e: self.status.setText(describe(e)))
@@ -144,6 +146,11 @@ class SkuLabelsTab(QWidget):
         text, store, actor = self.text_edit.text().strip()[:64], self.ctx.store, self.ctx.actor
         self.model.reset(lambda after, limit: stock_view.sku_page(store, actor, text, after,
                                                                   limit))
+
+    def on_scan(self, code: str) -> None:
+        """A scanned barcode: list that SKU (ready to select and print)."""
+        self.text_edit.setText(code)
+        self.apply_filter()
 
     def selected_codes(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -24,6 +24,7 @@ from ecerp_desktop.services.stock_view import BalanceFilter, BalanceRow, Balance
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus, run_op
+from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
 
 C = Column
@@ -58,6 +59,7 @@ class BalancesTab(QWidget):
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
+        mark_scan_field(self.text_edit)
         self.available_check = QCheckBox(self.tr("Available ≤"))
         self.available_spin = QSpinBox()
         self.available_spin.setRange(-1_000_000, 1_000_000)
@@ -127,6 +129,11 @@ class BalancesTab(QWidget):
             below_minimum=self.minimum_check.isChecked(),
             with_reserved=self.reserved_check.isChecked(),
             in_transit=self.transit_check.isChecked())
+
+    def on_scan(self, code: str) -> None:
+        """A scanned barcode or SKU code: show that SKU's stock."""
+        self.text_edit.setText(code)
+        self.apply_filter()
 
     def _sort(self, key: str, descending: bool) -> None:
         new = BalanceSort(key, descending)

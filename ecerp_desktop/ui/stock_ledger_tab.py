@@ -31,6 +31,7 @@ from ecerp_desktop.services.stock_view import LedgerFilter, LedgerRow
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus
+from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
 
 KIND_TITLES: dict[str, str] = {
@@ -86,6 +87,7 @@ class LedgerTab(QWidget):
         bar = QHBoxLayout()
         self.sku_edit = QLineEdit()
         self.sku_edit.setPlaceholderText(self.tr("SKU code or barcode"))
+        mark_scan_field(self.sku_edit)
         self.warehouse_box = WarehouseBox(ctx)
         self.kind_box = QComboBox()
         self.kind_box.addItem(self.tr("All kinds"), "")
@@ -141,6 +143,11 @@ class LedgerTab(QWidget):
                             since=since, until=until, kind=self.kind_box.currentData() or "",
                             doc_type=self.doc_type_edit.text().strip()[:32],
                             doc_id=self.doc_id_edit.text().strip()[:64])
+
+    def on_scan(self, code: str) -> None:
+        """A scanned barcode or SKU code: that SKU's moves."""
+        self.sku_edit.setText(code)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         flt, store, actor = self.current_filter(), self.ctx.store, self.ctx.actor

@@ -5,6 +5,10 @@ of ``ui/areas.py``: a tab is imported and built the first time it is shown, each
 taking the page's PageContext. A tab the user's role may not use is not listed; a tab whose
 module does not import (or whose construction fails) shows the error in its place, and the
 other tabs keep working.
+
+A barcode scanned anywhere while the page is on screen (the application's wedge filter,
+``ui/scanner_filter.py``) goes to the open tab's ``on_scan(code)`` when it has one: the
+balances, ledger, turnover and SKU tabs look the code up.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from ecerp_desktop.domain.auth import Permission
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.main_window import PageErrorPage
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter
 
 log = logging.getLogger(__name__)
 P = Permission
@@ -47,7 +52,8 @@ TABS: tuple[tuple[str, str, Permission], ...] = (
 class StockPage(QWidget):
     """Tabs built on first show (see the module docstring)."""
 
-    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None, *,
+                 scanner_filter: ScannerFilter | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tab_errors: dict[str, str] = {}
@@ -62,6 +68,15 @@ class StockPage(QWidget):
             self.tabs.addTab(holder, QCoreApplication.translate("StockPage", title))
         self.tabs.currentChanged.connect(self._build_visible)
         layout.addWidget(self.tabs)
+        scanner = scanner_filter or installed_filter()
+        if scanner is not None:
+            scanner.scanned.connect(self.on_scan)
+
+    def on_scan(self, code: str) -> None:
+        """A scan: to the open tab, if the page is on screen and the tab takes scans."""
+        tab = self.current_tab()
+        if self.isVisible() and tab is not None and hasattr(tab, "on_scan"):
+            tab.on_scan(code)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

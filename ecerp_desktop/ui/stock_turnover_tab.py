@@ -25,6 +25,7 @@ from ecerp_desktop.services.stock_view import TurnoverRow
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import run_op
+from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_ledger_tab import day_start
 from ecerp_desktop.ui.stock_models import Column, ExportBar, ListTableModel, WarehouseBox
 
@@ -70,6 +71,7 @@ class TurnoverTab(QWidget):
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.returnPressed.connect(self.compute)
+        mark_scan_field(self.text_edit)
         self.compute_button = QPushButton(self.tr("Compute"))
         self.compute_button.clicked.connect(self.compute)
         bar.addWidget(self.warehouse_box)
@@ -95,6 +97,10 @@ class TurnoverTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.export_bar)
         self.warehouse_box.failed.connect(lambda e: self.status.setText(describe(e)))
+        self.compute()
+
+    def on_scan(self, code: str) -> None:
+        self.text_edit.setText(code)
         self.compute()
 
     def preset(self, days: int) -> None:

@@ -48,3 +48,27 @@ def test_a_read_only_role_sees_no_stock_changing_tabs(qtbot, seeded: Seeded) -> 
     qtbot.addWidget(page)
     assert not set(OTHERS) & set(page.factories())
     assert len(page.factories()) == 4
+
+
+def test_a_scan_looks_the_code_up_in_the_open_tab(qtbot, seeded: Seeded, owner) -> None:  # type: ignore[no-untyped-def]
+    from ecerp_desktop.ui.scanner_filter import ScannerFilter
+
+    from .conftest import EAN, code
+
+    scanner = ScannerFilter()
+    page = StockPage(PageContext(seeded.store, owner), scanner_filter=scanner)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.current_tab() is not None)
+    tab = page.current_tab()
+    scanner.scanned.emit(EAN)  # the product's barcode
+    qtbot.waitUntil(lambda: not tab.model.loading and tab.totals is not None
+                    and tab.text_edit.text() == EAN)
+    assert {tab.model.row_at(i).code for i in range(tab.model.rowCount())} == {code(1)}
+    ledger = page.open_tab("ecerp_desktop.ui.stock_ledger_tab:LedgerTab")
+    scanner.scanned.emit(EAN)
+    qtbot.waitUntil(lambda: not ledger.model.loading and ledger.sku_edit.text() == EAN)
+    assert {ledger.model.row_at(i).code for i in range(ledger.model.rowCount())} == {code(1)}
+    page.hide()  # another area on screen: its scans are not ours
+    scanner.scanned.emit(code(9))
+    assert ledger.sku_edit.text() == EAN
