@@ -476,6 +476,9 @@ class OrdersPage(QWidget):
         from ecerp_desktop.ui.rules_page import rules_button  # imported on first use
 
         bar.addWidget(rules_button(self.ctx, self))  # 规则: the rules screen, as a window
+        from ecerp_desktop.ui.mapping_page import mapping_button
+
+        bar.addWidget(mapping_button(self.ctx, self))  # 商品对应关系, as a window
         bar.addStretch(1)
         bar.addWidget(self.whole_result)
         return bar

@@ -4403,6 +4403,10 @@ Seller memo: {memo}</source>
         <translation>作废盘点单…</translation>
     </message>
     <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished">导出 CSV…</translation>
+    </message>
+    <message>
         <source>Stocktake</source>
         <translation>盘点</translation>
     </message>
@@ -4485,6 +4489,22 @@ Seller memo: {memo}</source>
     <message>
         <source>{number} posted: {moves} SKU(s) changed</source>
         <translation>{number} 已过账：调整了 {moves} 个SKU</translation>
+    </message>
+    <message>
+        <source>Export variances</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished">CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{rows} rows exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {error}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cancel count {number}? Nothing will be posted.</source>
