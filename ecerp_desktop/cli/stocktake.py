@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--all", action="store_true", help="also the SKUs without a difference")
     v.add_argument("--exclude-uncounted", action="store_true",
                    help="show uncounted SKUs unchanged instead of counted as zero")
+    v.add_argument("--csv", metavar="FILE", help="also write the rows to a CSV file")
     v.set_defaults(func=_variances)
     po = ss.add_parser("post", help="post the differences as COUNT moves (once)")
     po.add_argument("count")
@@ -116,6 +117,14 @@ def _variances(args: argparse.Namespace) -> int:
           f"+{t.units_over} / -{t.units_short} units, value {t.value}")
     for f in svc.flagged(store_from(args), SYSTEM, args.count):
         print(f"flagged {f.barcode} x{f.qty} ({f.flag.value}) at {f.stations or '-'}")
+    if args.csv:
+        try:
+            rows = svc.export_variances_csv(store_from(args), SYSTEM, args.count, args.csv,
+                                            only_differences=not args.all,
+                                            uncounted=_policy(args))
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.csv}: {exc.strerror or exc}") from exc
+        print(f"{rows} rows written to {args.csv}")
     return 0
 
 

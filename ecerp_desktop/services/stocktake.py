@@ -38,7 +38,7 @@ from ecerp_desktop.domain.stocktake import (
     Uncounted,
     VarianceLine,
 )
-from ecerp_desktop.domain.text import storable
+from ecerp_desktop.domain.text import safe_cell, storable
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import catalog as cat
@@ -54,8 +54,8 @@ from ecerp_desktop.store.stocktake import (
 
 __all__ = ["CountRecord", "CountedLine", "EntryRecord", "FlaggedLine", "PostResult",
            "ScanResult", "Uncounted", "VarianceReport", "cancel", "counted", "create",
-           "entries", "flagged", "get", "list_counts", "post", "reset", "scan", "scan_many",
-           "variances"]
+           "entries", "export_variances_csv", "flagged", "get", "list_counts", "post",
+           "reset", "scan", "scan_many", "variances"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +303,36 @@ def variances(store: Store, actor: Actor, number: str, *, only_differences: bool
     if only_differences:
         lines = [ln for ln in lines if ln.delta(uncounted)]
     return VarianceReport(count, tuple(lines), total, uncounted)
+
+
+EXPORT_COLUMNS = ("sku", "name", "book", "counted", "on_hand", "reserved", "difference",
+                  "value", "below_reserved")
+
+
+def export_variances_csv(store: Store, actor: Actor, number: str, path: str, *,
+                         only_differences: bool = True,
+                         uncounted: Uncounted = Uncounted.ZERO) -> int:
+    """Write the review to *path* (UTF-8 with BOM, for Excel); text cells are neutralized
+    against formulas, numbers stay numbers; the export is audited. Returns the rows."""
+    import csv
+
+    report = variances(store, actor, number, only_differences=only_differences,
+                       uncounted=uncounted)
+    u = report.uncounted
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(EXPORT_COLUMNS)
+        for ln in report.lines:
+            out.writerow([safe_cell(ln.code), safe_cell(ln.name),
+                          "" if ln.book is None else ln.book,
+                          "" if ln.counted is None else ln.counted, ln.on_hand, ln.reserved,
+                          ln.delta(u), ln.value(u), "yes" if ln.below_reserved(u) else ""])
+    with store.write() as s:
+        audit.append(s, at=utcnow(), user_id=actor.user_id, username=actor.username,
+                     action="stocktake.export", entity="stocktake",
+                     entity_id=report.count.number,
+                     detail={"rows": len(report.lines), "uncounted": u.value})
+    return len(report.lines)
 
 
 def post(store: Store, actor: Actor, number: str, *,

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -420,22 +421,29 @@ class StocktakeTab(QWidget):
         self.totals_label = QLabel()
         self.totals_label.setTextFormat(Qt.TextFormat.PlainText)
         self.totals_label.setWordWrap(True)
+        self.review_status = QLabel()  # the last action's outcome, in its colour
+        self.review_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.review_status.setWordWrap(True)
         self.post_button = QPushButton(self.tr("Post differences…"))
         self.post_button.clicked.connect(self.post)
         self.cancel_button = QPushButton(self.tr("Cancel count…"))
         self.cancel_button.clicked.connect(self.cancel_count)
+        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button.clicked.connect(self.export)
         top = QHBoxLayout()
         top.addWidget(self.only_diff)
         top.addWidget(self.uncounted_box)
         top.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.totals_label, 1)
+        bottom.addWidget(self.export_button)
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.post_button)
         page = QWidget()
         v = QVBoxLayout(page)
         v.addLayout(top)
         v.addWidget(self.variance_view, 1)
+        v.addWidget(self.review_status)
         v.addLayout(bottom)
         return page
 
@@ -445,6 +453,7 @@ class StocktakeTab(QWidget):
             w.setEnabled(open_ and self.can_edit)
         self.post_button.setEnabled(open_ and self.can_edit and self.report is not None)
         self.cancel_button.setEnabled(open_ and self.can_edit)
+        self.export_button.setEnabled(self.report is not None)
         self.pages.setTabEnabled(1, self.can_edit and self.current is not None)
         blind = self.current is not None and self.current.blind
         self.counted_view.setColumnHidden(3, blind)
@@ -466,10 +475,14 @@ class StocktakeTab(QWidget):
     def _ok(self, text: str) -> None:
         self.banner.setText(text)
         self._paint(GREEN)
+        self.review_status.setText(text)
+        self.review_status.setStyleSheet(f"color:{GREEN}; font-weight:bold;")
 
     def _error(self, text: str, code: str = "error") -> None:
         self.banner.setText(text)
         self._paint(RED)
+        self.review_status.setText(text)
+        self.review_status.setStyleSheet(f"color:{RED}; font-weight:bold;")
         self.feedback.emit(code)
 
     def _ask(self, question: str) -> bool:
@@ -516,6 +529,7 @@ class StocktakeTab(QWidget):
     def open_count(self, count: svc.CountRecord) -> None:
         self.current = count
         self.report = None
+        self.review_status.clear()
         self.variance_model.set_rows([])
         self.counted_model.set_rows([])
         self._show_current()
@@ -723,18 +737,46 @@ class StocktakeTab(QWidget):
         def done(result: svc.PostResult) -> None:
             self._ok(self.tr("{number} posted: {moves} SKU(s) changed").format(
                 number=result.number, moves=result.moves))
-            self.totals_label.setText(self.banner.text())
             self.current = None
             self.report = None
             self.refresh()
 
         def failed(exc: BaseException) -> None:
             self._failed(exc)
-            self.totals_label.setText(self.banner.text())
             self.load_review()
 
         self._run(lambda: svc.post(store, actor, number, uncounted=policy), done, failed,
                   changes={"stock"})
+
+    def export(self) -> None:
+        if self.current is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export variances"), f"{self.current.number}.csv",
+            self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Write the review as shown (filter and policy) to *path*, off the GUI thread."""
+        if self.current is None:
+            return
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+        only, policy = self.only_diff.isChecked(), Uncounted(self.uncounted_box.currentData())
+
+        def done(rows: int) -> None:
+            self._ok(self.tr("{rows} rows exported").format(rows=rows))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                self._error(self.tr("Cannot write {path}: {error}").format(
+                    path=path, error=exc.strerror or exc))
+            else:
+                self._failed(exc)
+
+        self._run(lambda: svc.export_variances_csv(store, actor, number, path,
+                                                   only_differences=only, uncounted=policy),
+                  done, failed)
 
     def cancel_count(self) -> None:
         if self.current is None:

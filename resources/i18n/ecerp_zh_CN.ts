@@ -4404,7 +4404,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished">导出 CSV…</translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>Stocktake</source>
@@ -4492,19 +4492,19 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Export variances</source>
-        <translation type="unfinished"></translation>
+        <translation>导出盘点差异</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished">CSV 文件 (*.csv)</translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>{rows} rows exported</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {rows} 行</translation>
     </message>
     <message>
         <source>Cannot write {path}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：{error}</translation>
     </message>
     <message>
         <source>Cancel count {number}? Nothing will be posted.</source>

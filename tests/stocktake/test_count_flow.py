@@ -227,3 +227,27 @@ def test_rights_bad_quantities_and_cancel(world: World) -> None:
     assert info.value.code is ErrorCode.COUNT_NOT_OPEN
     listed = svc.list_counts(world.store, KEEPER)
     assert [(c.number, c.status) for c in listed] == [(count.number, Status.CANCELLED)]
+
+
+def test_variance_export_keeps_text_as_text_and_numbers_as_numbers(world: World,
+                                                                   tmp_path) -> None:
+    import csv
+
+    from ecerp_desktop.domain.timeutil import utcnow
+    from ecerp_desktop.store import catalog as cat
+
+    with world.store.write() as s:
+        cat.upsert_skus(s, [cat.SkuInput("TEA-2", "=cmd|'/c calc'!A1", 100,
+                                         Decimal("30.00"))], utcnow())
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1", "TEA-2"])
+    svc.scan(world.store, COUNTER, count.number, "TEA-2", qty=2)
+    path = tmp_path / "variances.csv"
+    rows = svc.export_variances_csv(world.store, KEEPER, count.number, str(path),
+                                    uncounted=Uncounted.EXCLUDE)
+    assert rows == 1
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        got = list(csv.reader(fh))
+    assert got[0][:3] == ["sku", "name", "book"]
+    assert got[1] == ["TEA-2", "'=cmd|'/c calc'!A1", "5", "2", "5", "0", "-3", "-90.00", ""]
+    with world.store.read() as s:
+        assert audit.recent(s)[0].action == "stocktake.export"

@@ -4,6 +4,7 @@ post with confirmation; checked in the stock itself. SQLite; offscreen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from ecerp_desktop.domain.stocktake import Status, Uncounted
@@ -42,7 +43,7 @@ def make_tab(qtbot: QtBot, world: World, scanner: ScannerFilter, station: str = 
     return tab
 
 
-def test_create_scan_review_and_post(qtbot: QtBot, world: World) -> None:
+def test_create_scan_review_and_post(qtbot: QtBot, world: World, tmp_path: Path) -> None:
     scanner = ScannerFilter()
     tab = make_tab(qtbot, world, scanner)
     tab.new_button.click()
@@ -91,7 +92,11 @@ def test_create_scan_review_and_post(qtbot: QtBot, world: World) -> None:
     assert tab.report is not None
     assert [(ln.code, ln.book, ln.counted, ln.delta()) for ln in tab.variance_model.rows] == [
         ("TEA-1", 10, 11, 1), ("TEA-2", 5, 7, 2)]
-    assert tab.post_button.isEnabled()
+    assert tab.post_button.isEnabled() and tab.export_button.isEnabled()
+    tab.export_to(str(tmp_path / "review.csv"))
+    settle(qtbot)
+    assert (tmp_path / "review.csv").read_text(encoding="utf-8-sig").count("\n") == 3
+    assert "2" in tab.review_status.text()
     asked: list[str] = []
     tab.confirm = lambda q: asked.append(q) or False  # the user says no: nothing posted
     tab.post_button.click()
