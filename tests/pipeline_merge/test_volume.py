@@ -18,6 +18,8 @@ from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.services import catalog, imports
 from ecerp_desktop.services import pipeline as svc
 from ecerp_desktop.store.stock import Move, post_moves
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import World
 
@@ -152,3 +154,25 @@ def test_cli_volume_option_import_and_list(world: World, tmp_path: Path,
     assert len(world.parcels(oid)) == 2
     assert run("rules", "options", "--max-parcel-volume-cm3", "0") == 0
     assert "max_parcel_volume_cm3\tNone" in capsys.readouterr().out
+
+
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 3000), st.integers(0, 20_000)),
+                min_size=1, max_size=6),
+       st.one_of(st.none(), st.integers(500, 5000)),
+       st.one_of(st.none(), st.integers(1000, 30_000)))
+@settings(max_examples=200, deadline=None)
+def test_limits_split_keeps_every_unit_once_and_respects_the_limits(
+        lines: list[tuple[int, int, int]], max_g: int | None, max_cm3: int | None) -> None:
+    items = [Item(n, 1, n, q, g, volume_cm3=v) for n, (q, g, v) in enumerate(lines, 1)]
+    parcels = split_by_limits(PlannedParcel(1, items), max_g, max_cm3)
+    placed: dict[int, int] = {}
+    for p in parcels:
+        assert p.items and all(i.qty > 0 for i in p.items)
+        for i in p.items:
+            placed[i.line_id] = placed.get(i.line_id, 0) + i.qty
+        for limit, size in ((max_g, lambda i: i.weight_g), (max_cm3, lambda i: i.volume_cm3)):
+            total = sum(size(i) * i.qty for i in p.items)
+            if limit is not None and total > limit:  # only one unit above the limit by itself
+                sized = [i for i in p.items if size(i) > 0]
+                assert len(sized) == 1 and sized[0].qty == 1 and size(sized[0]) > limit
+    assert placed == {i.line_id: i.qty for i in items}
