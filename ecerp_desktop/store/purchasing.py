@@ -345,12 +345,12 @@ def _po_query() -> Any:
 
 
 def lines_of(s: Session, po_id: int) -> list[POLineRecord]:
-    q = (select(POL, SkuRow.code, SkuRow.name, SkuRow.is_bundle)
+    q = (select(POL.id, POL.line_no, POL.sku_id, SkuRow.code, SkuRow.name, SkuRow.is_bundle,
+                POL.qty_ordered, POL.unit_cost, POL.qty_received, POL.qty_over)
          .join(SkuRow, SkuRow.id == POL.sku_id).where(POL.po_id == po_id)
-         .order_by(POL.line_no))
-    return [POLineRecord(ln.id, ln.line_no, ln.sku_id, code, name, bool(bundle),
-                         ln.qty_ordered, ln.unit_cost, ln.qty_received, ln.qty_over)
-            for ln, code, name, bundle in s.execute(q)]
+         .order_by(POL.line_no))  # columns, not entities: a 1,000-line PO stays cheap
+    return [POLineRecord(i, no, k, code, name, bool(bundle), ordered, cost, received, over)
+            for i, no, k, code, name, bundle, ordered, cost, received, over in s.execute(q)]
 
 
 def get_po(s: Session, *, po_id: int | None = None, number: str | None = None,
@@ -518,14 +518,14 @@ def line_for(s: Session, po_id: int, sku_id: int) -> tuple[int, int, int] | None
 
 def scans(s: Session, session_id: int, *, limit: int | None = None) -> list[ScanRecord]:
     """The session's scans in order (the last *limit* when given)."""
-    q = select(SC).where(SC.session_id == session_id)
+    q = select(SC.id, SC.at, SC.code, SC.sku_id, SC.qty, SC.counted, SC.qty_over,
+               SC.result).where(SC.session_id == session_id)
     if limit is not None:
-        q = q.order_by(SC.id.desc()).limit(limit)
-        rows = list(reversed(list(s.scalars(q))))
+        rows = list(reversed(s.execute(q.order_by(SC.id.desc()).limit(limit)).all()))
     else:
-        rows = list(s.scalars(q.order_by(SC.id)))
-    return [ScanRecord(r.id, r.at, r.code, r.sku_id, r.qty, r.counted, r.qty_over,
-                       ScanKind(r.result)) for r in rows]
+        rows = list(s.execute(q.order_by(SC.id)).all())
+    return [ScanRecord(i, at, code, k, n, c, o, ScanKind(r))
+            for i, at, code, k, n, c, o, r in rows]
 
 
 def session_totals(s: Session, session_id: int) -> dict[int, tuple[int, int]]:
