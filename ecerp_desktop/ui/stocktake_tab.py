@@ -284,8 +284,10 @@ class StocktakeTab(QWidget):
         self.confirm: Callable[[str], bool] = self._ask
 
         self._filter = scanner_filter or installed_filter()
-        if self._filter is None:  # no app-wide filter (tests, a tab shown alone)
-            self._filter = ScannerFilter(parent=self)
+        self._own_filter: ScannerFilter | None = None
+        if self._filter is None:  # no app-wide filter: bring one, installed while shown
+            self._own_filter = ScannerFilter(parent=self)
+            self._filter = self._own_filter
         self._filter.scanned.connect(self.on_scan)
         self._build()
         self._live = QTimer(self)
@@ -795,9 +797,13 @@ class StocktakeTab(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self._own_filter is not None:
+            self._own_filter.install()
         if self.current is not None and self.current.status is Status.OPEN:
             self._live.start()
 
     def hideEvent(self, event: Any) -> None:
         super().hideEvent(event)
+        if self._own_filter is not None:
+            self._own_filter.uninstall()
         self._live.stop()
