@@ -42,8 +42,6 @@ from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import stock_documents as docs
 from ecerp_desktop.store.stock_documents import OrderHead, ReturnLineInput, ReturnRecord
 
-RETURNABLE_ORDERS = frozenset({"shipped", "done"})
-
 
 @dataclass(frozen=True, slots=True)
 class ReturnItem:
@@ -153,7 +151,8 @@ def receive(store: Store, actor: Actor, code: str, items: Sequence[ReturnItem], 
             tracking_number: str = "", note: str = "", warehouse: str | None = None
             ) -> ReturnRecord:
     """Take back *items* of the shipped order that *code* names (waybill number, platform
-    order id or order number). Refused with NOT_FOUND when nothing matches (record it with
+    order id or order number); what may come back is what left in shipped parcels (a split
+    order may be partly shipped), whatever the order's status now. Refused with NOT_FOUND when nothing matches (record it with
     :func:`record_unknown`), RETURN_OVER_SHIPPED when more comes back than left minus what
     came back before. *warehouse* overrides where the goods go (they arrived elsewhere)."""
     actor.require(Permission.STOCK_EDIT)
@@ -165,7 +164,7 @@ def receive(store: Store, actor: Actor, code: str, items: Sequence[ReturnItem], 
         cand = _candidate(s, code, lock=True)
         if cand is None:
             raise DomainError(ErrorCode.NOT_FOUND, what="order", key=code)
-        if not cand.lines or not any(h.status in RETURNABLE_ORDERS for h in cand.orders):
+        if not cand.lines:  # nothing left in a shipped parcel: nothing can come back
             raise DomainError(ErrorCode.NOT_FOUND, what="shipped order", key=code)
         planned = plan_return(cand.lines, _requests(s, items))
         override = _warehouse_id(s, warehouse)
@@ -210,6 +209,8 @@ def record_unknown(store: Store, actor: Actor, tracking_number: str,
         wid = _warehouse_id(s, warehouse)
         if wid is None:
             raise DomainError(ErrorCode.REQUIRED, what="warehouse")
+        if not items:
+            raise DomainError(ErrorCode.REQUIRED, what="lines")
         reqs = _requests(s, items)
         for r in reqs:
             if isinstance(r.qty, bool) or not isinstance(r.qty, int) or r.qty <= 0:
