@@ -166,8 +166,10 @@ def _receive(args: argparse.Namespace) -> int:
     print(rcv.report_text(rep), end="")
     if args.export:
         rcv.export_report(store, SYSTEM, rep.session.id, args.export)
-    if outcome is None:
-        print(f"not posted (session {rep.session.number} stays open; use --post to stock)")
+    if outcome is None:  # a preview: the session is not left open at a station
+        rcv.cancel_session(store, SYSTEM, rep.session.id)
+        print(f"not posted: a preview, nothing stocked (session {rep.session.number} "
+              "cancelled; use --post to stock)")
         return 0
     if not outcome.posted:
         print(f"NOT posted: another station received part of {rep.po_number} meanwhile; "

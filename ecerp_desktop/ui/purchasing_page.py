@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecerp_desktop.domain.auth import Permission
 from ecerp_desktop.services import purchasing as pur
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
@@ -207,7 +208,12 @@ class PurchasingPage(QWidget):
         self.reorder = ReorderTab(ctx)
         self.suppliers = SuppliersTab(ctx)
         self.tabs.addTab(self.orders, self.tr("Purchase orders"))
-        self.tabs.addTab(self.receiving, self.tr("Receiving"))
+        self.can_receive = ctx.actor.can(Permission.STOCK_EDIT)
+        if self.can_receive:  # receiving moves stock: the warehouse's right
+            self.tabs.addTab(self.receiving, self.tr("Receiving"))
+        else:
+            self.receiving.hide()
+            self.orders.buttons["receive"].hide()
         self.tabs.addTab(self.reorder, self.tr("Reorder suggestions"))
         self.tabs.addTab(self.suppliers, self.tr("Suppliers"))
         layout.addWidget(self.tabs)
@@ -217,6 +223,8 @@ class PurchasingPage(QWidget):
 
     def receive(self, number: str) -> None:
         """Switch to the receiving tab with PO *number* open."""
+        if not self.can_receive:
+            return
         self.tabs.setCurrentWidget(self.receiving)
         self.receiving.open_po(number)
 

@@ -40,7 +40,7 @@ def test_purchase_round_trip(sqlite_store: Store, tmp_path: Path,
     scans.write_text("6901234567892\nTEA-1*3\n\nno-such\n6920000000011\n", encoding="utf-8")
     code, out, _ = run(capsys, "--db", db, "purchase", "receive", number, "--scans",
                        str(scans))
-    assert code == 0 and "not posted" in out and "no-such  unknown" in out
+    assert code == 0 and "not posted: a preview" in out and "no-such  unknown" in out
     assert world.balance("TEA-1").on_hand == 0
     export = tmp_path / "r.csv"
     code, out, _ = run(capsys, "--db", db, "purchase", "receive", number, "--scans",

@@ -186,3 +186,20 @@ def test_scanning_a_po_number_opens_it_and_reorder_drafts(qtbot, sqlite_store: S
     sup.save()
     qtbot.waitUntil(lambda: sup.model.rowCount() == 2, timeout=5000)
     assert sup.model.record(1).name == "@SUM(1)"
+
+
+def test_a_clerk_orders_but_does_not_receive(qtbot, sqlite_store: Store,
+                                             wedge: ScannerFilter, english: None) -> None:
+    from ecerp_desktop.domain.auth import Role, actor_for
+
+    build(sqlite_store)
+    clerk = actor_for(None, "clerk", Role.CLERK)  # purchase, but no stock.edit
+    page = PurchasingPage(PageContext(sqlite_store, clerk), scanner_filter=wedge,
+                          station="R1")
+    qtbot.addWidget(page)
+    page.show()
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert titles == ["Purchase orders", "Reorder suggestions", "Suppliers"]
+    assert not page.orders.buttons["receive"].isVisible()
+    qtbot.waitUntil(lambda: "purchase orders" in page.orders.status_line.text(),
+                    timeout=5000)
