@@ -209,7 +209,12 @@ class ReturnsTab(DocTab):
     def _resolved(self, res: tuple[str, Any], qty: int) -> None:
         kind, value = res
         if kind == "order":
+            # the buyer's return waybill scanned first (no order has it), then the slip
+            carried = (self.unknown_tracking.text() if self.unknown.isVisibleTo(self)
+                       and not self.unknown_lines else "")
             self.show_candidate(value)
+            if carried:
+                self.tracking.setText(carried)
         elif kind == "sku":
             if self.candidate is not None:
                 self._count(value.code, qty)
@@ -218,8 +223,8 @@ class ReturnsTab(DocTab):
         elif self.candidate is None and not self.unknown_lines:
             self.unknown.setVisible(True)
             self.unknown_tracking.setText(value)
-            self.error(self.tr("No order for {code}: scan the items to record an unknown "
-                               "parcel").format(code=value))
+            self.error(self.tr("No order for {code}: scan the order's slip or waybill, or "
+                               "scan the items to record an unknown parcel").format(code=value))
         else:
             self.error(self.tr("Unknown code {code}").format(code=value))
 

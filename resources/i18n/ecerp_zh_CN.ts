@@ -2894,8 +2894,8 @@ Seller memo: {memo}</source>
         <translation>匹配</translation>
     </message>
     <message>
-        <source>No order for {code}: scan the items to record an unknown parcel</source>
-        <translation>{code} 没有对应订单：扫描商品以登记无头件</translation>
+        <source>No order for {code}: scan the order&apos;s slip or waybill, or scan the items to record an unknown parcel</source>
+        <translation>{code} 没有对应订单：请扫描订单的拣货单或运单，或扫描商品登记无头件</translation>
     </message>
     <message>
         <source>Unknown code {code}</source>

@@ -221,3 +221,19 @@ def test_the_stock_page_hosts_the_three_tabs(qtbot: QtBot, world: DocWorld) -> N
             assert isinstance(page.tab_widget(i), mine.pop(factory))
     settle(qtbot)
     assert not mine and not page.tab_errors
+
+
+def test_returns_tab_return_waybill_then_order_slip_keeps_the_tracking_number(
+        qtbot: QtBot, world: DocWorld, scanner: ScannerFilter) -> None:
+    o = world.ship_order([("TEA-1", 1)])
+    tab = make(qtbot, ReturnsTab, world, scanner)
+    scanner.scanned.emit("JD0042")  # the buyer's return parcel: no order has it
+    settle(qtbot)
+    scanner.scanned.emit(o.platform_order_id)  # the slip inside the parcel
+    settle(qtbot)
+    assert tab.candidate is not None and tab.tracking.text() == "JD0042"
+    scanner.scanned.emit("TEA-1")
+    settle(qtbot)
+    tab.receive_button.click()
+    settle(qtbot)
+    assert returns.list_returns(world.store, KEEPER)[0].tracking_number == "JD0042"
