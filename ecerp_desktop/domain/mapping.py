@@ -17,6 +17,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ecerp_desktop.domain.money import CENT, ZERO
 
@@ -48,6 +49,8 @@ class Catalog:
     barcodes: dict[str, int] = field(default_factory=dict)
     bundles: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     by_code: dict[str, int] = field(default_factory=dict)
+    # suggest()'s n-gram index over a big catalogue, built on the first unmapped line
+    suggest_index: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, skus: Iterable[SkuInfo],
@@ -129,8 +132,21 @@ def _found(catalog: Catalog, sku_id: int, how: str, why: str) -> MapResult:
     return MapResult(sku_id, how, f"{why} → {info.code}")
 
 
+SCAN_LIMIT = 2_000  # above this many SKUs, suggest() asks an index instead of every SKU
+
+
 def suggest(catalog: Catalog, line: LineRef, limit: int = 3) -> tuple[str, ...]:
-    """Likely SKU codes for an unmapped line: close codes first, then close names."""
+    """Likely SKU codes for an unmapped line: close codes first, then close names.
+
+    A big catalogue is searched through :class:`~ecerp_desktop.domain.mapping_suggest.
+    SuggestIndex` (built once per catalogue): comparing every line with 100,000 SKUs would
+    cost about a second per unmapped line."""
+    if len(catalog.skus) > SCAN_LIMIT:
+        if catalog.suggest_index is None:
+            from ecerp_desktop.domain.mapping_suggest import SuggestIndex
+
+            catalog.suggest_index = SuggestIndex(catalog.skus.values())
+        return catalog.suggest_index.suggest(line, limit)  # type: ignore[no-any-return]
     out: list[str] = []
     codes = [s.code for s in catalog.skus.values() if s.active]
     if line.merchant_sku_code.strip():
