@@ -1,6 +1,7 @@
 """A hypothesis state machine over the whole stock ledger on a real database: receive,
-return, reserve, release, ship, adjust, and counts (create, scan on two stations, reset,
-post with either policy for the uncounted) interleaved with everything else.
+return, reserve, release, ship, adjust, transfers to and from a second warehouse (ship,
+receive, cancel), and counts (create, scan on two stations, reset, post with either policy
+for the uncounted) interleaved with everything else.
 
 A pure model keeps the balances; after every step the stored balances equal the model and
 the ledger rebuilt from its moves (no drift), reserved ≤ on hand and nothing is negative.
@@ -19,6 +20,7 @@ from ecerp_desktop.domain.stocktake import Status, Uncounted
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.services import stock as stock_svc
 from ecerp_desktop.services import stocktake as count_svc
+from ecerp_desktop.services import transfers
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import stock as st
@@ -57,12 +59,17 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
             n = next(_run)
             self.wh_code = f"W{n}"
             self.codes = [f"M{n}-{i}" for i in range(2)]
+            self.other_code = f"X{n}"
             with store.write() as s:
                 self.wh = cat.upsert_warehouse(s, code=self.wh_code, name=f"仓{n}").id
+                self.other = cat.upsert_warehouse(s, code=self.other_code,
+                                                  name=f"分仓{n}").id
                 ids = cat.upsert_skus(s, [cat.SkuInput(c, "x") for c in self.codes],
                                       utcnow())
             self.skus = [ids[c] for c in self.codes]
-            self.model = {k: Balance() for k in self.skus}
+            self.model = {k: Balance() for k in self.skus}  # the counted warehouse
+            self.model2 = {k: Balance() for k in self.skus}  # the other one
+            self.transit: list[tuple[str, int, int, bool]] = []  # number, SKU, qty, outward
             self.count: ModelCount | None = None
             self.posted: list[str] = []
 
@@ -122,6 +129,47 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
                 assert after.is_valid()
                 self.model[k] = after
 
+        # --- transfers between the two warehouses --------------------------------------
+
+        @rule(i=which, q=qty)
+        def receive_at_other(self, i: int, q: int) -> None:
+            k = self.skus[i]
+            with store.write() as s:
+                st.post_moves(s, [st.Move(self.other, k, MoveKind.RECEIPT, "machine", "1",
+                                          d_on_hand=q)], utcnow())
+            self.model2[k] = self.model2[k].apply(q, 0, 0)
+
+        @rule(i=which, q=qty, outward=stg.booleans())
+        def ship_transfer(self, i: int, q: int, outward: bool) -> None:
+            k = self.skus[i]
+            src, dst = (self.model, self.model2) if outward else (self.model2, self.model)
+            codes = (self.wh_code, self.other_code) if outward else (self.other_code,
+                                                                      self.wh_code)
+            rec = transfers.create(store, KEEPER, *codes, [(self.codes[i], q)])
+            try:
+                transfers.ship(store, KEEPER, rec.number)
+            except DomainError as exc:
+                assert exc.code is ErrorCode.INSUFFICIENT_STOCK
+                assert src[k].available < q
+                return
+            assert src[k].available >= q
+            src[k] = src[k].apply(-q, 0, 0)
+            dst[k] = dst[k].apply(0, 0, q)
+            self.transit.append((rec.number, k, q, outward))
+
+        @precondition(lambda self: bool(self.transit))
+        @rule(cancel=stg.booleans())
+        def transfer_arrives_or_is_cancelled(self, cancel: bool) -> None:
+            number, k, q, outward = self.transit.pop(0)
+            src, dst = (self.model, self.model2) if outward else (self.model2, self.model)
+            if cancel:
+                transfers.cancel(store, KEEPER, number, "machine")
+                src[k] = src[k].apply(q, 0, 0)
+            else:
+                transfers.receive(store, KEEPER, number)
+                dst[k] = dst[k].apply(q, 0, 0)
+            dst[k] = dst[k].apply(0, 0, -q)
+
         # --- counts ----------------------------------------------------------------------
 
         @precondition(lambda self: self.count is None)
@@ -178,6 +226,7 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
                     after[k] = b.on_hand + c.counted[k] - c.book[k]
                 else:
                     after[k] = 0 if policy is Uncounted.ZERO else b.on_hand
+            # the other warehouse is never touched by this count
             refused = any(after[k] < self.model[k].reserved for k in c.skus)
             try:
                 count_svc.post(store, KEEPER, c.number, uncounted=policy)
@@ -209,11 +258,13 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
         @invariant()
         def store_equals_model_and_ledger(self) -> None:
             with store.read() as s:
-                for k in self.skus:
-                    got = st.balance(s, self.wh, k).as_balance()
-                    assert got == self.model[k]
-                    assert got.is_valid() and got.on_hand >= 0 and got.reserved >= 0
-                drifts = [d for d in st.rebuild_from_ledger(s) if d.warehouse_id == self.wh]
+                for wh, model in ((self.wh, self.model), (self.other, self.model2)):
+                    for k in self.skus:
+                        got = st.balance(s, wh, k).as_balance()
+                        assert got == model[k]
+                        assert got.is_valid() and got.on_hand >= 0 and got.reserved >= 0
+                drifts = [d for d in st.rebuild_from_ledger(s)
+                          if d.warehouse_id in (self.wh, self.other)]
             assert drifts == []
 
     return Ledger
@@ -222,6 +273,6 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
 def test_ledger_machine_with_counts(store: Store) -> None:
     machine = _machine(store)
     machine.TestCase.settings = settings(
-        max_examples=60 if store.is_sqlite else 30, stateful_step_count=30, deadline=None,
+        max_examples=40 if store.is_sqlite else 20, stateful_step_count=30, deadline=None,
         suppress_health_check=list(HealthCheck))
     run_state_machine_as_test(machine, settings=machine.TestCase.settings)
