@@ -22,7 +22,7 @@ from decimal import Decimal
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.barcodes import is_valid_ean13
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
-from ecerp_desktop.domain.stock_metrics import StockFlow, days_of_cover
+from ecerp_desktop.domain.stock_metrics import StockFlow, days_of_cover, turnover
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import stock_metrics as metrics_store
@@ -146,11 +146,15 @@ class TurnoverRow:
     cover_days: Decimal | None  # closing stock at the period's selling rate
 
 
-def _slow_first(r: TurnoverRow) -> tuple[int, Decimal, int, str]:
-    # stock that does not move first; rows without stock at either end last
+_NO_SALES = turnover(0, 1, 1)  # the rate of stock that sold nothing (most rows): 0.00
+
+
+def _slow_first(r: TurnoverRow) -> tuple[int, Decimal, int]:
+    # stock that does not move first, the most of it first; rows without stock last
+    # (the rows come ordered by warehouse and SKU, and the sort is stable)
     if r.turnover is None:
-        return (1, Decimal(0), 0, r.code)
-    return (0, r.turnover, -r.closing, r.code)
+        return (1, _NO_SALES, 0)
+    return (0, r.turnover, -r.closing)
 
 
 def turnover_rows(store: Store, actor: Actor, since: datetime, until: datetime, *,
@@ -172,7 +176,8 @@ def turnover_rows(store: Store, actor: Actor, since: datetime, until: datetime, 
     out = []
     for f in flows:
         code, name = names.get(f.sku_id, ("", ""))
-        rate = f.turnover
+        # the domain's figure; for the many rows that sold nothing it is the same 0.00
+        rate = f.turnover if f.sold > 0 or f.opening + f.closing <= 0 else _NO_SALES
         out.append(TurnoverRow(f.warehouse_id, whs.get(f.warehouse_id, ""), f.sku_id, code,
                                name, f.opening, f.closing, f.sold, f.days, rate,
                                f.turnover_days if rate else None,  # None when rate is 0
