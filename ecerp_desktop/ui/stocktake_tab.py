@@ -288,7 +288,9 @@ class StocktakeTab(QWidget):
         if self._filter is None:  # no app-wide filter: bring one, installed while shown
             self._own_filter = ScannerFilter(parent=self)
             self._filter = self._own_filter
-        self._filter.scanned.connect(self.on_scan)
+        # Connected to a private slot, not ``on_scan``: the stock page forwards scans to a
+        # tab's on_scan, and the tab already hears the app-wide filter (one scan, one count).
+        self._filter.scanned.connect(self._scanned)
         self._build()
         self._live = QTimer(self)
         self._live.setInterval(LIVE_REFRESH_MS)
@@ -588,7 +590,7 @@ class StocktakeTab(QWidget):
 
     # -- counting
 
-    def on_scan(self, code: str) -> None:
+    def _scanned(self, code: str) -> None:
         """A complete scan from the wedge filter (whatever widget has focus)."""
         if not self.isVisible() or self.pages.currentIndex() != 0:
             return

@@ -158,3 +158,24 @@ def test_scans_are_ignored_when_the_tab_is_hidden(qtbot: QtBot, world: World) ->
     scanner.scanned.emit("TEA-1")
     settle(qtbot)
     assert svc.counted(world.store, KEEPER, count.number) == []
+
+
+def test_hosted_in_the_stock_page_one_scan_counts_once(qtbot: QtBot, world: World) -> None:
+    from ecerp_desktop.ui.stock_page import StockPage
+
+    count = svc.create(world.store, KEEPER, "HZ")
+    app_filter = ScannerFilter().install()  # the app-wide filter, as ui/app.py installs it
+    try:
+        page = StockPage(PageContext(world.store, KEEPER))
+        qtbot.addWidget(page)
+        page.show()
+        tab = page.open_tab("ecerp_desktop.ui.stocktake_tab:StocktakeTab")
+        assert isinstance(tab, StocktakeTab) and not page.tab_errors
+        settle(qtbot)
+        tab.list.selectRow(0)
+        settle(qtbot)
+        app_filter.scanned.emit("TEA-1")
+        settle(qtbot)
+        assert [ln.counted for ln in svc.counted(world.store, KEEPER, count.number)] == [1]
+    finally:
+        app_filter.uninstall()
