@@ -114,7 +114,9 @@ def run(argv: list[str]) -> int:
         page2 = mapping.unmapped(store, SYSTEM, limit=200, after=page[-1].key)
         next_ms = (time.perf_counter() - t) * 1000
         hot = page[0]
-        if (len(first) != 200 or len(page2) != 200 or hot.platform_item_id != "hot-item"
+        total = args.lines + 1
+        if (len(first) != min(200, total) or len(page2) != max(0, min(200, total - 200))
+                or hot.platform_item_id != "hot-item"
                 or hot.orders != args.hot_orders):
             raise SystemExit(f"unmapped page wrong: {len(first)} rows, first {hot}")
         hits = sum(1 for r in page[1:] if r.suggestions
