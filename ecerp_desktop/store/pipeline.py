@@ -807,6 +807,8 @@ def move_lines_to_new_parcels(s: Session, source: ParcelRecord, order_id: int, n
                                                 if ln[1] != order_id])):
         s.execute(update(ParcelRow).where(ParcelRow.id == p_id).values(
             expected_weight_g=sum(weights.get(ln[2], 0) * ln[3] for ln in lns)))
+    from ecerp_desktop.store.pipeline_merge import reprice
+    reprice(s, [pid, source.id])  # the cost follows the weight
     return pid
 
 

@@ -28,9 +28,11 @@ from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.store.pipeline import Actorish, Conflict, ShopInfo
 from ecerp_desktop.store.schema import (
     OrderHistoryRow,
+    OrderLineRow,
     OrderRow,
     ParcelLineRow,
     ParcelRow,
+    ShopRow,
     SkuRow,
     WaybillRow,
 )
@@ -192,3 +194,46 @@ def relead(s: Session, parcel_id: int, old_lead: int, new_lead: int, now: dateti
               .values(merged_into_id=new_lead, updated_at=now))
     s.execute(update(OrderRow.__table__).where(o.id == new_lead)
               .values(merged_into_id=None, updated_at=now))
+
+
+def reprice(s: Session, parcel_ids: Sequence[int]) -> None:
+    """Courier cost of *parcel_ids* again from their courier's rate table, for what they
+    hold now (after lines moved in or out: a merge undone gives the cost back too). A
+    parcel its courier would no longer take keeps its cost; the waybill step decides."""
+    from ecerp_desktop.domain.routing import ParcelFacts, serves
+    from ecerp_desktop.store.pipeline import load_couriers
+
+    ids = sorted({i for i in parcel_ids if i})
+    if not ids:
+        return
+    p, pl, o = ParcelRow.__table__.c, ParcelLineRow.__table__.c, OrderRow.__table__.c
+    couriers = {c.id: c for c in load_couriers(s)}
+    ln = OrderLineRow.__table__.c
+    orders: dict[int, set[int]] = {}
+    codes: dict[int, set[str]] = {}
+    for pid, oid, code in s.execute(select(pl.parcel_id, ln.order_id, SkuRow.code)
+                                    .join(OrderLineRow, ln.id == pl.order_line_id)
+                                    .join(SkuRow, SkuRow.id == pl.sku_id)
+                                    .where(pl.parcel_id.in_(ids))):
+        orders.setdefault(pid, set()).add(oid)
+        codes.setdefault(pid, set()).add(code)
+    heads = {r.id: r for r in s.execute(
+        select(o.id, o.province, o.shop_id, o.is_cod, o.paid_amount, ShopRow.name)
+        .join(ShopRow, ShopRow.id == o.shop_id)
+        .where(o.id.in_(sorted({x for v in orders.values() for x in v}))))}
+    for r in s.execute(select(p.id, p.courier_id, p.expected_weight_g, p.order_id)
+                       .where(p.id.in_(ids))):
+        courier = couriers.get(r.courier_id) if r.courier_id is not None else None
+        lead = heads.get(r.order_id) or next(
+            (heads[x] for x in sorted(orders.get(r.id, ())) if x in heads), None)
+        if courier is None or lead is None:
+            continue
+        amount = sum((heads[x].paid_amount or Decimal(0) for x in orders.get(r.id, ())
+                      if x in heads), Decimal(0))
+        cost, _why = serves(courier, ParcelFacts(lead.province, int(r.expected_weight_g or 0),
+                                                 amount, lead.shop_id, lead.name,
+                                                 frozenset(codes.get(r.id, ())), "",
+                                                 bool(lead.is_cod)))
+        if cost is not None:
+            s.execute(update(ParcelRow.__table__).where(p.id == r.id)
+                      .values(courier_cost=cost))

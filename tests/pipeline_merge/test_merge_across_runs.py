@@ -44,10 +44,15 @@ def _weight(world: World, pid: int) -> int:
                    or 0)
 
 
+def _cost(world: World, pid: int) -> object:
+    with world.store.read() as s:
+        return s.scalar(select(ParcelRow.courier_cost).where(ParcelRow.id == pid))
+
+
 def test_a_later_order_joins_the_open_parcel_and_undo_gives_it_back(world: World) -> None:
     a, pid = _first(world)
     before = _reserved(world)
-    weight_before = _weight(world, pid)
+    weight_before, cost_before = _weight(world, pid), _cost(world, pid)
     b = world.order([("CUP-1", 2)], buyer="ann", phone=PHONE)
     res = svc.process_pending(world.store, SYSTEM)
     assert (res.approved, res.merged, res.parcels) == (1, 1, 0)
@@ -60,6 +65,7 @@ def test_a_later_order_joins_the_open_parcel_and_undo_gives_it_back(world: World
     # The reservation grew in the same transaction, on the parcel's warehouse.
     assert world.balance(world.gz, "CUP-1") == (100, 2)
     assert _weight(world, pid) == weight_before + 2 * 500
+    assert _cost(world, pid) > cost_before  # type: ignore[operator]  # 1.3 kg: a step more
     # Both orders' history names the merge.
     hb = world.history(b)[-1]
     assert hb.action == "merged" and hb.detail["merged_into"] == a
@@ -71,8 +77,9 @@ def test_a_later_order_joins_the_open_parcel_and_undo_gives_it_back(world: World
     assert _reserved(world) == {**before, (world.gz, world.sku["CUP-1"]): 2}
     [(_p, _s, _w, _c, alines)] = world.parcels(a)
     assert [sku for _l, sku, _q in alines] == [world.sku["TEA-1"]]
-    assert _weight(world, pid) == weight_before
-    [(_p, bstatus, bwh, _c, blines)] = world.parcels(b)
+    assert (_weight(world, pid), _cost(world, pid)) == (weight_before, cost_before)
+    [(bpid, bstatus, bwh, _c, blines)] = world.parcels(b)
+    assert _cost(world, bpid) == cost_before  # 1 kg alone: the first-weight price
     assert bstatus == "open" and bwh == world.gz
     assert blines == [(world.lines(b)[0].id, world.sku["CUP-1"], 2)]
     assert world.order_row(b).merged_into_id is None
