@@ -349,10 +349,15 @@ class PurchaseOrdersTab(QWidget):
         split.addWidget(self.lines)
         split.setSizes([300, 200])
         layout.addWidget(split, 1)
-        self.status_line = QLabel()
+        bottom = QHBoxLayout()
+        self.status_line = QLabel()  # what the last action did
         self.status_line.setObjectName("statusLine")
         self.status_line.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.status_line)
+        self.count_line = QLabel()  # how many POs the list shows
+        self.count_line.setObjectName("countLine")
+        bottom.addWidget(self.status_line, 1)
+        bottom.addWidget(self.count_line)
+        layout.addLayout(bottom)
         self._enable()
         change_bus().changed.connect(self._on_changes)
 
@@ -377,7 +382,7 @@ class PurchaseOrdersTab(QWidget):
 
         def shown(rows: list[pur.POSummary]) -> None:
             self.model.set_rows(rows)
-            self.status_line.setText(self.tr("{n} purchase orders").format(n=len(rows)))
+            self.count_line.setText(self.tr("{n} purchase orders").format(n=len(rows)))
             for r, row in enumerate(rows):
                 if row.number == keep:
                     self.table.selectRow(r)

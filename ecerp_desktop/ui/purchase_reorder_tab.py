@@ -102,11 +102,16 @@ class ReorderTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.status_line = QLabel()
+        bottom = QHBoxLayout()
+        self.status_line = QLabel()  # what the last action did
         self.status_line.setObjectName("statusLine")
         self.status_line.setTextFormat(Qt.TextFormat.PlainText)
         self.status_line.setWordWrap(True)
-        layout.addWidget(self.status_line)
+        self.count_line = QLabel()  # what the list shows
+        self.count_line.setObjectName("countLine")
+        bottom.addWidget(self.status_line, 1)
+        bottom.addWidget(self.count_line)
+        layout.addLayout(bottom)
 
         box = QGroupBox(self.tr("Stock alert settings of a SKU"))
         row = QHBoxLayout(box)
@@ -177,11 +182,11 @@ class ReorderTab(QWidget):
     def reload(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
         days, wh = self.days.value(), self.warehouse.currentData() or None
-        self.status_line.setText(self.tr("Working out suggestions…"))
+        self.count_line.setText(self.tr("Working out suggestions…"))
 
         def shown(rows: list[reorder.Suggestion]) -> None:
             self.model.set_rows(rows, checked=True)
-            self.status_line.setText(self.tr("{n} SKUs to reorder (sales over {days} days)")
+            self.count_line.setText(self.tr("{n} SKUs to reorder (sales over {days} days)")
                                      .format(n=len(rows), days=days))
             self.done.emit(rows)
 

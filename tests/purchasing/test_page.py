@@ -71,7 +71,7 @@ def test_create_place_receive_and_post_through_the_page(qtbot, store: Store,
     world: World = build(store)
     page = open_page(qtbot, store, wedge)
     orders = page.orders
-    qtbot.waitUntil(lambda: "purchase orders" in orders.status_line.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "purchase orders" in orders.count_line.text(), timeout=5000)
     # a new PO in the dialog: one line by scanning its barcode into the add field
     dialog = feedback_of(qtbot, orders.done, orders.new_po)
     assert dialog.supplier.currentData() == "SUP1"
@@ -176,7 +176,8 @@ def test_scanning_a_po_number_opens_it_and_reorder_drafts(qtbot, sqlite_store: S
     [drafted] = res.created
     po = pur.get_po(sqlite_store, BUYER, drafted)
     assert [(ln.code, ln.qty_ordered) for ln in po.lines] == [("POT-1", 12)]
-    assert "Drafted 1 purchase orders" in tab.status_line.text()
+    qtbot.waitUntil(lambda: "SKUs to reorder" in tab.count_line.text(), timeout=5000)
+    assert "Drafted 1 purchase orders" in tab.status_line.text()  # not overwritten
 
     page.tabs.setCurrentWidget(page.suppliers)
     sup = page.suppliers
@@ -201,5 +202,5 @@ def test_a_clerk_orders_but_does_not_receive(qtbot, sqlite_store: Store,
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert titles == ["Purchase orders", "Reorder suggestions", "Suppliers"]
     assert not page.orders.buttons["receive"].isVisible()
-    qtbot.waitUntil(lambda: "purchase orders" in page.orders.status_line.text(),
+    qtbot.waitUntil(lambda: "purchase orders" in page.orders.count_line.text(),
                     timeout=5000)
