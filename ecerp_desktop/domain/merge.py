@@ -186,6 +186,8 @@ def join_open_parcel(order_ids: Sequence[int], items: Sequence[Item], amount: De
     notes: list[str] = []
     if not items:
         return None, notes
+    if any(i.presale for i in items):
+        return None, ["not merged into an open parcel: pre-sale lines ship apart"]
     need: dict[int, int] = {}
     for i in items:
         need[i.sku_id] = need.get(i.sku_id, 0) + i.qty

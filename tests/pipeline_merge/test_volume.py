@@ -65,6 +65,10 @@ def test_a_join_never_passes_the_volume_limit() -> None:
     join, _ = join_open_parcel([2], items, Decimal(5), [parcel], {(10, 1): 9}, [], None,
                                12_000)
     assert join is not None and join.parcel_id == 50 and join.lead_id == 1
+    presale = [Item(5, 2, 1, 1, 100, presale=True)]
+    join, notes = join_open_parcel([2], presale, Decimal(5), [parcel], {(10, 1): 9}, [],
+                                   None, None)
+    assert join is None and "pre-sale" in notes[0]
 
 
 def _import(world: World, tmp_path: Path, text: str) -> imports.ImportReport:
