@@ -35,7 +35,7 @@ from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
-from ecerp_desktop.ui.stock_models import Column, KeysetTableModel
+from ecerp_desktop.ui.stock_models import Column, KeysetTableModel, find_shortcut
 
 C = Column
 COLUMNS = (
@@ -60,6 +60,7 @@ class SkuLabelsTab(QWidget):
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
         mark_scan_field(self.text_edit)
+        find_shortcut(self, self.text_edit)
         # every loaded page kept: a selection may span pages the view has scrolled past
         self.model = KeysetTableModel(COLUMNS, parent=self, max_cached_pages=None)
         self.model.load_failed.connect(lambda e: self.status.setText(describe(e)))

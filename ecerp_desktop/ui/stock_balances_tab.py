@@ -25,7 +25,13 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus, run_op
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
-from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
+from ecerp_desktop.ui.stock_models import (
+    Column,
+    ExportBar,
+    KeysetTableModel,
+    WarehouseBox,
+    find_shortcut,
+)
 
 C = Column
 COLUMNS = (
@@ -60,6 +66,7 @@ class BalancesTab(QWidget):
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.setClearButtonEnabled(True)
         mark_scan_field(self.text_edit)
+        find_shortcut(self, self.text_edit)
         self.available_check = QCheckBox(self.tr("Available ≤"))
         self.available_spin = QSpinBox()
         self.available_spin.setRange(-1_000_000, 1_000_000)

@@ -32,7 +32,13 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
-from ecerp_desktop.ui.stock_models import Column, ExportBar, KeysetTableModel, WarehouseBox
+from ecerp_desktop.ui.stock_models import (
+    Column,
+    ExportBar,
+    KeysetTableModel,
+    WarehouseBox,
+    find_shortcut,
+)
 
 KIND_TITLES: dict[str, str] = {
     MoveKind.RECEIPT: QT_TRANSLATE_NOOP("MoveKind", "Receipt"),
@@ -88,6 +94,7 @@ class LedgerTab(QWidget):
         self.sku_edit = QLineEdit()
         self.sku_edit.setPlaceholderText(self.tr("SKU code or barcode"))
         mark_scan_field(self.sku_edit)
+        find_shortcut(self, self.sku_edit)
         self.warehouse_box = WarehouseBox(ctx)
         self.kind_box = QComboBox()
         self.kind_box.addItem(self.tr("All kinds"), "")

@@ -33,11 +33,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -441,3 +443,11 @@ class WarehouseBox(QComboBox):
         for wid, name in rows:
             self.addItem(name, wid)
         self.blockSignals(False)
+
+
+def find_shortcut(tab: QWidget, edit: QLineEdit) -> QShortcut:
+    """Ctrl+F in *tab* puts the cursor in its search field (keyboard first)."""
+    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), tab)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(lambda: (edit.setFocus(), edit.selectAll()))
+    return shortcut

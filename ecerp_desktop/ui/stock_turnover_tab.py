@@ -27,7 +27,13 @@ from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import run_op
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_ledger_tab import day_start
-from ecerp_desktop.ui.stock_models import Column, ExportBar, ListTableModel, WarehouseBox
+from ecerp_desktop.ui.stock_models import (
+    Column,
+    ExportBar,
+    ListTableModel,
+    WarehouseBox,
+    find_shortcut,
+)
 
 C = Column
 COLUMNS = (
@@ -72,6 +78,7 @@ class TurnoverTab(QWidget):
         self.text_edit.setPlaceholderText(self.tr("SKU code, barcode or name"))
         self.text_edit.returnPressed.connect(self.compute)
         mark_scan_field(self.text_edit)
+        find_shortcut(self, self.text_edit)
         self.compute_button = QPushButton(self.tr("Compute"))
         self.compute_button.clicked.connect(self.compute)
         bar.addWidget(self.warehouse_box)

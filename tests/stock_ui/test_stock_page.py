@@ -72,3 +72,17 @@ def test_a_scan_looks_the_code_up_in_the_open_tab(qtbot, seeded: Seeded, owner) 
     page.hide()  # another area on screen: its scans are not ours
     scanner.scanned.emit(code(9))
     assert ledger.sku_edit.text() == EAN
+
+
+def test_ctrl_f_goes_to_the_search_field(qtbot, stock_page) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    with qtbot.waitActive(stock_page):
+        stock_page.show()
+        stock_page.activateWindow()
+    qtbot.waitUntil(lambda: stock_page.current_tab() is not None)
+    tab = stock_page.current_tab()
+    tab.table.setFocus()
+    assert not tab.text_edit.hasFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tab.text_edit.hasFocus())
