@@ -204,3 +204,24 @@ def test_a_clerk_orders_but_does_not_receive(qtbot, sqlite_store: Store,
     assert not page.orders.buttons["receive"].isVisible()
     qtbot.waitUntil(lambda: "purchase orders" in page.orders.count_line.text(),
                     timeout=5000)
+
+
+def test_the_page_speaks_chinese(qtbot, sqlite_store: Store, wedge: ScannerFilter) -> None:
+    assert i18n.install("zh_CN")
+    try:
+        world = build(sqlite_store)
+        number = world.po([("TEA-1", 2, "30")])
+        page = open_page(qtbot, sqlite_store, wedge)
+        assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+            "采购单", "验货入库", "采购建议", "供应商"]
+        qtbot.waitUntil(lambda: "张采购单" in page.orders.count_line.text(), timeout=5000)
+        assert page.orders.model.record(0).number == number
+        assert page.orders.model.data(page.orders.model.index(0, 1)) == "已审核"
+        rec = page.receiving
+        page.tabs.setCurrentWidget(rec)
+        assert feedback_of(qtbot, rec.feedback, lambda: scan(rec.qty, number)) == "opened"
+        assert feedback_of(qtbot, rec.feedback, lambda: scan(rec.qty, "NOPE-9")) == "unknown"
+        assert "未知条码" in rec.banner.text()
+    finally:
+        wait_all()
+        i18n.install("en")
