@@ -101,3 +101,13 @@ def test_printing_needs_the_print_right(qtbot, seeded: Seeded) -> None:  # type:
     tab = SkuLabelsTab(PageContext(seeded.store, actor_for(None, "fin", Role.FINANCE)))
     qtbot.addWidget(tab)
     assert not tab.print_button.isEnabled()
+
+
+def test_the_preview_follows_the_barcode_choice(qtbot, stock_page, printer: TcpPrinter) -> None:  # type: ignore[no-untyped-def]
+    tab = sku_tab(qtbot, stock_page, printer)
+    box = tab.preview.template_box
+    qtbot.waitUntil(lambda: box.count() > 0, timeout=10_000)
+    assert box.currentData() == "sku-40x30"  # Code 128 of the SKU code
+    tab.symbology_box.setCurrentIndex(tab.symbology_box.findData("ean13"))
+    assert box.currentData() == "sku-60x40"
+    qtbot.waitUntil(lambda: tab.preview.shown == "sku-60x40", timeout=20_000)
