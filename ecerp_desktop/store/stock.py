@@ -266,13 +266,6 @@ def balances(s: Session, *, warehouse_id: int | None = None,
     return [_record(r) for r in s.scalars(q)]
 
 
-def available_by_sku(s: Session, sku_ids: Sequence[int]) -> dict[int, int]:
-    """Available (on hand − reserved) summed over all warehouses, per SKU."""
-    rows = s.execute(select(B.sku_id, func.sum(B.on_hand - B.reserved))
-                     .where(B.sku_id.in_(list(sku_ids))).group_by(B.sku_id))
-    return {sku: int(total or 0) for sku, total in rows}
-
-
 def moves(s: Session, *, warehouse_id: int | None = None, sku_id: int | None = None,
           doc_type: str | None = None, doc_id: str | None = None,
           limit: int = 500) -> list[MoveRecord]:

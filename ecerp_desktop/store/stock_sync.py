@@ -9,7 +9,13 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.stock_sync import ShareSettings
-from ecerp_desktop.store.schema import ListingRow, OutboxRow, ShopRow, StockBalanceRow
+from ecerp_desktop.store.schema import (
+    ListingRow,
+    OutboxRow,
+    ShopRow,
+    StockBalanceRow,
+    WarehouseRow,
+)
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
 _PLAN_LOCK = 0x65637373  # "ecss": one PostgreSQL advisory lock for stock-sync planning
@@ -62,9 +68,12 @@ def mapped_listings(s: Session, sku_ids: Sequence[int] | None = None) -> list[Sy
 
 
 def available_by_sku(s: Session, sku_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Available (on hand − reserved) summed over all warehouses, per SKU."""
+    """Available (on hand − reserved) summed over the active warehouses, per SKU. Inactive
+    ones (a closed warehouse, the damaged-goods 次品仓 of returns) sell nothing."""
     B = StockBalanceRow
-    q = select(B.sku_id, func.sum(B.on_hand - B.reserved)).group_by(B.sku_id)
+    q = (select(B.sku_id, func.sum(B.on_hand - B.reserved))
+         .join(WarehouseRow, WarehouseRow.id == B.warehouse_id)
+         .where(WarehouseRow.active.is_(True)).group_by(B.sku_id))
     if sku_ids is None:
         return {sku: int(total or 0) for sku, total in s.execute(q)}
     out: dict[int, int] = {}

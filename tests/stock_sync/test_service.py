@@ -133,3 +133,19 @@ def test_full_requeues_everything_once(store: Store, world: dict) -> None:
     with store.read() as s:
         rows = sync_store.pending(s, limit=10_000)
     assert sum(len(r.payload["quantities"]) for r in rows) == 10
+
+
+def test_stock_in_an_inactive_warehouse_is_not_offered(store: Store, world: dict) -> None:
+    """Damaged returns go to an inactive 次品仓; closed warehouses are inactive too: what
+    they hold can never be sold, so shops are never shown it."""
+    from ecerp_desktop.store.schema import WarehouseRow
+    from sqlalchemy import update
+
+    sk = world["skus"]
+    receive(store, world["wh"], {sk["C"]: 4})
+    receive(store, world["wh2"], {sk["C"]: 50})
+    with store.write() as s:
+        s.execute(update(WarehouseRow).where(WarehouseRow.id == world["wh2"])
+                  .values(active=False))
+    plan_and_enqueue(store)
+    assert _queued(store)[f"shop:{world['s1']}"][("i2", "")] == 4
