@@ -234,6 +234,7 @@ class RulesPage(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("%v of %m orders"))
+        self.progress.setTextVisible(False)  # until a run reports
         self.counts = QLabel()
         self.counts.setObjectName("dryRunCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
@@ -351,6 +352,7 @@ class RulesPage(QWidget):
         self.dry_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)  # busy until the first step reports
+        self.progress.setTextVisible(True)
         self.counts.setText(self.tr("Running…"))
 
         def finish() -> None:
