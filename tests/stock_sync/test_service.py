@@ -148,4 +148,4 @@ def test_stock_in_an_inactive_warehouse_is_not_offered(store: Store, world: dict
         s.execute(update(WarehouseRow).where(WarehouseRow.id == world["wh2"])
                   .values(active=False))
     plan_and_enqueue(store)
-    assert _queued(store)[f"shop:{world['s1']}"][("i2", "")] == 4
+    assert _queued(store)[f"shop:{world['s1']}"][("i2", "")] == 2  # 100 % of 4 − buffer 2
