@@ -13,8 +13,9 @@ A count covers one warehouse and a scope:
   as its quantity in the whole warehouse, so a location count is right for SKUs that live
   in that one location only (the usual cycle-count practice: one location, its SKUs).
 
-Stations add entries (+1 per scan or a typed quantity); the counted quantity of a SKU is the
-sum of its entries over all stations. A recount ADDS unless the SKU is reset first: a reset
+Stations add entries (+1 per scan or a typed quantity; a typed 0 says "looked, found none",
+which counts the SKU at zero); the counted quantity of a SKU is the sum of its entries over
+all stations. A recount ADDS unless the SKU is reset first: a reset
 voids the SKU's entries (of one station, or of every station) and forgets its book
 snapshot, so the next scan starts the count of that SKU afresh.
 
@@ -145,8 +146,9 @@ def posting_plan(lines: Sequence[VarianceLine], uncounted: Uncounted
     return sorted((ln.sku_id, d) for ln in lines if (d := ln.delta(uncounted)))
 
 
-def parse_quantity(value: object) -> int:
-    """A typed quantity: a whole number from 1 to MAX_TYPED_QTY."""
+def parse_quantity(value: object, *, allow_zero: bool = True) -> int:
+    """A counted quantity: a whole number up to MAX_TYPED_QTY; 0 ("looked, found none":
+    the SKU is counted at zero) unless *allow_zero* is False."""
     if isinstance(value, bool):
         raise DomainError(ErrorCode.INVALID_QUANTITY, value=value)
     if isinstance(value, str):
@@ -154,14 +156,15 @@ def parse_quantity(value: object) -> int:
         if not text.isdigit():
             raise DomainError(ErrorCode.INVALID_QUANTITY, value=text[:20])
         value = int(text)
-    if not isinstance(value, int) or not 0 < value <= MAX_TYPED_QTY:
+    low = 0 if allow_zero else 1
+    if not isinstance(value, int) or not low <= value <= MAX_TYPED_QTY:
         raise DomainError(ErrorCode.INVALID_QUANTITY, value=value)
     return value
 
 
 def parse_scans(text: str, path: str = "") -> list[tuple[str, int]]:
     """A scans file: one barcode per line, optionally followed by a quantity after a comma,
-    tab or ``*`` (``6901234567892,12``). Blank lines and lines starting with ``#`` are
+    tab or ``*`` (``6901234567892,12``; ``,0`` = looked, found none). Blank lines and lines starting with ``#`` are
     skipped. A bad quantity is refused naming its line."""
     out: list[tuple[str, int]] = []
     for n, raw in enumerate(text.splitlines(), start=1):

@@ -9,8 +9,9 @@
   counted quantity and the delta posted are written back for the record.
 - ``stocktake_entries``: append-only scans. Stations only INSERT here (never read-modify-
   write a total), so parallel stations never lose each other's counts; the counted quantity
-  of a SKU is the sum of its entries that were not reset. Unknown barcodes and SKUs outside
-  the scope are kept as flagged entries (``flag``), never dropped.
+  of a SKU is the sum of its entries that were not reset (an entry of 0 says "looked, found
+  none": the SKU is counted, at zero). Unknown barcodes and SKUs outside the scope are kept
+  as flagged entries (``flag``), never dropped.
 """
 
 from __future__ import annotations
@@ -73,6 +74,6 @@ class StocktakeEntryRow(Base):
     at: Mapped[datetime]
     reset_at: Mapped[datetime | None]
     __table_args__ = (
-        CheckConstraint("qty > 0", name="qty_positive"),
+        CheckConstraint("qty >= 0", name="qty_not_negative"),
         Index("ix_stocktake_entries_count_sku", "stocktake_id", "sku_id"),
     )

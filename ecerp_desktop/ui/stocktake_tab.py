@@ -364,8 +364,10 @@ class StocktakeTab(QWidget):
         mark_scan_field(self.scan_field)
         self.scan_field.returnPressed.connect(self._typed)
         self.qty = QSpinBox()
-        self.qty.setRange(1, 100_000)
-        self.qty.setToolTip(self.tr("Units for the next scan (then back to 1)"))
+        self.qty.setRange(0, 100_000)
+        self.qty.setValue(1)
+        self.qty.setToolTip(self.tr("Units for the next scan (then back to 1); 0 = looked, "
+                                    "found none"))
         self.zone = QLineEdit()
         self.zone.setMaxLength(32)
         self.zone.setPlaceholderText(self.tr("Zone / location (optional)"))
@@ -640,8 +642,13 @@ class StocktakeTab(QWidget):
             self._error(self.tr("{sku} is not in this count: kept for review, not counted")
                         .format(sku=r.sku_code), r.flag.value)
         else:
-            self._ok(self.tr("+{qty} {sku} {name} — counted {total}").format(
-                qty=r.qty, sku=r.sku_code, name=r.sku_name, total=r.counted))
+            if r.qty:
+                text = self.tr("+{qty} {sku} {name} — counted {total}").format(
+                    qty=r.qty, sku=r.sku_code, name=r.sku_name, total=r.counted)
+            else:
+                text = self.tr("{sku} {name}: none here — counted {total}").format(
+                    sku=r.sku_code, name=r.sku_name, total=r.counted)
+            self._ok(text)
             self.feedback.emit("ok")
         if not self._pending:
             self._refresh_counted()

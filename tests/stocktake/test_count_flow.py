@@ -214,7 +214,7 @@ def test_rights_bad_quantities_and_cancel(world: World) -> None:
         svc.scan(world.store, CLERK, count.number, "TEA-1")
     with pytest.raises(PermissionDenied):
         svc.post(world.store, CLERK, count.number)
-    for bad in (0, -3, "2x", "", True, 10**9):
+    for bad in (-3, "2x", "", True, 10**9):
         with pytest.raises(DomainError) as info:
             svc.scan(world.store, COUNTER, count.number, "TEA-1", qty=bad)
         assert info.value.code is ErrorCode.INVALID_QUANTITY
@@ -251,3 +251,16 @@ def test_variance_export_keeps_text_as_text_and_numbers_as_numbers(world: World,
     assert got[1] == ["TEA-2", "'=cmd|'/c calc'!A1", "5", "2", "5", "0", "-3", "-90.00", ""]
     with world.store.read() as s:
         assert audit.recent(s)[0].action == "stocktake.export"
+
+
+def test_found_none_counts_a_sku_at_zero(world: World) -> None:
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1", "TEA-2", "POT-1"])
+    got = svc.scan(world.store, COUNTER, count.number, "TEA-2", qty=0)  # looked: none here
+    assert got.ok and got.counted == 0
+    svc.scan(world.store, COUNTER, count.number, "TEA-1", qty=10)
+    report = svc.variances(world.store, KEEPER, count.number, uncounted=Uncounted.EXCLUDE)
+    rows = {ln.code: (ln.counted, ln.delta(Uncounted.EXCLUDE)) for ln in report.lines}
+    assert rows == {"TEA-1": (10, 0), "TEA-2": (0, -5), "POT-1": (None, 0)}
+    svc.post(world.store, KEEPER, count.number, uncounted=Uncounted.EXCLUDE)
+    assert world.on_hand("TEA-2") == (0, 0)  # counted zero: written off
+    assert world.on_hand("POT-1") == (3, 0)  # not counted, excluded: left alone

@@ -58,18 +58,25 @@ def test_scan_files() -> None:
     assert parse_scans(text) == [("6901234567892", 1), ("6901234567892", 12), ("TEA-2", 3),
                                  ("CUP-1", 2)]
     with pytest.raises(DomainError) as info:
-        parse_scans("A\nB,0\n", "f.txt")
-    assert info.value.params == {"path": "f.txt", "row": 2, "column": "qty", "error": "0"}
+        parse_scans("A\nB,-1\n", "f.txt")
+    assert info.value.params == {"path": "f.txt", "row": 2, "column": "qty", "error": "-1"}
+    assert parse_scans("B,0") == [("B", 0)]  # looked, found none
     with pytest.raises(DomainError) as info:
         parse_scans(",5\n")
     assert info.value.params["column"] == "barcode"
 
 
-@pytest.mark.parametrize("bad", [0, -1, "", "1.5", "x", True, 100_001, None])
+@pytest.mark.parametrize("bad", [-1, "", "1.5", "x", True, 100_001, None])
 def test_typed_quantities_are_whole_and_sane(bad: object) -> None:
     with pytest.raises(DomainError) as info:
         parse_quantity(bad)
     assert info.value.code is ErrorCode.INVALID_QUANTITY
+
+
+def test_zero_only_where_allowed() -> None:
+    assert parse_quantity("0") == 0
+    with pytest.raises(DomainError):
+        parse_quantity(0, allow_zero=False)
 
 
 def test_typed_quantities() -> None:

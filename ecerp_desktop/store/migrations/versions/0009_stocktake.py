@@ -58,7 +58,7 @@ def upgrade() -> None:
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('reset_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint('qty > 0', name=op.f('ck_stocktake_entries_qty_positive')),
+    sa.CheckConstraint('qty >= 0', name=op.f('ck_stocktake_entries_qty_not_negative')),
     sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stocktake_entries_sku_id_skus')),
     sa.ForeignKeyConstraint(['stocktake_id'], ['stocktakes.id'], name=op.f('fk_stocktake_entries_stocktake_id_stocktakes'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_stocktake_entries_user_id_users')),
