@@ -4335,8 +4335,8 @@ Seller memo: {memo}</source>
         <translation>扫描或输入条码/SKU编码，按回车</translation>
     </message>
     <message>
-        <source>Units for the next scan (then back to 1)</source>
-        <translation>下一次扫描的数量（之后恢复为1）</translation>
+        <source>Units for the next scan (then back to 1); 0 = looked, found none</source>
+        <translation>下一次扫描的数量（之后恢复为1）；0 = 已查看，无货</translation>
     </message>
     <message>
         <source>Zone / location (optional)</source>
@@ -4445,6 +4445,10 @@ Seller memo: {memo}</source>
     <message>
         <source>+{qty} {sku} {name} — counted {total}</source>
         <translation>+{qty} {sku} {name} — 已盘 {total}</translation>
+    </message>
+    <message>
+        <source>{sku} {name}: none here — counted {total}</source>
+        <translation>{sku} {name}：此处无货 — 已盘 {total}</translation>
     </message>
     <message>
         <source>{skus} SKUs, {units} units counted</source>
