@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,7 +33,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -69,9 +68,10 @@ from ecerp_desktop.services.devices import default_station_name
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import run_op
+from ecerp_desktop.ui.purchase_models import RecordsTableModel
 from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
 
-GREEN, RED, GREY = "#1b7f3b", "#c62828", "#455a64"
+GREEN, RED, GREY, PALE_RED = "#1b7f3b", "#c62828", "#455a64", "#fde0dc"
 LIVE_REFRESH_MS = 3000
 _ZONE = ZoneInfo(DEFAULT_ZONE)
 Index = QModelIndex | QPersistentModelIndex
@@ -104,105 +104,6 @@ def _item(text: object) -> QTableWidgetItem:
 
 def _local(dt: Any) -> str:
     return dt.astimezone(_ZONE).strftime("%Y-%m-%d %H:%M") if dt is not None else ""
-
-
-# --- table models --------------------------------------------------------------------------
-
-class _ListModel(QAbstractTableModel):
-    """A read-only table over a list of records; subclasses say the columns."""
-
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("StocktakeTab", self.headers[section])
-        return None
-
-    def cell(self, row: Any, column: int) -> Any:
-        raise NotImplementedError
-
-    def data(self, index: Index,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.cell(row, index.column())
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.extra(row, index.column(), role)
-
-    def extra(self, row: Any, column: int, role: int) -> Any:
-        return None
-
-
-class CountedTableModel(_ListModel):
-    """The counted SKUs of the open count (book only for a count that is not blind)."""
-
-    headers = (QT_TRANSLATE_NOOP("StocktakeTab", "SKU"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Name"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Counted"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Book"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Stations"))
-
-    def cell(self, row: svc.CountedLine, column: int) -> Any:
-        return (row.code, row.name, row.counted, row.book, row.stations)[column]
-
-
-class VarianceTableModel(_ListModel):
-    """Book vs counted per SKU in scope; rows that cannot be posted are red."""
-
-    headers = (QT_TRANSLATE_NOOP("StocktakeTab", "SKU"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Name"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Book"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Counted"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "On hand now"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Reserved"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Difference"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Value"),
-               QT_TRANSLATE_NOOP("StocktakeTab", "Note"))
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.uncounted = Uncounted.ZERO
-
-    def cell(self, row: VarianceLine, column: int) -> Any:
-        u = self.uncounted
-        if column == 6:
-            return f"{row.delta(u):+d}"
-        if column == 8:
-            if row.below_reserved(u):
-                return QCoreApplication.translate("StocktakeTab", "Below reserved")
-            if not row.is_counted:
-                return QCoreApplication.translate("StocktakeTab", "Not counted")
-            return ""
-        return (row.code, row.name, row.book, row.counted, row.on_hand, row.reserved, None,
-                row.value(u))[column]
-
-    def extra(self, row: VarianceLine, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if row.below_reserved(self.uncounted):
-                return QBrush(QColor(RED))
-            if not row.is_counted:
-                return QBrush(QColor(GREY))
-        return None
 
 
 # --- dialogs -------------------------------------------------------------------------------
@@ -379,7 +280,10 @@ class StocktakeTab(QWidget):
         row.addWidget(self.qty)
         row.addWidget(self.zone, 1)
         row.addWidget(self.station_label)
-        self.counted_model = CountedTableModel(self)
+        self.counted_model = RecordsTableModel([
+            (self.tr("SKU"), lambda r: r.code), (self.tr("Name"), lambda r: r.name),
+            (self.tr("Counted"), lambda r: r.counted), (self.tr("Book"), lambda r: r.book),
+            (self.tr("Stations"), lambda r: r.stations)], parent=self)
         self.counted_view = QTableView()
         self.counted_view.setModel(self.counted_model)
         self.counted_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -420,7 +324,17 @@ class StocktakeTab(QWidget):
         self.uncounted_box.addItem(self.tr("Uncounted SKUs: leave unchanged"),
                                    Uncounted.EXCLUDE)
         self.uncounted_box.currentIndexChanged.connect(lambda _i: self.load_review())
-        self.variance_model = VarianceTableModel(self)
+        self.variance_policy = Uncounted.ZERO  # of the rows shown
+        self.variance_model = RecordsTableModel([
+            (self.tr("SKU"), lambda r: r.code), (self.tr("Name"), lambda r: r.name),
+            (self.tr("Book"), lambda r: r.book), (self.tr("Counted"), lambda r: r.counted),
+            (self.tr("On hand now"), lambda r: r.on_hand),
+            (self.tr("Reserved"), lambda r: r.reserved),
+            (self.tr("Difference"), lambda r: f"{r.delta(self.variance_policy):+d}"),
+            (self.tr("Value"), lambda r: r.value(self.variance_policy)),
+            (self.tr("Note"), self._variance_note)],
+            row_colour=lambda r: PALE_RED if r.below_reserved(self.variance_policy) else None,
+            parent=self)
         self.variance_view = QTableView()
         self.variance_view.setModel(self.variance_model)
         self.variance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -682,7 +596,7 @@ class StocktakeTab(QWidget):
         if self.current is None or not rows:
             self._error(self.tr("Select a counted SKU first"))
             return
-        line: svc.CountedLine = self.counted_model.rows[rows[0].row()]
+        line: svc.CountedLine = self.counted_model.record(rows[0].row())
         question = (self.tr("Void every station's scans of {sku} and count it again?")
                     if all_stations else
                     self.tr("Void this station's scans of {sku} and count it again?"))
@@ -714,7 +628,7 @@ class StocktakeTab(QWidget):
             if self.current is None or self.current.number != number:
                 return
             self.report = report
-            self.variance_model.uncounted = report.uncounted
+            self.variance_policy = report.uncounted
             self.variance_model.set_rows(report.lines)
             t = report.totals
             text = self.tr("{counted} of {scope} SKUs counted; {differ} differ: +{over} / "
@@ -731,6 +645,11 @@ class StocktakeTab(QWidget):
 
         self._run(lambda: svc.variances(store, actor, number, only_differences=only,
                                         uncounted=policy), show)
+
+    def _variance_note(self, line: VarianceLine) -> str:
+        if line.below_reserved(self.variance_policy):
+            return self.tr("Below reserved")
+        return "" if line.is_counted else self.tr("Not counted")
 
     def post(self) -> None:
         if self.current is None or self.report is None:

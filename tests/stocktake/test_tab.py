@@ -77,20 +77,20 @@ def test_create_scan_review_and_post(qtbot: QtBot, world: World, tmp_path: Path)
     assert got.args == ["unknown"] and "background:#c62828" in tab.banner.styleSheet()
     qtbot.waitUntil(lambda: tab.flagged.rowCount() == 1, timeout=5000)
     qtbot.waitUntil(lambda: tab.counted_model.rowCount() == 2, timeout=5000)
-    assert {r.code: (r.counted, r.book) for r in tab.counted_model.rows} == {
+    assert {r.code: (r.counted, r.book) for r in tab.counted_model.rows()} == {
         "TEA-1": (2, None), "TEA-2": (7, None)}
 
     # another station counts 9 more TEA-1 meanwhile; the tab picks it up
     svc.scan(world.store, COUNTER, count.number, "TEA-1", qty=9, station="S2")
     tab._refresh_counted()
     settle(qtbot)
-    assert {r.code: r.counted for r in tab.counted_model.rows}["TEA-1"] == 11
+    assert {r.code: r.counted for r in tab.counted_model.rows()}["TEA-1"] == 11
 
     # review: TEA-1 10 → 11 (+1), TEA-2 5 → 7 (+2)
     tab.pages.setCurrentIndex(1)
     settle(qtbot)
     assert tab.report is not None
-    assert [(ln.code, ln.book, ln.counted, ln.delta()) for ln in tab.variance_model.rows] == [
+    assert [(ln.code, ln.book, ln.counted, ln.delta()) for ln in tab.variance_model.rows()] == [
         ("TEA-1", 10, 11, 1), ("TEA-2", 5, 7, 2)]
     assert tab.post_button.isEnabled() and tab.export_button.isEnabled()
     tab.export_to(str(tmp_path / "review.csv"))
@@ -127,7 +127,7 @@ def test_review_names_skus_below_reserved_and_recount_fixes_it(qtbot: QtBot,
     tab.pages.setCurrentIndex(1)
     settle(qtbot)
     assert "TEA-1" in tab.totals_label.text()
-    assert tab.variance_model.rows[0].below_reserved(Uncounted.ZERO)
+    assert tab.variance_model.rows()[0].below_reserved(Uncounted.ZERO)
     tab.post_button.click()
     settle(qtbot)
     assert "background:#c62828" in tab.banner.styleSheet() and "TEA-1" in tab.banner.text()
