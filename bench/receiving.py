@@ -12,8 +12,12 @@ store the scan: one write transaction); 2 % of the scans are unknown codes. Then
 conditional line updates, ledger moves and audit row in one transaction). A ledger check
 closes the run (it fails if any balance drifted).
 
-Prints ``BENCH receiving_scan_p50_ms``, ``BENCH receiving_scan_p99_ms`` and
-``BENCH receiving_post_1000_lines_ms`` (named for the default size).
+Last, every SKU gets 30 days of sales in the ledger and the reorder suggestions over the
+whole catalogue are worked out (timed, as the reorder tab does off the GUI thread).
+
+Prints ``BENCH receiving_scan_p50_ms``, ``BENCH receiving_scan_p99_ms``,
+``BENCH receiving_post_1000_lines_ms`` (named for the default size) and
+``BENCH reorder_suggestions_ms``.
 """
 
 from __future__ import annotations
@@ -105,6 +109,32 @@ def _bench(url: str, args: argparse.Namespace) -> int:
     assert out.posted and out.received == 12 * args.post_lines
     suffix = "1000_lines" if args.post_lines == 1000 else f"{args.post_lines}_lines"
     print(f"BENCH receiving_post_{suffix}_ms {post_ms:.1f}")
+    # reorder suggestions over the whole catalogue: an opening balance 40 days ago and one
+    # shipment in the last 30 days per SKU, then the list worked out (as the tab does)
+    from datetime import timedelta
+
+    from ecerp_desktop.domain.stock import MoveKind
+    from ecerp_desktop.services import reorder
+
+    now = utcnow()
+    with store.read() as s:
+        wh = cat.warehouse_by_key(s, "B1")
+        all_ids = sorted(cat.sku_ids_by_code(s, [f"R-{i:06d}" for i in range(n)]).values())
+    assert wh is not None
+    for start in range(0, len(all_ids), CHUNK):
+        moves = []
+        for k in all_ids[start:start + CHUNK]:
+            moves.append(st.Move(wh.id, k, MoveKind.OPENING, "bench", "open", d_on_hand=50,
+                                 at=now - timedelta(days=40)))
+            moves.append(st.Move(wh.id, k, MoveKind.SHIPMENT, "bench", "sale",
+                                 d_on_hand=-rng.randint(0, 40),
+                                 at=now - timedelta(days=rng.randint(0, 29), hours=1)))
+        with store.write() as s:
+            st.post_moves(s, moves, now)
+    started = time.perf_counter()
+    rows = reorder.suggestions(store, SYSTEM, days=30)
+    print(f"BENCH reorder_suggestions_ms {(time.perf_counter() - started) * 1000:.0f}")
+    print(f"{len(rows)} of {n} SKUs to reorder")
     with store.read() as s:
         drifts = st.rebuild_from_ledger(s)
     store.dispose()

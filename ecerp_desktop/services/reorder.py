@@ -34,7 +34,6 @@ from ecerp_desktop.services import purchasing as pur
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import purchasing as q
-from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import stock_metrics as sm
 from ecerp_desktop.store.purchasing import AlertRule
 
@@ -110,11 +109,8 @@ def suggestions(store: Store, actor: Actor, *, days: int = 30, warehouse: str | 
         if wh_filter is not None:
             keys = {key for key in keys if key[0] == wh_filter.id}
         keys = {key for key in keys if key[0] in whs}
-        sku_ids = sorted({k for _, k in keys})
-        skus = {r.id: r for start in range(0, len(sku_ids), 500)
-                for r in cat.skus(s, ids=sku_ids[start:start + 500])}
-        balances = {(b.warehouse_id, b.sku_id): b for start in range(0, len(sku_ids), 500)
-                    for b in st.balances(s, sku_ids=sku_ids[start:start + 500])}
+        skus = q.sku_facts(s)
+        balances = q.balance_facts(s, None if wh_filter is None else wh_filter.id)
         drafts = q.draft_quantities(s)
         links = q.sku_suppliers(s)
         sups = {r.id: r for r in q.suppliers(s)}
@@ -130,9 +126,8 @@ def suggestions(store: Store, actor: Actor, *, days: int = 30, warehouse: str | 
         rule = rules.get((w, k)) or rules.get((ALL_WAREHOUSES, k))
         flow = flows.get((w, k))
         sold, n_days = (flow.sold, flow.days) if flow is not None else (0, days)
-        b = balances.get((w, k))
-        on_hand, available, in_transit = (b.on_hand, b.available, b.in_transit) \
-            if b is not None else (0, 0, 0)
+        on_hand, reserved, in_transit = balances.get((w, k), (0, 0, 0))
+        available = on_hand - reserved
         on_draft = drafts.get((w, k), 0)
         min_qty = rule.min_qty if rule else 0
         cover = rule.cover_days if rule and rule.cover_days is not None \

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.money import from_fen
 from ecerp_desktop.domain.purchasing import POStatus, ScanFact, ScanKind, doc_number
-from ecerp_desktop.store.schema import SkuRow, WarehouseRow
+from ecerp_desktop.store.schema import SkuRow, StockBalanceRow, WarehouseRow
 from ecerp_desktop.store.schema_purchasing import (
     PurchaseCounterRow,
     PurchaseOrderLineRow,
@@ -601,3 +601,33 @@ def alert_rules(s: Session) -> dict[tuple[int, int], AlertRule]:
     return {(r.warehouse_id, r.sku_id): AlertRule(r.sku_id, r.warehouse_id, r.min_qty,
                                                  r.cover_days, r.lead_days, r.pack_size)
             for r in s.scalars(select(StockAlertRuleRow))}
+
+
+# --- reorder look-ups: plain columns, a whole catalogue in a few queries ------------------------
+
+@dataclass(frozen=True, slots=True)
+class SkuFacts:
+    id: int
+    code: str
+    name: str
+    cost: Decimal
+    is_bundle: bool
+    active: bool
+
+
+def sku_facts(s: Session) -> dict[int, SkuFacts]:
+    """Every SKU's code, name, cost and flags (columns only: 100,000 SKUs in one query)."""
+    q = select(SkuRow.id, SkuRow.code, SkuRow.name, SkuRow.cost, SkuRow.is_bundle,
+               SkuRow.active)
+    return {r[0]: SkuFacts(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]))
+            for r in s.execute(q)}
+
+
+def balance_facts(s: Session, warehouse_id: int | None = None
+                  ) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(warehouse, SKU) → (on hand, reserved, in transit)."""
+    B = StockBalanceRow
+    q = select(B.warehouse_id, B.sku_id, B.on_hand, B.reserved, B.in_transit)
+    if warehouse_id is not None:
+        q = q.where(B.warehouse_id == warehouse_id)
+    return {(w, k): (h, r, t) for w, k, h, r, t in s.execute(q)}

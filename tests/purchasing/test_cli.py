@@ -82,3 +82,14 @@ def test_mistakes_are_one_line(sqlite_store: Store, tmp_path: Path,
     ]:
         code, _out, err = run(capsys, "--db", db, *argv)
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_bench_receiving_small(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "receiving", "--skus", "400", "--lines", "20", "--scans", "40",
+                 "--post-lines", "50"]) == 0
+    out = capsys.readouterr().out
+    figures = {ln.split()[1]: float(ln.split()[2]) for ln in out.splitlines()
+               if ln.startswith("BENCH ")}
+    assert set(figures) == {"receiving_scan_p50_ms", "receiving_scan_p99_ms",
+                            "receiving_post_50_lines_ms", "reorder_suggestions_ms"}
+    assert "ledger check ok" in out
