@@ -16,7 +16,9 @@ Timed:
 - ``mapping_unmapped_page_ms``: the same page again (index kept), the figure a user sees
   on every refresh, and ``mapping_unmapped_next_page_ms`` (keyset, page 2);
 - ``mapping_remap_rerun_ms``: mapping the line that holds H orders and re-running them
-  through the pipeline (all must come out approved, with stock reserved).
+  through the pipeline (all must come out approved, with stock reserved);
+- ``mapping_import_rows_rerun_ms``: importing a CSV mapping table of L rows (one per
+  unmapped line) and re-running the L orders it frees (all approved).
 """
 
 from __future__ import annotations
@@ -126,7 +128,23 @@ def run(argv: list[str]) -> int:
         remap_ms = (time.perf_counter() - t) * 1000
         if res.approved != args.hot_orders or res.rerun != args.hot_orders:
             raise SystemExit(f"remap wrong: {res.summary()}")
+        csv_path = Path(tmp) / "import.csv"
+        with csv_path.open("w", encoding="utf-8") as fh:
+            fh.write("Shop,Item ID,Platform SKU ID,SKU\n")
+            for n in range(args.lines):
+                fh.write(f"bench,item-{n},sku-{n},SKU-{rnd.randrange(args.skus):06d}\n")
+        with store.write() as s:  # stock for every order the import frees
+            post_moves(s, [Move(wh, sid, MoveKind.OPENING, "bench", "seed", d_on_hand=50)
+                           for sid in s.scalars(select(SkuRow.id).where(
+                               SkuRow.id != target))], utcnow())
+        t = time.perf_counter()
+        imported = mapping.import_table(store, SYSTEM, csv_path)
+        import_ms = (time.perf_counter() - t) * 1000
+        if imported.report.errors or imported.mapped.approved != args.lines:
+            raise SystemExit(f"import wrong: {imported.report.errors[:3]} "
+                             f"{imported.mapped.summary()}")
         store.dispose()
+    print(f"BENCH mapping_import_rows_rerun_ms {import_ms:.0f}", flush=True)
     print(f"# {args.skus} SKUs, {args.lines + 1} unmapped lines; likely SKU right on "
           f"{hits} of {len(page) - 1} lines of page 1; {res.summary()}", flush=True)
     print(f"BENCH mapping_unmapped_first_page_ms {first_ms:.0f}", flush=True)

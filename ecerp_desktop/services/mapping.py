@@ -41,6 +41,7 @@ from ecerp_desktop.services.imports import (
 from ecerp_desktop.services.stock_export import ExportResult, write_table
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import mapping as ms
+from ecerp_desktop.store.catalog import listing_skus
 from ecerp_desktop.store.mapping import ListingRecord, SkuChoice, UnmappedRecord
 
 Progress = Callable[[int, int], None]
@@ -220,7 +221,7 @@ def unmap_listing(store: Store, actor: Actor, shop_id: int, platform_item_id: st
                               key=f"{item}/{psku or '-'}")
         if before.sku_id is None:
             return MapResult(unchanged=1)
-        ms.set_listing(s, shop_id, item, psku, None)
+        ms.set_listings(s, [ms.ListingWrite(shop_id, item, psku, None)])
         audit.append(s, at=utcnow(), user_id=actor.user_id, username=actor.username,
                      action="mapping.remove", entity="listing", entity_id=str(before.id),
                      detail={"shop_id": shop_id, "item": item, "sku": psku,
@@ -293,19 +294,28 @@ def _write(store: Store, actor: Actor, checked: Sequence[_Checked], action: str
     affected: dict[int, None] = {}
     changes: list[dict[str, Any]] = []
     with store.write() as s:
+        before = listing_skus(s, [(c.shop_id, c.item, c.psku) for c in checked])
+        codes = ms.sku_codes(s, [v for v in before.values() if v is not None])
+        mapped: set[ListingKey] = set()
         for c in checked:
-            before = ms.listing(s, c.shop_id, c.item, c.psku)
-            if before is not None and before.sku_id == c.sku_id:
+            key = (c.shop_id, c.item, c.psku)
+            if key in before and before[key] == c.sku_id:
                 result.unchanged += 1
             else:
-                ms.set_listing(s, c.shop_id, c.item, c.psku, c.sku_id,
-                               merchant_code=c.merchant_code, title=c.title)
                 result.changed += 1
+                old = before.get(key)
                 changes.append({"shop_id": c.shop_id, "item": c.item, "sku": c.psku,
-                                "from": before.sku_code if before else "", "to": c.code})
+                                "from": "" if old is None else codes.get(old, f"#{old}"),
+                                "to": c.code})
             if c.sku_id is not None:
-                affected.update(dict.fromkeys(ms.held_orders_for(
-                    s, c.shop_id, c.item, c.psku if c.psku else None)))
+                mapped.add(key)
+        ms.set_listings(s, [ms.ListingWrite(c.shop_id, c.item, c.psku, c.sku_id,
+                                            c.merchant_code, c.title) for c in checked])
+        if mapped:
+            # a whole-item mapping (platform SKU "") frees every SKU of the item
+            for oid, shop, item, psku in ms.held_unmapped_lines(s, {k[1] for k in mapped}):
+                if (shop, item, psku) in mapped or (shop, item, "") in mapped:
+                    affected[oid] = None
         if changes:
             audit.append(s, at=utcnow(), user_id=actor.user_id, username=actor.username,
                          action=action, entity="listing",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, case, exists, func, null, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from ecerp_desktop.domain.mapping import SkuInfo
@@ -114,14 +114,24 @@ def count_unmapped(s: Session) -> tuple[int, int]:
     return lines, orders
 
 
-def held_orders_for(s: Session, shop_id: int, item: str, psku: str | None) -> list[int]:
-    """The orders held "unmapped SKU" with an unmapped line of this shop's item (and this
-    platform SKU; *psku* None: any SKU of the item)."""
-    q = (select(func.distinct(_O.id)).select_from(_L).join(_O, _O.id == _L.order_id)
-         .where(_held_unmapped(), _O.shop_id == shop_id, _L.platform_item_id == item))
-    if psku is not None:
-        q = q.where(_L.platform_sku_id == psku)
-    return sorted(int(i) for i in s.scalars(q))
+def held_unmapped_lines(s: Session, items: set[str] | None = None
+                        ) -> list[tuple[int, int, str, str]]:
+    """(order id, shop, item, platform SKU) of every line holding its order unmapped (of
+    the platform items *items* when few are given)."""
+    q = (select(_O.id, _O.shop_id, _L.platform_item_id, _L.platform_sku_id).select_from(_L)
+         .join(_O, _O.id == _L.order_id).where(_held_unmapped()))
+    if items is not None and len(items) <= _IN:
+        q = q.where(_L.platform_item_id.in_(sorted(items)))
+    return [(int(a), int(b), c, d) for a, b, c, d in s.execute(q)]
+
+
+def sku_codes(s: Session, ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    keys = sorted(set(ids))
+    for start in range(0, len(keys), _IN):
+        out.update((int(a), b) for a, b in s.execute(
+            select(SkuRow.id, SkuRow.code).where(SkuRow.id.in_(keys[start:start + _IN]))))
+    return out
 
 
 def held_line_text(s: Session, shop_id: int, item: str, psku: str) -> tuple[str, str] | None:
@@ -200,23 +210,39 @@ def listing(s: Session, shop_id: int, item: str, psku: str) -> ListingRecord | N
                          r[5] or "")
 
 
-def set_listing(s: Session, shop_id: int, item: str, psku: str, sku_id: int | None, *,
-                merchant_code: str = "", title: str = "") -> None:
-    """Create the listing or change its SKU (and fill in a code or title it lacks). A new
-    SKU forgets the quantity last pushed to the shop, so stock sync pushes the new one."""
-    L = ListingRow
-    s.execute(_insert(s, L).on_conflict_do_nothing(
-        index_elements=["shop_id", "platform_item_id", "platform_sku_id"]),
-        [{"shop_id": shop_id, "platform_item_id": item, "platform_sku_id": psku,
-          "merchant_code": merchant_code, "title": title, "sku_id": sku_id}])
-    where = (L.shop_id == shop_id, L.platform_item_id == item, L.platform_sku_id == psku)
-    s.execute(update(L).where(*where, L.sku_id.is_distinct_from(sku_id))
-              .values(sku_id=sku_id, last_pushed_qty=None))
-    if merchant_code:
-        s.execute(update(L).where(*where, L.merchant_code == "")
-                  .values(merchant_code=merchant_code))
-    if title:
-        s.execute(update(L).where(*where, L.title == "").values(title=title))
+@dataclass(frozen=True, slots=True)
+class ListingWrite:
+    shop_id: int
+    platform_item_id: str
+    platform_sku_id: str
+    sku_id: int | None
+    merchant_code: str = ""
+    title: str = ""
+
+
+def set_listings(s: Session, rows: Sequence[ListingWrite]) -> None:
+    """Create each listing or change its SKU, and fill in a merchant code or title it
+    lacks; one upsert per 500 rows. A new SKU forgets the quantity last pushed to the
+    shop, so stock sync pushes the new one."""
+    t = ListingRow.__table__
+    c = t.c
+    for start in range(0, len(rows), 500):
+        stmt = _insert(s, t)
+        ex = stmt.excluded
+        new_sku = c.sku_id.is_distinct_from(ex.sku_id)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["shop_id", "platform_item_id", "platform_sku_id"],
+            set_={"sku_id": ex.sku_id,
+                  "last_pushed_qty": case((new_sku, null()), else_=c.last_pushed_qty),
+                  "merchant_code": case((c.merchant_code == "", ex.merchant_code),
+                                        else_=c.merchant_code),
+                  "title": case((c.title == "", ex.title), else_=c.title)},
+            where=or_(new_sku, and_(c.merchant_code == "", ex.merchant_code != ""),
+                      and_(c.title == "", ex.title != "")))
+        s.execute(stmt, [{"shop_id": r.shop_id, "platform_item_id": r.platform_item_id,
+                          "platform_sku_id": r.platform_sku_id, "sku_id": r.sku_id,
+                          "merchant_code": r.merchant_code, "title": r.title}
+                         for r in rows[start:start + 500]])
 
 
 # --- SKUs ------------------------------------------------------------------------------------

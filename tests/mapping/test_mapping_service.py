@@ -179,3 +179,20 @@ def test_sku_search_completes_code_barcode_and_name(world: World) -> None:
     assert [k.code for k in mapping.find_skus(world.store, SYSTEM, "690123")] == ["TEA-1"]
     assert [k.code for k in mapping.find_skus(world.store, SYSTEM, "茶壶")] == ["POT-1"]
     assert mapping.find_skus(world.store, SYSTEM, "%") == []
+
+
+def test_a_new_sku_makes_stock_sync_push_again_and_fills_missing_text(world: World) -> None:
+    from ecerp_desktop.store.schema import ListingRow
+
+    mapping.map_listing(world.store, SYSTEM, world.shop, "it-1", "a", "TEA-1")
+    with world.store.write() as s:
+        s.execute(update(ListingRow).values(last_pushed_qty=7, merchant_code="OLD"))
+    mapping.map_many(world.store, SYSTEM, [mapping.Mapping(world.shop, "it-1", "a", "TEA-1",
+                                                           "NEW", "标题")])
+    with world.store.read() as s:
+        row = s.execute(select(ListingRow.last_pushed_qty, ListingRow.merchant_code,
+                               ListingRow.title)).one()
+    assert tuple(row) == (7, "OLD", "标题")  # same SKU: pushed quantity kept, text filled
+    mapping.map_listing(world.store, SYSTEM, world.shop, "it-1", "a", "CUP-1")
+    with world.store.read() as s:
+        assert s.scalar(select(ListingRow.last_pushed_qty)) is None
