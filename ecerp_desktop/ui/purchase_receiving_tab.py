@@ -7,8 +7,8 @@
    service: green when counted, red with the reason when it is more than ordered, an unknown
    code, not on this PO, or a bundle — flagged scans are listed and never stocked on their
    own. Ctrl+Z takes the last scan back.
-3. Post receipt: the counted units go into stock (with "accept over-received units", the
-   extra ones too) in one transaction, once. If another station received part of the PO
+3. Post receipt (Ctrl+Enter): the counted units go into stock (with "accept over-received
+   units", the extra ones too) in one transaction, once. If another station received part of the PO
    meanwhile, nothing is stocked: the scans are re-judged, the screen turns red, and the
    receipt is posted again after a look.
 4. Report…: the receiving report as text, to print or export (CSV/XLSX, formula-safe).
@@ -256,7 +256,7 @@ class ReceivingTab(QWidget):
         self.accept_over.setObjectName("acceptOver")
         self.undo_button = QPushButton(self.tr("Undo last scan (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo_last)
-        self.post_button = QPushButton(self.tr("Post receipt"))
+        self.post_button = QPushButton(self.tr("Post receipt (Ctrl+Enter)"))
         self.post_button.setObjectName("postButton")
         self.post_button.clicked.connect(self.post)
         self.cancel_button = QPushButton(self.tr("Abandon session"))
@@ -270,6 +270,7 @@ class ReceivingTab(QWidget):
             row.addWidget(w)
         layout.addLayout(row)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.post)
         self._enable()
 
     # -- the PO list

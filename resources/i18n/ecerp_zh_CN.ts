@@ -3797,8 +3797,8 @@ Seller memo: {memo}</source>
         <translation>撤销上次扫描 (Ctrl+Z)</translation>
     </message>
     <message>
-        <source>Post receipt</source>
-        <translation>确认入库</translation>
+        <source>Post receipt (Ctrl+Enter)</source>
+        <translation>确认入库 (Ctrl+Enter)</translation>
     </message>
     <message>
         <source>Abandon session</source>
