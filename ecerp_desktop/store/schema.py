@@ -308,6 +308,8 @@ class OrderRow(Base):
         Index("ix_orders_status_paid", "status", "paid_at"),
         Index("ix_orders_modified", "modified_at"),
         Index("ix_orders_shop_status", "shop_id", "status"),
+        # the orders merged into a lead (合单): the pipeline's open-parcel look-up, unmerge
+        Index("ix_orders_merged_into", "merged_into_id"),
     )
 
 
