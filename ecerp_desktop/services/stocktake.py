@@ -164,25 +164,44 @@ def list_counts(store: Store, actor: Actor, *, status: Status | None = None,
         return sk.counts(s, status=status, limit=limit)
 
 
-def _scan_one(s: Any, count: ScanTarget, code: str, qty: int, *, station: str, zone: str,
-              actor: Actor, now: Any) -> ScanResult:
-    ref = sk.resolve(s, code)
-    flag = EntryFlag.NONE
-    if ref is None:
-        flag = EntryFlag.UNKNOWN
-    elif count.scope is Scope.SKUS:
-        if not sk.in_scope(s, count.id, ref.id):
-            flag = EntryFlag.OUT_OF_SCOPE
-    else:
-        sk.join_scope(s, count.id, ref.id)
-    if flag is EntryFlag.NONE and ref is not None:
-        sk.take_book(s, count.id, count.warehouse_id, ref.id, now)
-    sk.add_entries(s, count.id, [{
-        "sku_id": ref.id if ref else None, "barcode": code, "qty": qty, "flag": flag.value,
-        "station": station, "zone": zone, "user_id": actor.user_id,
-        "username": actor.username[:64], "at": now}])
-    total = sk.counted_qty(s, count.id, ref.id) if flag is EntryFlag.NONE and ref else 0
-    return ScanResult(code, qty, flag, ref.code if ref else "", ref.name if ref else "", total)
+def _scan_batch(s: Any, count: ScanTarget, items: Sequence[tuple[str, int]], *,
+                station: str, zone: str, actor: Actor, now: Any) -> list[ScanResult]:
+    """Resolve, scope-check and append *items*; the book of each SKU counted for the first
+    time is taken (and an ALL/LOCATION scope extended) in SKU order, like every stock
+    writer, so two stations' batches can never deadlock on PostgreSQL. A result's
+    ``counted`` is the SKU's total after the batch."""
+    refs: dict[str, sk.SkuRef | None] = {}
+    for code, _q in items:
+        if code not in refs:
+            refs[code] = sk.resolve(s, code)
+    in_scope: dict[int, bool] = {}
+    for ref in refs.values():
+        if ref is not None and ref.id not in in_scope:
+            in_scope[ref.id] = (count.scope is not Scope.SKUS
+                                or sk.in_scope(s, count.id, ref.id))
+    counted_ids = sorted(k for k, ok in in_scope.items() if ok)
+    for k in counted_ids:
+        if count.scope is not Scope.SKUS:
+            sk.join_scope(s, count.id, k)
+        sk.take_book(s, count.id, count.warehouse_id, k, now)
+    flags: list[EntryFlag] = []
+    for code, _q in items:
+        ref = refs[code]
+        flags.append(EntryFlag.UNKNOWN if ref is None else
+                     EntryFlag.NONE if in_scope[ref.id] else EntryFlag.OUT_OF_SCOPE)
+    sk.add_entries(s, count.id, [
+        {"sku_id": ref.id if (ref := refs[code]) else None, "barcode": code, "qty": qty,
+         "flag": flag.value, "station": station, "zone": zone, "user_id": actor.user_id,
+         "username": actor.username[:64], "at": now}
+        for (code, qty), flag in zip(items, flags, strict=True)])
+    totals = sk.counted_totals(s, count.id, counted_ids)
+    out = []
+    for (code, qty), flag in zip(items, flags, strict=True):
+        ref = refs[code]
+        out.append(ScanResult(code, qty, flag, ref.code if ref else "",
+                              ref.name if ref else "",
+                              totals.get(ref.id, 0) if ref and flag is EntryFlag.NONE else 0))
+    return out
 
 
 def _clean_code(code: str) -> str:
@@ -223,8 +242,8 @@ def scan(store: Store, actor: Actor, number: str, code: str, *, qty: int | str =
     now = utcnow()
     with store.write() as s:
         count = _begin_scan(s, number)
-        return _scan_one(s, count, code, qty, station=station, zone=zone, actor=actor,
-                         now=now)
+        return _scan_batch(s, count, [(code, qty)], station=station, zone=zone,
+                           actor=actor, now=now)[0]
 
 
 def scan_many(store: Store, actor: Actor, number: str, scans: Sequence[tuple[str, int]], *,
@@ -236,8 +255,8 @@ def scan_many(store: Store, actor: Actor, number: str, scans: Sequence[tuple[str
     now = utcnow()
     with store.write() as s:
         count = _begin_scan(s, number)
-        return [_scan_one(s, count, c, q, station=station, zone=zone, actor=actor, now=now)
-                for c, q in items]
+        return _scan_batch(s, count, items, station=station, zone=zone, actor=actor,
+                           now=now)
 
 
 def reset(store: Store, actor: Actor, number: str, sku: str, *,

@@ -267,9 +267,14 @@ def add_entries(s: Session, cid: int, entries: Sequence[dict[str, Any]]) -> None
         s.execute(insert(ET), [{"stocktake_id": cid, "reset_at": None, **e} for e in entries])
 
 
-def counted_qty(s: Session, cid: int, sku_id: int) -> int:
-    return int(s.scalar(select(func.coalesce(func.sum(E.qty), 0)).where(
-        E.stocktake_id == cid, E.sku_id == sku_id, E.flag == "", E.reset_at.is_(None))) or 0)
+def counted_totals(s: Session, cid: int, sku_ids: Sequence[int]) -> dict[int, int]:
+    """SKU id → counted quantity (sum of its entries not reset), for *sku_ids*."""
+    if not sku_ids:
+        return {}
+    return {k: int(q) for k, q in s.execute(
+        select(E.sku_id, func.sum(E.qty)).where(
+            E.stocktake_id == cid, E.sku_id.in_(list(sku_ids)), E.flag == "",
+            E.reset_at.is_(None)).group_by(E.sku_id))}
 
 
 def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None

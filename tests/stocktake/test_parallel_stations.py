@@ -119,3 +119,21 @@ def test_two_stations_posting_at_once_post_once(pg_store: Store) -> None:
     assert world.on_hand("TEA-1") == (13, 0)
     with pg_store.read() as s:
         assert len(st.moves(s, doc_type="stocktake", doc_id=count.number)) == 1
+
+
+def test_handheld_files_in_opposite_orders_never_deadlock(pg_store: Store) -> None:
+    world = make_world(pg_store)
+    count = svc.create(pg_store, KEEPER, "HZ")
+    codes = ["TEA-1", "TEA-2", "CUP-1", "POT-1"]
+
+    def upload(i: int, station: Store) -> None:
+        order = codes if i % 2 else list(reversed(codes))
+        for _ in range(5):
+            svc.scan_many(station, COUNTER, count.number, [(c, 1) for c in order],
+                          station=f"H{i}")
+
+    assert _race(_stations(pg_store.url), upload) == []
+    lines = {ln.code: ln.counted for ln in svc.counted(pg_store, KEEPER, count.number)}
+    assert lines == {c: STATIONS * 5 for c in codes}
+    svc.post(pg_store, KEEPER, count.number)
+    assert world.on_hand("CUP-1") == (STATIONS * 5, 0)
