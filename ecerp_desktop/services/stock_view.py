@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.barcodes import is_valid_ean13
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.stock_metrics import StockFlow, days_of_cover, turnover
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services.print_batches import BatchRequest, BatchResult, print_batch
+from ecerp_desktop.services.printing import Printer
 from ecerp_desktop.store import Store
 from ecerp_desktop.store import stock_metrics as metrics_store
 from ecerp_desktop.store import stock_view as q
@@ -47,12 +50,15 @@ PAGE = 200
 Cancel = Callable[[], bool]
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(Generic[R]):
     """One page of rows and where the next one starts (None: this was the last)."""
 
-    rows: tuple[object, ...]
-    next: object | None
+    rows: tuple[R, ...]
+    next: Any  # the cursor to pass back for the next page
 
 
 def cover_days(row: BalanceRow) -> Decimal | None:
@@ -64,7 +70,7 @@ def cover_days(row: BalanceRow) -> Decimal | None:
 
 def balance_page(store: Store, actor: Actor, flt: BalanceFilter, sort: BalanceSort,
                  after: BalanceCursor | None = None, limit: int = PAGE,
-                 *, with_sales: bool = True) -> Page:
+                 *, with_sales: bool = True) -> Page[BalanceRow]:
     """One keyset page of balances; with *with_sales* each row carries its 30 days' sales."""
     actor.require(Permission.STOCK_VIEW)
     with store.read() as s:
@@ -91,10 +97,10 @@ def balance_pages(store: Store, actor: Actor, flt: BalanceFilter, sort: BalanceS
     after: BalanceCursor | None = None
     while cancel is None or not cancel():
         page = balance_page(store, actor, flt, sort, after, size)
-        yield list(page.rows)  # type: ignore[arg-type]
+        yield list(page.rows)
         if page.next is None:
             return
-        after = page.next  # type: ignore[assignment]
+        after = page.next
 
 
 def warehouses(store: Store, actor: Actor) -> list[tuple[int, str]]:
@@ -107,7 +113,7 @@ def warehouses(store: Store, actor: Actor) -> list[tuple[int, str]]:
 # --- the ledger ----------------------------------------------------------------------------
 
 def ledger_page(store: Store, actor: Actor, flt: LedgerFilter, before_id: int | None = None,
-                limit: int = PAGE) -> Page:
+                limit: int = PAGE) -> Page[LedgerRow]:
     """One page of moves, newest first."""
     actor.require(Permission.STOCK_VIEW)
     with store.read() as s:
@@ -120,10 +126,10 @@ def ledger_pages(store: Store, actor: Actor, flt: LedgerFilter, size: int = 2000
     before: int | None = None
     while cancel is None or not cancel():
         page = ledger_page(store, actor, flt, before, size)
-        yield list(page.rows)  # type: ignore[arg-type]
+        yield list(page.rows)
         if page.next is None:
             return
-        before = page.next  # type: ignore[assignment]
+        before = page.next
 
 
 # --- turnover ------------------------------------------------------------------------------
@@ -189,7 +195,7 @@ def turnover_rows(store: Store, actor: Actor, since: datetime, until: datetime, 
 # --- SKUs and their labels -----------------------------------------------------------------
 
 def sku_page(store: Store, actor: Actor, text: str = "", after_code: str | None = None,
-             limit: int = PAGE) -> Page:
+             limit: int = PAGE) -> Page[SkuListRow]:
     """One page of SKUs by code, narrowed by *text* (code/barcode prefix, part of name)."""
     actor.require(Permission.STOCK_VIEW)
     with store.read() as s:
@@ -221,15 +227,13 @@ def label_size(store: Store, actor: Actor, codes: Sequence[str], symbology: str)
     return SYMBOLOGY_SIZES[symbology]
 
 
-def print_sku_labels(store: Store, actor: Actor, printer: object, codes: Sequence[str], *,
+def print_sku_labels(store: Store, actor: Actor, printer: Printer, codes: Sequence[str], *,
                      copies: int = 1, symbology: str = "code128",
                      progress: Callable[[int, int], None] | None = None,
-                     cancelled: Cancel | None = None) -> object:
+                     cancelled: Cancel | None = None) -> BatchResult:
     """Queue *copies* labels of each SKU in *symbology* and send them through the print
-    queue (``services.print_batches.print_batch``); returns its BatchResult."""
-    from ecerp_desktop.services.print_batches import BatchRequest, print_batch
-
+    queue (``services.print_batches.print_batch``: never raises for a printer that is off,
+    the jobs stay queued and the result says why)."""
     size = label_size(store, actor, codes, symbology)
     req = BatchRequest(kind="sku", sku_codes=tuple(codes), copies=copies, size=size)
-    return print_batch(store, actor, printer, req, progress=progress,  # type: ignore[arg-type]
-                       cancelled=cancelled)
+    return print_batch(store, actor, printer, req, progress=progress, cancelled=cancelled)
