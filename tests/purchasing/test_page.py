@@ -171,6 +171,7 @@ def test_scanning_a_po_number_opens_it_and_reorder_drafts(qtbot, sqlite_store: S
     tab.model.set_edited_value(codes.index("POT-1"), 12)
     for r, code in enumerate(codes):
         tab.model.set_checked(r, code == "POT-1")
+    qtbot.waitUntil(lambda: tab.supplier.findData("SUP1") >= 0, timeout=5000)  # loaded
     tab.supplier.setCurrentIndex(tab.supplier.findData("SUP1"))
     res = feedback_of(qtbot, tab.done, tab.draft)
     [drafted] = res.created
