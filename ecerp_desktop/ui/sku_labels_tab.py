@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +35,12 @@ from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
-from ecerp_desktop.ui.stock_models import Column, KeysetTableModel, find_shortcut
+from ecerp_desktop.ui.stock_models import (
+    Column,
+    KeysetTableModel,
+    find_shortcut,
+    search_timer,
+)
 
 C = Column
 COLUMNS = (
@@ -129,12 +134,7 @@ class SkuLabelsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.apply_filter)
-        self.text_edit.textChanged.connect(self._debounce.start)
-        self.text_edit.returnPressed.connect(self.apply_filter)
+        self._debounce = search_timer(self, self.text_edit, self.apply_filter)
         self.preview.template_box.model().rowsInserted.connect(self._show_template)
         change_bus().changed.connect(self._changed)
         self.reload_printers()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +31,7 @@ from ecerp_desktop.ui.stock_models import (
     KeysetTableModel,
     WarehouseBox,
     find_shortcut,
+    search_timer,
 )
 
 C = Column
@@ -107,12 +108,7 @@ class BalancesTab(QWidget):
         layout.addLayout(foot)
         layout.addWidget(self.export_bar)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.apply_filter)
-        self.text_edit.textChanged.connect(self._debounce.start)
-        self.text_edit.returnPressed.connect(self.apply_filter)
+        self._debounce = search_timer(self, self.text_edit, self.apply_filter)
         for box in (self.available_check, self.minimum_check, self.reserved_check,
                     self.transit_check):
             box.toggled.connect(self.apply_filter)

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -451,3 +452,16 @@ def find_shortcut(tab: QWidget, edit: QLineEdit) -> QShortcut:
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     shortcut.activated.connect(lambda: (edit.setFocus(), edit.selectAll()))
     return shortcut
+
+
+def search_timer(tab: QWidget, edit: QLineEdit, apply: Callable[[], None],
+                 ms: int = 250) -> QTimer:
+    """Run *apply* once typing in *edit* pauses for *ms* (or at once on Enter); the tab's
+    ``apply`` stops the timer it returns, so a reload never runs twice."""
+    timer = QTimer(tab)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(apply)
+    edit.textChanged.connect(timer.start)
+    edit.returnPressed.connect(apply)
+    return timer
