@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -43,10 +44,12 @@ from ecerp_desktop.services.mapping import MapResult, UnmappedLine
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import lane, run_op
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter
 
 PAGE = 200
 _SIDE_LANE = "mapping-side"
 _CHANGES = frozenset({"orders", "stock"})
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # a completion's SKU code
 
 
 def _shown(text: str) -> str:
@@ -106,7 +109,7 @@ class SkuField(QLineEdit):
         self._model = QStandardItemModel(self)
         self.completer_ = QCompleter(self._model, self)
         self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer_.setCompletionRole(Qt.ItemDataRole.EditRole)
+        self.completer_.setCompletionRole(CODE_ROLE)
         self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(self.completer_)
         self._timer = QTimer(self)
@@ -126,9 +129,8 @@ class SkuField(QLineEdit):
                 return  # typed on meanwhile: the next look-up answers
             self._model.clear()
             for k in found:
-                item = QStandardItem(f"{k.code}   {_shown(k.name)}")
-                item.setData(k.code, Qt.ItemDataRole.EditRole)
-                item.setData(f"{k.code}   {_shown(k.name)}", Qt.ItemDataRole.DisplayRole)
+                item = QStandardItem(f"{k.code}   {_shown(k.name)}")  # what the list shows
+                item.setData(k.code, CODE_ROLE)  # what picking it puts in the field
                 self._model.appendRow(item)
             if found and self.hasFocus():
                 self.completer_.complete()
@@ -143,7 +145,8 @@ class SkuField(QLineEdit):
 
 class MappingPage(QWidget):
     """The mapping screen. Tests wait on ``loaded`` (unmapped lines shown), ``table_loaded``,
-    ``mapped`` (a MapResult, after the re-run), ``file_done`` and ``failed``."""
+    ``mapped`` (a MapResult, after the re-run), ``file_done`` and ``failed``. A wedge scan
+    maps the current line to the scanned code (unmapped tab shown, window in front)."""
 
     loaded = Signal()
     table_loaded = Signal()
@@ -151,7 +154,8 @@ class MappingPage(QWidget):
     file_done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: PageContext, parent: QWidget | None = None, *,
+                 scanner_filter: ScannerFilter | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("mappingPage")
@@ -174,8 +178,22 @@ class MappingPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_line)
         self._table_stale = True
+        # A scan (the app-wide wedge filter keeps its keys from every field) maps the
+        # current line to the scanned barcode, as typing it and pressing Enter would.
+        self._filter = scanner_filter or installed_filter()
+        if self._filter is not None:
+            self._filter.scanned.connect(self._scanned)
         self._load_shops()
         self.reload()
+
+    def _scanned(self, code: str) -> None:
+        if not (self.isVisible() and self.tabs.currentIndex() == 0 and code.strip()):
+            return
+        active = QApplication.activeWindow()
+        if active is not None and active is not self.window():
+            return  # meant for the window in front
+        self.sku_field.setText(code.strip()[:64])
+        self.map_current(code.strip()[:64])
 
     # -- the unmapped tab -----------------------------------------------------------------
     def _unmapped_tab(self) -> QWidget:

@@ -451,6 +451,7 @@ class OrdersPage(QWidget):
             ("print", self.tr("Print waybills…"), "Ctrl+P", self.ask_print),
             ("refresh", self.tr("Refresh"), "F5", self.apply_filter),
             ("search", self.tr("Search"), "Ctrl+F", self._focus_search),
+            ("unmapped", self.tr("Held: unmapped SKU"), "Ctrl+Shift+U", self.show_unmapped),
         ]
         for key, text, shortcut, slot in specs:
             act = QAction(f"{text} ({shortcut})", self)
@@ -460,7 +461,7 @@ class OrdersPage(QWidget):
             act.triggered.connect(slot)
             self.addAction(act)
             self.actions[key] = act
-            if key in ("refresh", "search"):
+            if key in ("refresh", "search", "unmapped"):
                 continue
             button = QPushButton(act.text())
             button.setObjectName(f"button_{key}")
@@ -677,6 +678,15 @@ class OrdersPage(QWidget):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def show_unmapped(self) -> None:
+        """The held orders waiting for a SKU mapping (Ctrl+Shift+U)."""
+        self.held_reason.setCurrentIndex(max(0, self.held_reason.findData("unmapped_sku")))
+        item = self.nav.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == "held":
+            self.apply_filter()
+        else:
+            self.select_status("held")
 
     def _use_saved(self, index: int) -> None:
         name = self.saved.itemData(index)

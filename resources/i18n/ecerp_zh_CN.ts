@@ -1348,6 +1348,10 @@ Seller memo: {memo}</source>
         <translation>搜索</translation>
     </message>
     <message>
+        <source>Held: unmapped SKU</source>
+        <translation>挂起：未对应商品</translation>
+    </message>
+    <message>
         <source>All</source>
         <translation>全部</translation>
     </message>

@@ -13,9 +13,10 @@ from ecerp_desktop.services import mapping
 from ecerp_desktop.store import Store
 from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.areas import PageContext
-from ecerp_desktop.ui.mapping_page import MappingPage
+from ecerp_desktop.ui.mapping_page import CODE_ROLE, MappingPage
 from ecerp_desktop.ui.ops import wait_all
 from ecerp_desktop.ui.orders_page import OrdersPage
+from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
@@ -43,8 +44,9 @@ def uworld(sqlite_store: Store) -> World:
     return build_world(sqlite_store)
 
 
-def _open(qtbot: QtBot, store: Store, actor: Actor = CLERK) -> MappingPage:
-    page = MappingPage(PageContext(store=store, actor=actor))
+def _open(qtbot: QtBot, store: Store, actor: Actor = CLERK,
+          scanner: ScannerFilter | None = None) -> MappingPage:
+    page = MappingPage(PageContext(store=store, actor=actor), scanner_filter=scanner)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         page.show()
@@ -170,3 +172,55 @@ def test_the_orders_page_opens_the_mapping_screen(qtbot: QtBot, uworld: World) -
     assert len(pages) == 1 and pages[0].isWindow()
     qtbot.waitSignal(pages[0].loaded, timeout=WAIT, raising=False).wait()
     pages[0].close()
+
+
+def test_a_scanned_barcode_maps_the_current_line(qtbot: QtBot, uworld: World) -> None:
+    o = uworld.order([line("num-77", "sku-5", "", "龙井茶")])
+    run(uworld)
+    scanner = ScannerFilter()
+    page = _open(qtbot, uworld.store, scanner=scanner)
+    page.tabs.setCurrentIndex(1)
+    scanner.scanned.emit("6901234567892")  # the table tab is shown: not for this line
+    qtbot.wait(200)
+    assert uworld.status(o) == "held"
+    page.tabs.setCurrentIndex(0)
+    with qtbot.waitSignal(page.mapped, timeout=WAIT) as sig:
+        scanner.scanned.emit("6901234567892")  # TEA-1's barcode
+    assert sig.args[0].approved == 1 and uworld.status(o) == "approved"
+    assert mapping.listings(uworld.store, CLERK)[0].sku_code == "TEA-1"
+
+
+def test_the_sku_field_completes_over_code_barcode_and_name(qtbot: QtBot,
+                                                           uworld: World) -> None:
+    uworld.order([line("num-77", "sku-5", "", "龙井茶")])
+    run(uworld)
+    page = _open(qtbot, uworld.store)
+    model = page.sku_field.completer_.model()
+    for typed, code in (("po", "POT-1"), ("茶壶", "POT-1"), ("6901", "TEA-1")):
+        page.sku_field.clear()
+        if typed.isascii():
+            qtbot.keyClicks(page.sku_field, typed)
+        else:  # what an input method's commit does (QTest types ASCII only)
+            page.sku_field.setText(typed)
+            page.sku_field.textEdited.emit(typed)
+        qtbot.waitUntil(lambda code=code: model.rowCount() > 0 and model.index(0, 0).data(
+            CODE_ROLE) == code, timeout=WAIT)
+        assert code in model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+
+
+def test_the_orders_page_filters_the_orders_held_unmapped(qtbot: QtBot,
+                                                          uworld: World) -> None:
+    held = uworld.order([line("num-77", "sku-5", "", "龙井茶")])
+    uworld.order([("TEA-1", 1)])
+    run(uworld)
+    orders = OrdersPage(PageContext(store=uworld.store, actor=CLERK))
+    qtbot.addWidget(orders)
+    with qtbot.waitSignal(orders.counts_loaded, timeout=WAIT):
+        orders.show()
+    with qtbot.waitSignal(orders.counts_loaded, timeout=WAIT):
+        orders.actions["unmapped"].trigger()
+    flt = orders.current_filter()
+    assert flt.statuses == ("held",) and flt.held_reason == "unmapped_sku"
+    assert orders.actions["unmapped"].shortcut().toString() == "Ctrl+Shift+U"
+    qtbot.waitUntil(lambda: orders.model.rowCount() == 1, timeout=WAIT)
+    assert held
