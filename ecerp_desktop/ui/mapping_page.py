@@ -357,6 +357,10 @@ class MappingPage(QWidget):
                 "%3", _shown(ln.platform_sku_id or "-")).replace(
                 "%4", _shown(ln.merchant_code or "-")).replace(
                 "%5", _shown(ln.title[:80])).replace("%6", str(ln.orders)))
+        if not ln.platform_item_id:
+            self.current_label.setText(self.current_label.text() + "\n" + self.tr(
+                "This line has no platform item id, so the mapping table cannot hold it: "
+                "give the SKU its merchant code as code or barcode instead."))
         for i, b in enumerate(self.suggestion_buttons):
             if i < len(ln.suggestions):
                 s = ln.suggestions[i]

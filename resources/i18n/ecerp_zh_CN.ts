@@ -4683,6 +4683,10 @@ Seller memo: {memo}</source>
         <translation>%1 · 商品 %2 · SKU %3 · 编码 %4：%5 — %6 个订单在等待</translation>
     </message>
     <message>
+        <source>This line has no platform item id, so the mapping table cannot hold it: give the SKU its merchant code as code or barcode instead.</source>
+        <translation>这一行没有平台商品ID，对应关系表无法记录它：请把它的商家编码设为商品编码或条码。</translation>
+    </message>
+    <message>
         <source>Mapping %1 to %2 and re-running its orders…</source>
         <translation>正在将 %1 对应到 %2 并重新处理其订单…</translation>
     </message>

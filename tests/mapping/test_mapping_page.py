@@ -224,3 +224,14 @@ def test_the_orders_page_filters_the_orders_held_unmapped(qtbot: QtBot,
     assert orders.actions["unmapped"].shortcut().toString() == "Ctrl+Shift+U"
     qtbot.waitUntil(lambda: orders.model.rowCount() == 1, timeout=WAIT)
     assert held
+
+
+def test_a_line_without_item_id_says_how_to_map_it(qtbot: QtBot, uworld: World) -> None:
+    o = uworld.order([line("", "", "NOPE-7", "无ID商品")])
+    run(uworld)
+    page = _open(qtbot, uworld.store)
+    assert page.current_line() is not None and page.current_line().merchant_code == "NOPE-7"
+    assert "没有平台商品ID" in page.current_label.text()
+    with qtbot.waitSignal(page.failed, timeout=WAIT):
+        page.map_current("TEA-1")
+    assert uworld.status(o) == "held"
