@@ -1,4 +1,4 @@
-"""``ecerp stocktake create|scan|variances|post|list|reset|cancel`` (盘点)."""
+"""``ecerp stocktake create|scan|variances|post|list|reset|assign|cancel`` (盘点)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("sku")
     r.add_argument("--station", default=None)
     r.set_defaults(func=_reset)
+    a = ss.add_parser("assign", help="count scans kept aside: an unknown barcode as a SKU, or "
+                                     "take an out-of-scope SKU into the count")
+    a.add_argument("count")
+    a.add_argument("barcode", help="the code as it was scanned")
+    a.add_argument("sku", nargs="?", default="", help="the SKU it is (for an unknown barcode)")
+    a.set_defaults(func=_assign)
     x = ss.add_parser("cancel", help="abandon an open count (nothing is posted)")
     x.add_argument("count")
     x.set_defaults(func=_cancel)
@@ -147,6 +153,13 @@ def _list(args: argparse.Namespace) -> int:
 def _reset(args: argparse.Namespace) -> int:
     units = svc.reset(store_from(args), SYSTEM, args.count, args.sku, station=args.station)
     print(f"{units} units voided; count {args.sku} again")
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    r = svc.assign(store_from(args), SYSTEM, args.count, args.barcode, args.sku)
+    print(f"{r.qty} units of {args.barcode} counted as {r.sku_code}; {r.sku_code} counted "
+          f"{r.counted}")
     return 0
 
 

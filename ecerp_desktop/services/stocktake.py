@@ -52,10 +52,30 @@ from ecerp_desktop.store.stocktake import (
     ScanTarget,
 )
 
-__all__ = ["CountRecord", "CountedLine", "EntryRecord", "FlaggedLine", "PostResult",
-           "ScanResult", "Uncounted", "VarianceReport", "cancel", "counted", "create",
-           "entries", "export_variances_csv", "flagged", "get", "list_counts", "post",
-           "reset", "scan", "scan_many", "variances"]
+__all__ = [
+    "CountRecord",
+    "CountedLine",
+    "EntryRecord",
+    "FlaggedLine",
+    "PostResult",
+    "ScanResult",
+    "Uncounted",
+    "VarianceReport",
+    "assign",
+    "cancel",
+    "counted",
+    "create",
+    "entries",
+    "export_variances_csv",
+    "flagged",
+    "get",
+    "list_counts",
+    "post",
+    "reset",
+    "scan",
+    "scan_many",
+    "variances",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +277,37 @@ def scan_many(store: Store, actor: Actor, number: str, scans: Sequence[tuple[str
         count = _begin_scan(s, number)
         return _scan_batch(s, count, items, station=station, zone=zone, actor=actor,
                            now=now)
+
+
+def assign(store: Store, actor: Actor, number: str, barcode: str, sku: str = "") -> ScanResult:
+    """Count scans that were kept aside: an unknown *barcode* as the SKU *sku* names (code
+    or barcode), or a SKU that was out of scope (its scans are taken in and the SKU joins
+    the count's list). The SKU's book, if it had none yet, is taken now. Audited."""
+    actor.require(Permission.STOCK_EDIT)
+    barcode = _clean_code(barcode)
+    now = utcnow()
+    with store.write() as s:
+        count = _begin_scan(s, number)
+        found, sku_id = sk.flagged_sku(s, count.id, barcode)
+        if not found:
+            raise DomainError(ErrorCode.NOT_FOUND, what="flagged scan", key=barcode)
+        if sku.strip():
+            code = _clean_code(sku)
+            ref = sk.resolve(s, code)
+            if ref is None:
+                raise DomainError(ErrorCode.NOT_FOUND, what="SKU", key=code)
+        elif sku_id is not None:
+            ref = sk.sku_ref(s, sku_id)
+        else:
+            raise DomainError(ErrorCode.REQUIRED, what="SKU")
+        sk.join_scope(s, count.id, ref.id)
+        sk.take_book(s, count.id, count.warehouse_id, ref.id, now)
+        units = sk.assign_flagged(s, count.id, barcode, ref.id)
+        audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
+                     action="stocktake.assign", entity="stocktake", entity_id=count.number,
+                     detail={"barcode": barcode, "sku": ref.code, "units": units})
+        total = sk.counted_totals(s, count.id, [ref.id]).get(ref.id, 0)
+        return ScanResult(barcode, units, EntryFlag.NONE, ref.code, ref.name, total)
 
 
 def reset(store: Store, actor: Actor, number: str, sku: str, *,

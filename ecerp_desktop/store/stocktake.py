@@ -240,6 +240,12 @@ def resolve(s: Session, code: str) -> SkuRef | None:
     return None if row is None else SkuRef(*row)
 
 
+def sku_ref(s: Session, sku_id: int) -> SkuRef:
+    row = s.execute(select(SkuRow.id, SkuRow.code, SkuRow.name).where(SkuRow.id == sku_id)
+                    ).one()
+    return SkuRef(*row)
+
+
 def in_scope(s: Session, cid: int, sku_id: int) -> bool:
     return s.scalar(select(K.sku_id).where(K.stocktake_id == cid, K.sku_id == sku_id)
                     ) is not None
@@ -275,6 +281,24 @@ def counted_totals(s: Session, cid: int, sku_ids: Sequence[int]) -> dict[int, in
         select(E.sku_id, func.sum(E.qty)).where(
             E.stocktake_id == cid, E.sku_id.in_(list(sku_ids)), E.flag == "",
             E.reset_at.is_(None)).group_by(E.sku_id))}
+
+
+def flagged_sku(s: Session, cid: int, barcode: str) -> tuple[bool, int | None]:
+    """Whether *barcode* has flagged entries still standing, and the SKU they name (out of
+    scope) or None (unknown barcode)."""
+    rows = s.execute(select(E.sku_id).where(
+        E.stocktake_id == cid, E.barcode == barcode, E.flag != "", E.reset_at.is_(None)
+    ).limit(1)).all()
+    return (bool(rows), rows[0][0] if rows else None)
+
+
+def assign_flagged(s: Session, cid: int, barcode: str, sku_id: int) -> int:
+    """Count the flagged entries of *barcode* as *sku_id* (the user said what it is, or to
+    take an out-of-scope SKU in). Returns the units."""
+    where = [E.stocktake_id == cid, E.barcode == barcode, E.flag != "", E.reset_at.is_(None)]
+    units = int(s.scalar(select(func.coalesce(func.sum(E.qty), 0)).where(*where)) or 0)
+    s.execute(update(E).where(*where).values(sku_id=sku_id, flag=""))
+    return units
 
 
 def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None

@@ -6,7 +6,8 @@
   (Enter) are counted for the open count at THIS station: one unit each, or the number in
   Quantity for the next scan. A big green banner says what was counted and the SKU's total
   over every station; red says the barcode is unknown or the SKU is not in this count (the
-  scan is kept for review, never lost). The counted list refreshes from every station while
+  scan is kept for review, never lost; Count it as… counts it once someone says which SKU
+  it is, or takes the SKU into the count). Quantity 0 records "looked, found none". The counted list refreshes from every station while
   the tab is shown. A blind count never shows book quantities here.
 - Review: book at first count vs counted for every SKU in scope, the difference and its value
   at cost, SKUs that would fall below their reserved quantity in red; only differences, and
@@ -27,8 +28,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -74,7 +74,6 @@ from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mar
 GREEN, RED, GREY, PALE_RED = "#1b7f3b", "#c62828", "#455a64", "#fde0dc"
 LIVE_REFRESH_MS = 3000
 _ZONE = ZoneInfo(DEFAULT_ZONE)
-Index = QModelIndex | QPersistentModelIndex
 
 STATUS_TITLES = {
     Status.OPEN: QT_TRANSLATE_NOOP("StocktakeStatus", "Counting"),
@@ -183,6 +182,7 @@ class StocktakeTab(QWidget):
         self.can_edit = ctx.actor.can(Permission.STOCK_EDIT)
         # A hook so tests (and a future setting) can answer the confirmation.
         self.confirm: Callable[[str], bool] = self._ask
+        self.ask_sku: Callable[[str], str] = self._ask_sku
 
         self._filter = scanner_filter or installed_filter()
         self._own_filter: ScannerFilter | None = None
@@ -294,7 +294,15 @@ class StocktakeTab(QWidget):
         self.flagged.setHorizontalHeaderLabels([self.tr("Barcode"), self.tr("Problem"),
                                                 self.tr("Units"), self.tr("Stations")])
         self.flagged.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.flagged.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.flagged.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.flagged.setMaximumHeight(140)
+        self.flagged_rows: list[svc.FlaggedLine] = []
+        self.assign_button = QPushButton(self.tr("Count it as…"))
+        self.assign_button.setToolTip(self.tr(
+            "Count the selected kept scans: say which SKU an unknown barcode is, or take a "
+            "SKU that is not in this count into it"))
+        self.assign_button.clicked.connect(self.assign_selected)
         self.reset_mine = QPushButton(self.tr("Recount at this station"))
         self.reset_mine.setToolTip(self.tr("Void this station's scans of the selected SKU"))
         self.reset_mine.clicked.connect(lambda: self.reset_selected(all_stations=False))
@@ -311,7 +319,10 @@ class StocktakeTab(QWidget):
         v.addLayout(row)
         v.addWidget(self.counted_view, 1)
         v.addLayout(buttons)
-        v.addWidget(QLabel(self.tr("Kept for review (not counted):")))
+        kept = QHBoxLayout()
+        kept.addWidget(QLabel(self.tr("Kept for review (not counted):")), 1)
+        kept.addWidget(self.assign_button)
+        v.addLayout(kept)
         v.addWidget(self.flagged)
         return page
 
@@ -369,7 +380,8 @@ class StocktakeTab(QWidget):
 
     def _set_enabled(self) -> None:
         open_ = self.current is not None and self.current.status is Status.OPEN
-        for w in (self.scan_field, self.qty, self.zone, self.reset_mine, self.reset_all):
+        for w in (self.scan_field, self.qty, self.zone, self.reset_mine, self.reset_all,
+                  self.assign_button):
             w.setEnabled(open_ and self.can_edit)
         self.post_button.setEnabled(open_ and self.can_edit and self.report is not None)
         self.cancel_button.setEnabled(open_ and self.can_edit)
@@ -582,6 +594,7 @@ class StocktakeTab(QWidget):
             self.counted_model.set_rows(lines)
             self.counted_summary.setText(self.tr("{skus} SKUs, {units} units counted").format(
                 skus=len(lines), units=sum(ln.counted for ln in lines)))
+            self.flagged_rows = flagged
             self.flagged.setRowCount(len(flagged))
             for r, f in enumerate(flagged):
                 problem = (self.tr("Unknown barcode") if f.flag is EntryFlag.UNKNOWN
@@ -611,6 +624,35 @@ class StocktakeTab(QWidget):
             self._refresh_counted()
 
         self._run(lambda: svc.reset(store, actor, number, line.code, station=station), done)
+
+    def assign_selected(self) -> None:
+        rows = self.flagged.selectionModel().selectedRows()
+        if self.current is None or not rows:
+            self._error(self.tr("Select a kept scan first"))
+            return
+        f = self.flagged_rows[rows[0].row()]
+        if f.flag is EntryFlag.UNKNOWN:
+            sku = self.ask_sku(self.tr("Which SKU is {code}? (code or barcode)").format(
+                code=f.barcode))
+            if not sku:
+                return
+        else:
+            if not self.confirm(self.tr("Take {code} into this count ({units} units)?")
+                                .format(code=f.barcode, units=f.qty)):
+                return
+            sku = ""
+        actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+
+        def done(r: svc.ScanResult) -> None:
+            self._ok(self.tr("{units} units of {code} counted as {sku} — counted {total}")
+                     .format(units=r.qty, code=f.barcode, sku=r.sku_code, total=r.counted))
+            self._refresh_counted()
+
+        self._run(lambda: svc.assign(store, actor, number, f.barcode, sku), done)
+
+    def _ask_sku(self, question: str) -> str:
+        text, ok = QInputDialog.getText(self, self.tr("Stocktake"), question)
+        return text.strip() if ok else ""
 
     # -- review and posting
 

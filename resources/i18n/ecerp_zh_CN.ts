@@ -4367,6 +4367,14 @@ Seller memo: {memo}</source>
         <translation>件数</translation>
     </message>
     <message>
+        <source>Count it as…</source>
+        <translation>计入为…</translation>
+    </message>
+    <message>
+        <source>Count the selected kept scans: say which SKU an unknown barcode is, or take a SKU that is not in this count into it</source>
+        <translation>计入所选的待核查扫描：指明未知条码对应的SKU，或将不在本次盘点范围内的SKU纳入盘点</translation>
+    </message>
+    <message>
         <source>Recount at this station</source>
         <translation>本工作站复盘</translation>
     </message>
@@ -4481,6 +4489,22 @@ Seller memo: {memo}</source>
     <message>
         <source>{units} units of {sku} voided: count it again</source>
         <translation>已作废 {sku} 的 {units} 件：请重新盘点</translation>
+    </message>
+    <message>
+        <source>Select a kept scan first</source>
+        <translation>请先选择一条待核查扫描</translation>
+    </message>
+    <message>
+        <source>Which SKU is {code}? (code or barcode)</source>
+        <translation>{code} 是哪个SKU？（编码或条码）</translation>
+    </message>
+    <message>
+        <source>Take {code} into this count ({units} units)?</source>
+        <translation>将 {code} 纳入本次盘点（{units} 件）？</translation>
+    </message>
+    <message>
+        <source>{units} units of {code} counted as {sku} — counted {total}</source>
+        <translation>{code} 的 {units} 件已计入 {sku} — 已盘 {total}</translation>
     </message>
     <message>
         <source>{counted} of {scope} SKUs counted; {differ} differ: +{over} / −{short} units, value {value}</source>

@@ -63,3 +63,21 @@ def test_bad_scan_files_are_refused_whole(sqlite_store: Store, tmp_path: Path,
     assert code == 2 and "cannot read" in err
     code, out, _ = _run(capsys, "--db", db, "stocktake", "variances", number)
     assert "0 counted" in out
+
+
+def test_assign_a_kept_scan_from_the_command_line(sqlite_store: Store, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    make_world(sqlite_store)
+    db = sqlite_store.url
+    _, out, _ = _run(capsys, "--db", db, "stocktake", "create", "--warehouse", "HZ",
+                     "--sku", "TEA-1")
+    number = out.split()[0]
+    scans = tmp_path / "scans.txt"
+    scans.write_text("2000000000015,3\n", encoding="utf-8")
+    assert _run(capsys, "--db", db, "stocktake", "scan", number, "--scans", str(scans))[0] == 1
+    code, out, _ = _run(capsys, "--db", db, "stocktake", "assign", number, "2000000000015",
+                        "TEA-1")
+    assert code == 0 and "3 units of 2000000000015 counted as TEA-1" in out
+    code, _, err = _run(capsys, "--db", db, "stocktake", "assign", number, "2000000000015",
+                        "TEA-1")
+    assert code == 2 and "no flagged scan 2000000000015" in err

@@ -264,3 +264,24 @@ def test_found_none_counts_a_sku_at_zero(world: World) -> None:
     svc.post(world.store, KEEPER, count.number, uncounted=Uncounted.EXCLUDE)
     assert world.on_hand("TEA-2") == (0, 0)  # counted zero: written off
     assert world.on_hand("POT-1") == (3, 0)  # not counted, excluded: left alone
+
+
+def test_flagged_scans_can_be_counted_once_someone_says_what_they_are(world: World) -> None:
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1"])
+    svc.scan(world.store, COUNTER, count.number, "2000000000015", qty=4)  # a shelf label
+    svc.scan(world.store, COUNTER, count.number, "POT-1", qty=2)  # not on the list
+    with pytest.raises(DomainError) as info:
+        svc.assign(world.store, KEEPER, count.number, "2000000000015")
+    assert info.value.code is ErrorCode.REQUIRED  # unknown: which SKU is it?
+    got = svc.assign(world.store, KEEPER, count.number, "2000000000015", "TEA-1")
+    assert (got.ok, got.sku_code, got.qty, got.counted) == (True, "TEA-1", 4, 4)
+    got = svc.assign(world.store, KEEPER, count.number, "POT-1")  # take it into the count
+    assert (got.sku_code, got.counted) == ("POT-1", 2)
+    assert svc.flagged(world.store, KEEPER, count.number) == []
+    with pytest.raises(DomainError) as info:
+        svc.assign(world.store, KEEPER, count.number, "POT-1")  # nothing left to assign
+    assert info.value.code is ErrorCode.NOT_FOUND
+    svc.post(world.store, KEEPER, count.number)
+    assert world.on_hand("TEA-1") == (4, 0) and world.on_hand("POT-1") == (2, 0)
+    with world.store.read() as s:
+        assert sum(e.action == "stocktake.assign" for e in audit.recent(s)) == 2

@@ -179,3 +179,27 @@ def test_hosted_in_the_stock_page_one_scan_counts_once(qtbot: QtBot, world: Worl
         assert [ln.counted for ln in svc.counted(world.store, KEEPER, count.number)] == [1]
     finally:
         app_filter.uninstall()
+
+
+def test_kept_scans_are_counted_from_the_tab(qtbot: QtBot, world: World) -> None:
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1"])
+    scanner = ScannerFilter()
+    tab = make_tab(qtbot, world, scanner)
+    tab.list.selectRow(0)
+    settle(qtbot)
+    scanner.scanned.emit("2000000000015")  # unknown
+    scanner.scanned.emit("POT-1")  # out of scope
+    settle(qtbot)
+    qtbot.waitUntil(lambda: tab.flagged.rowCount() == 2, timeout=5000)
+    unknown = next(i for i, f in enumerate(tab.flagged_rows) if f.barcode == "2000000000015")
+    tab.flagged.selectRow(unknown)
+    tab.ask_sku = lambda _question: "TEA-1"
+    tab.assign_button.click()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: tab.flagged.rowCount() == 1, timeout=5000)
+    tab.flagged.selectRow(0)
+    tab.assign_button.click()  # POT-1: confirmed into the count
+    settle(qtbot)
+    qtbot.waitUntil(lambda: tab.flagged.rowCount() == 0, timeout=5000)
+    assert {ln.code: ln.counted for ln in svc.counted(world.store, KEEPER, count.number)} == {
+        "TEA-1": 1, "POT-1": 1}
