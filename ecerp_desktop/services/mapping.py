@@ -61,20 +61,11 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
-class UnmappedLine:
+class UnmappedLine(UnmappedRecord):
     """A platform line holding orders, the orders and units waiting on it, and up to three
-    likely SKUs."""
+    likely SKUs; its ``key`` is the ``after`` of the next page."""
 
-    shop_id: int
-    shop: str
-    platform_item_id: str
-    platform_sku_id: str
-    merchant_code: str
-    title: str
-    orders: int
-    units: int
-    suggestions: tuple[Suggestion, ...]
-    key: UnmappedKey  # pass as ``after`` for the next page
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +149,7 @@ def unmapped(store: Store, actor: Actor, *, shop: int | None = None, text: str |
 
 def _line(r: UnmappedRecord, sug: tuple[Suggestion, ...]) -> UnmappedLine:
     return UnmappedLine(r.shop_id, r.shop, r.platform_item_id, r.platform_sku_id,
-                        r.merchant_code, r.title, r.orders, r.units, sug, r.key)
+                        r.merchant_code, r.title, r.orders, r.units, sug)
 
 
 def unmapped_totals(store: Store, actor: Actor) -> tuple[int, int]:

@@ -52,15 +52,21 @@ def _contains(cols: Sequence[Any], text: str) -> Any:
 # --- unmapped lines --------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class UnmappedRecord:
+class PlatformLine:
+    """A platform item/SKU of one shop as the platform describes it."""
+
     shop_id: int
     shop: str
     platform_item_id: str
     platform_sku_id: str
     merchant_code: str
     title: str
-    orders: int  # held orders waiting on this line
-    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnmappedRecord(PlatformLine):
+    orders: int = 0  # held orders waiting on this line
+    units: int = 0
 
     @property
     def key(self) -> tuple[int, int, str, str, str]:
@@ -152,17 +158,11 @@ def shop_names(s: Session) -> dict[int, str]:
 # --- the mapping table -----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class ListingRecord:
-    id: int
-    shop_id: int
-    shop: str
-    platform_item_id: str
-    platform_sku_id: str
-    merchant_code: str
-    title: str
-    sku_id: int | None
-    sku_code: str  # "" when unmapped
-    sku_name: str
+class ListingRecord(PlatformLine):
+    id: int = 0
+    sku_id: int | None = None
+    sku_code: str = ""  # "" when unmapped
+    sku_name: str = ""
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -193,8 +193,8 @@ def listings(s: Session, *, shop_id: int | None = None, text: str = "",
     if limit is not None:
         q = q.limit(limit)
     names = shop_names(s)
-    return [ListingRecord(int(r[0]), int(r[1]), names.get(int(r[1]), ""), r[2], r[3], r[4],
-                          r[5], r[6], r[7] or "", r[8] or "") for r in s.execute(q)]
+    return [ListingRecord(int(r[1]), names.get(int(r[1]), ""), r[2], r[3], r[4], r[5],
+                          int(r[0]), r[6], r[7] or "", r[8] or "") for r in s.execute(q)]
 
 
 def listing(s: Session, shop_id: int, item: str, psku: str) -> ListingRecord | None:
@@ -206,7 +206,7 @@ def listing(s: Session, shop_id: int, item: str, psku: str) -> ListingRecord | N
                          L.platform_sku_id == psku)).first()
     if r is None:
         return None
-    return ListingRecord(int(r[0]), shop_id, "", item, psku, r[2], r[3], r[1], r[4] or "",
+    return ListingRecord(shop_id, "", item, psku, r[2], r[3], int(r[0]), r[1], r[4] or "",
                          r[5] or "")
 
 

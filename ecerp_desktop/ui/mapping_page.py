@@ -19,19 +19,16 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -44,6 +41,7 @@ from ecerp_desktop.services.mapping import MapResult, UnmappedLine
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import lane, run_op
+from ecerp_desktop.ui.rules_panel import table  # the read-only, row-selecting table
 from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter
 
 PAGE = 200
@@ -69,19 +67,6 @@ def _number(n: int) -> QTableWidgetItem:
     item.setData(Qt.ItemDataRole.DisplayRole, n)
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
-
-
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 def rerun_words(res: MapResult) -> str:
@@ -213,7 +198,7 @@ class MappingPage(QWidget):
         top.addWidget(self.shop)
         top.addWidget(self.search, 1)
         top.addWidget(refresh)
-        self.table = _table("unmappedTable", [
+        self.table = table("unmappedTable", [
             self.tr("Shop"), self.tr("Item ID"), self.tr("Platform SKU ID"),
             self.tr("Merchant code"), self.tr("Title"), self.tr("Waiting orders"),
             self.tr("Units"), self.tr("Likely SKUs")])
@@ -454,7 +439,7 @@ class MappingPage(QWidget):
         top = QHBoxLayout()
         for x in (self.table_shop, self.table_search, self.mapped_filter):
             top.addWidget(x, 1 if x is self.table_search else 0)
-        self.listing_table = _table("listingTable", [
+        self.listing_table = table("listingTable", [
             self.tr("Shop"), self.tr("Item ID"), self.tr("Platform SKU ID"),
             self.tr("Merchant code"), self.tr("Title"), self.tr("SKU"), self.tr("SKU name")])
         self.listing_table.doubleClicked.connect(lambda _i: self.ask_edit())
