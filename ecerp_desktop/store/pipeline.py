@@ -253,19 +253,25 @@ def gift_usage_totals(s: Session) -> GiftUsage:
     return u
 
 
+_GRANTS_SQL = ("SELECT rule_id, buyer_key, count(DISTINCT order_id) FROM gift_grants "
+               "WHERE rule_id IN ")
+
+
 def load_buyer_usage(s: Session, usage: GiftUsage, buyers: Iterable[str],
                      loaded: set[str], rule_ids: Iterable[int]) -> None:
     """Add the per-buyer gift counts of *buyers* not loaded yet, for the gift rules
     *rule_ids* that limit per buyer (this run's own grants are counted in memory as they
-    are made). One query per rule, so the (rule, buyer) index serves it."""
+    are made). One query per few hundred buyers for all the rules together: the
+    (rule, buyer) index serves each rule and buyer pair."""
     todo = sorted(set(buyers) - loaded)
-    g = GiftGrantRow.__table__.c
-    for rule_id in sorted(set(rule_ids)):
-        for part in _chunks(todo):
-            for buyer, n in s.execute(
-                    select(g.buyer_key, func.count(func.distinct(g.order_id)))
-                    .where(g.rule_id == rule_id, g.buyer_key.in_(part))
-                    .group_by(g.buyer_key)):
+    rules = sorted(set(rule_ids))
+    if rules and todo:
+        raw = _Raw(s)
+        mark = "%s" if raw.pg else "?"
+        head = _GRANTS_SQL + "(" + ", ".join([mark] * len(rules)) + ") AND buyer_key IN "
+        for part in _chunks(todo, _IN - len(rules)):
+            for rule_id, buyer, n in raw.rows(head, [*rules, *part],
+                                              " GROUP BY rule_id, buyer_key", len(rules)):
                 usage.per_buyer[(rule_id, buyer)] = int(n)
     loaded.update(todo)
 
@@ -534,10 +540,12 @@ class _Raw:
         naive = v.astimezone(UTC).replace(tzinfo=None)
         return naive if self.pg else naive.strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def rows(self, sql: str, ids: Sequence[Any], tail: str = "") -> list[tuple[Any, ...]]:
-        """``sql`` ending in ``IN `` completed with one placeholder per id."""
+    def rows(self, sql: str, ids: Sequence[Any], tail: str = "", bound: int = 0
+             ) -> list[tuple[Any, ...]]:
+        """``sql`` ending in ``IN `` completed with one placeholder per id (the first
+        *bound* values are for placeholders already in *sql*)."""
         mark = "%s" if self.pg else "?"
-        full = sql + "(" + ", ".join([mark] * len(ids)) + ")" + tail
+        full = sql + "(" + ", ".join([mark] * (len(ids) - bound)) + ")" + tail
         return list(self.conn.exec_driver_sql(full, tuple(ids)).fetchall())
 
     def from_dt(self, v: Any) -> datetime | None:
