@@ -1,7 +1,8 @@
 """The rules screen (审单规则 / 赠品规则): two tabs, the review rules and the gift rules,
 each an ordered list edited as a draft and saved as a new version with a comment, with
-its version history (show, restore); the review rules' SKU groups; and a dry run of both
-drafts over the last N days with a progress bar and Cancel.
+its version history (show, restore); the review rules' SKU groups; the merge and split
+settings (parcel weight and volume limits); and a dry run of both drafts over the last N
+days with a progress bar and Cancel.
 
 Closing the window, or showing an old version over an unsaved draft, asks first: Save,
 Discard or Cancel. Every action has a shortcut, named in its tooltip:
@@ -9,7 +10,7 @@ Discard or Cancel. Every action has a shortcut, named in its tooltip:
     Ins add · F2 / Enter edit · Del delete · Ctrl+Up / Ctrl+Down move · Ctrl+E enable or
     disable · Ctrl+S save as new version · Ctrl+L show the selected version · Ctrl+Shift+R
     restore it · Ctrl+G SKU groups · Ctrl+D default decision · Ctrl+1 / Ctrl+2 review or
-    gift rules · F5 dry run · Esc cancel the dry run
+    gift rules · Ctrl+Shift+O merge and split settings · F5 dry run · Esc cancel it
 
 Nothing is written until "Save as new version" (the service checks ORDERS_REVIEW). All
 database work runs as ops on the database lane.
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecerp_desktop.domain.gifts import GiftRule, gift_rules_from_dict
+from ecerp_desktop.domain.pipeline import Options
 from ecerp_desktop.domain.rules import Rule, RuleSet, ruleset_from_dict
 from ecerp_desktop.services import pipeline
 from ecerp_desktop.services.pipeline import ProcessResult
@@ -48,6 +50,7 @@ from ecerp_desktop.ui.gift_rules_editor import GiftRuleEditorDialog
 from ecerp_desktop.ui.ops import ProgressRelay, run_op
 from ecerp_desktop.ui.orders_table_model import hold_title
 from ecerp_desktop.ui.rules_editor import RuleEditorDialog
+from ecerp_desktop.ui.rules_options import PipelineOptionsDialog
 from ecerp_desktop.ui.rules_panel import RuleListPanel, cell, keyed_action, table
 from ecerp_desktop.ui.rules_words import gift_rule_words, rule_words
 from ecerp_desktop.ui.sku_groups_editor import SkuGroupsDialog
@@ -175,6 +178,7 @@ class RulesPage(QWidget):
     saved = Signal(int)
     dry_run_done = Signal(object)
     failed = Signal(str)
+    options_saved = Signal(object)
 
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,7 +244,13 @@ class RulesPage(QWidget):
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
         self.counts.setWordWrap(True)
         self.why = table("dryRunWhy", [self.tr("Order"), self.tr("Outcome"), self.tr("Why")])
+        self.options_button = QPushButton(self.tr("Merge and split…"))
+        self.options_button.setObjectName("pipelineOptionsButton")
+        self.options_button.clicked.connect(self.edit_options)
+        keyed_action(self, self.options_button, "Ctrl+Shift+O", self.edit_options,
+                     anywhere=True)
         drow = QHBoxLayout()
+        drow.addWidget(self.options_button)
         drow.addWidget(QLabel(self.tr("Orders of the last")))
         drow.addWidget(self.days)
         drow.addWidget(self.dry_button)
@@ -337,6 +347,31 @@ class RulesPage(QWidget):
             return
         self.cancel_dry_run()
         super().closeEvent(event)
+
+    # -- merge and split options ----------------------------------------------------------
+    def edit_options(self) -> None:
+        """Load the options, then edit them in :class:`PipelineOptionsDialog`."""
+        store = self.ctx.store
+
+        def show(opts: Options) -> None:
+            dialog = self.open_options_dialog(opts)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.apply_options(dialog.options)
+        run_op(lambda: pipeline.options(store), owner=self, on_success=show,
+               on_failure=self.review._failed)
+
+    def open_options_dialog(self, opts: Options) -> PipelineOptionsDialog:
+        """The options dialog (tests drive it; :meth:`edit_options` execs it)."""
+        return PipelineOptionsDialog(opts, self)
+
+    def apply_options(self, opts: Options) -> None:
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def done(_none: object) -> None:
+            self.status.setText(self.tr("Merge and split settings saved."))
+            self.options_saved.emit(opts)
+        run_op(lambda: pipeline.set_options(store, actor, opts), owner=self,
+               on_success=done, on_failure=self.review._failed, changes={"rules"})
 
     # -- dry run ------------------------------------------------------------------------
     def dry_run(self) -> None:

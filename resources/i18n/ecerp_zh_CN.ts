@@ -1997,6 +1997,10 @@ Seller memo: {memo}</source>
         <translation>原因</translation>
     </message>
     <message>
+        <source>Merge and split…</source>
+        <translation>合单与拆单…</translation>
+    </message>
+    <message>
         <source>Orders of the last</source>
         <translation>最近</translation>
     </message>
@@ -2007,6 +2011,10 @@ Seller memo: {memo}</source>
     <message>
         <source>%1: the draft has changes that are not saved.</source>
         <translation>%1：草稿有尚未保存的修改。</translation>
+    </message>
+    <message>
+        <source>Merge and split settings saved.</source>
+        <translation>合单与拆单设置已保存。</translation>
     </message>
     <message>
         <source>Running…</source>
@@ -2614,6 +2622,10 @@ Seller memo: {memo}</source>
         <translation>验货入库</translation>
     </message>
     <message>
+        <source>Export…</source>
+        <translation type="unfinished">导出…</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -2716,6 +2728,18 @@ Seller memo: {memo}</source>
     <message>
         <source>Purchase order {number} closed.</source>
         <translation>采购单 {number} 已强制完成。</translation>
+    </message>
+    <message>
+        <source>Export the purchase order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation type="unfinished">Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Purchase order {number}: {n} lines written to {path}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -4832,6 +4856,49 @@ Seller memo: {memo}</source>
     <message>
         <source>SKU code, barcode or name — Enter maps</source>
         <translation>商品编码、条码或名称 — 按 Enter 对应</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineOptionsDialog</name>
+    <message>
+        <source>Merge and split</source>
+        <translation>合单与拆单</translation>
+    </message>
+    <message>
+        <source>Merge orders of one buyer to one address (合单)</source>
+        <translation>同一买家、同一地址的订单合并发货（合单）</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <source>Split by warehouse when no single one has every line</source>
+        <translation>没有一个仓库能发全部商品时按仓库拆单</translation>
+    </message>
+    <message>
+        <source>Pre-sale lines in parcels of their own</source>
+        <translation>预售商品单独成包</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Merge orders paid within</source>
+        <translation>合并付款时间相差不超过</translation>
+    </message>
+    <message>
+        <source>Parcel weight at most</source>
+        <translation>每包重量不超过</translation>
+    </message>
+    <message>
+        <source>Parcel volume at most</source>
+        <translation>每包体积不超过</translation>
+    </message>
+    <message>
+        <source>A SKU without a volume counts as 0 cm³.</source>
+        <translation>没有填写体积的 SKU 按 0 cm³ 计算。</translation>
     </message>
 </context>
 </TS>

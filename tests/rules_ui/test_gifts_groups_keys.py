@@ -288,3 +288,34 @@ def test_keys_drive_the_visible_tab(qtbot: QtBot, rworld: World) -> None:
     assert pipeline.rule_history(store) == []  # Ctrl+S saved the visible tab only
     with qtbot.waitSignal(page.dry_run_done, timeout=WAIT):
         qtbot.keyClick(page, Qt.Key.Key_F5)
+
+
+def test_merge_and_split_settings_from_the_screen(qtbot: QtBot, rworld: World) -> None:
+    store = rworld.store
+    with store.write() as s:
+        from ecerp_desktop.store.schema import SkuRow
+        from sqlalchemy import update
+        s.execute(update(SkuRow).where(SkuRow.code == "CUP-1").values(volume_cm3=6000))
+    page = _open(qtbot, store)
+    assert page.options_button.toolTip().endswith("(Ctrl+Shift+O)")
+    dialog = page.open_options_dialog(pipeline.options(store))
+    qtbot.addWidget(dialog)
+    assert dialog.volume.text() == "不限" and dialog.merge.isChecked()
+    dialog.merge.setChecked(False)
+    assert not dialog.window.isEnabled()
+    dialog.volume.setValue(10_000)
+    dialog.accept()
+    with qtbot.waitSignal(page.options_saved, timeout=WAIT):
+        page.apply_options(dialog.options)
+    assert page.status.text() == "合单与拆单设置已保存。"
+    opts = pipeline.options(store)
+    assert (opts.merge, opts.max_parcel_volume_cm3, opts.max_parcel_weight_g) == (
+        False, 10_000, None)
+    a = rworld.order([("CUP-1", 3)], buyer="ann", phone="13700000001")
+    b = rworld.order([("TEA-1", 1)], buyer="ann", phone="13700000001")
+    pipeline.process_pending(store, SYSTEM)
+    assert len(rworld.parcels(a)) == 3 and len(rworld.parcels(b)) == 1  # no merge
+
+    viewer = _open(qtbot, store, actor_for(None, "fin1", Role.FINANCE))
+    with qtbot.waitSignal(viewer.failed, timeout=WAIT):
+        viewer.apply_options(opts)
