@@ -134,7 +134,7 @@ def create(store: Store, actor: Actor, warehouse: str, *, skus: Sequence[str] = 
     (codes or barcodes), or one location (its SKUs join as they are scanned there)."""
     actor.require(Permission.STOCK_EDIT)
     if skus and location:
-        raise DomainError(ErrorCode.INVALID_QUANTITY, value="--sku with --location")
+        raise DomainError(ErrorCode.REQUIRED, what="a list of SKUs or a location, not both")
     now = utcnow()
     with store.write() as s:
         key = storable(warehouse.strip())
@@ -231,9 +231,9 @@ def _clean_code(code: str) -> str:
     return code
 
 
-def _begin_scan(s: Any, number: str) -> ScanTarget:
+def _begin_scan(s: Any, number: str, *, exclusive: bool = False) -> ScanTarget:
     number = storable(number.strip())
-    count = sk.for_scan(s, number)
+    count = sk.for_scan(s, number, exclusive=exclusive)
     if count is None:
         raise DomainError(ErrorCode.NOT_FOUND, what="count", key=number)
     if count.status is not Status.OPEN:
@@ -287,7 +287,7 @@ def assign(store: Store, actor: Actor, number: str, barcode: str, sku: str = "")
     barcode = _clean_code(barcode)
     now = utcnow()
     with store.write() as s:
-        count = _begin_scan(s, number)
+        count = _begin_scan(s, number, exclusive=True)
         found, sku_id = sk.flagged_sku(s, count.id, barcode)
         if not found:
             raise DomainError(ErrorCode.NOT_FOUND, what="flagged scan", key=barcode)
@@ -317,7 +317,7 @@ def reset(store: Store, actor: Actor, number: str, sku: str, *,
     actor.require(Permission.STOCK_EDIT)
     now = utcnow()
     with store.write() as s:
-        count = _begin_scan(s, number)
+        count = _begin_scan(s, number, exclusive=True)
         code = _clean_code(sku)
         ref = sk.resolve(s, code)
         if ref is None:

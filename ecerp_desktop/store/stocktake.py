@@ -204,13 +204,15 @@ class ScanTarget:
     status: Status
 
 
-def for_scan(s: Session, number: str) -> ScanTarget | None:
+def for_scan(s: Session, number: str, *, exclusive: bool = False) -> ScanTarget | None:
     """What a scan needs of its count, in one read that holds a shared lock on the count's
     row (PostgreSQL ``FOR SHARE``; SQLite's write transaction holds the database) until the
-    scan's transaction ends, so posting cannot slip between this check and the entry."""
+    scan's transaction ends, so posting cannot slip between this check and the entry.
+    *exclusive* (``FOR UPDATE``): for a reset or an assignment, which rewrite entries and
+    books and so wait for the scans in flight and hold new ones for their short while."""
     q = select(T.id, T.number, T.warehouse_id, T.scope, T.status).where(T.number == number)
     if _is_pg(s):
-        q = q.with_for_update(read=True)
+        q = q.with_for_update(read=not exclusive)
     row = s.execute(q).first()
     return None if row is None else ScanTarget(row[0], row[1], row[2], Scope(row[3]),
                                                Status(row[4]))
@@ -296,21 +298,19 @@ def assign_flagged(s: Session, cid: int, barcode: str, sku_id: int) -> int:
     """Count the flagged entries of *barcode* as *sku_id* (the user said what it is, or to
     take an out-of-scope SKU in). Returns the units."""
     where = [E.stocktake_id == cid, E.barcode == barcode, E.flag != "", E.reset_at.is_(None)]
-    units = int(s.scalar(select(func.coalesce(func.sum(E.qty), 0)).where(*where)) or 0)
-    s.execute(update(E).where(*where).values(sku_id=sku_id, flag=""))
-    return units
+    return sum(s.scalars(update(E).where(*where).values(sku_id=sku_id, flag="")
+                         .returning(E.qty)))
 
 
 def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None
               ) -> int:
-    """Void a SKU's counted entries (of one station, or all; flagged ones stay) so it can be counted again; when no
-    entry of it is left, its book quantity is forgotten too and is taken again at its next
-    first count. Returns the number of units voided."""
+    """Void a SKU's counted entries (of one station, or all; flagged ones stay) so it can be
+    counted again; when no entry of it is left, its book quantity is forgotten too and is
+    taken again at its next first count. Returns the number of units voided."""
     where = [E.stocktake_id == cid, E.sku_id == sku_id, E.flag == "", E.reset_at.is_(None)]
     if station is not None:
         where.append(E.station == station)
-    voided = int(s.scalar(select(func.coalesce(func.sum(E.qty), 0)).where(*where)) or 0)
-    s.execute(update(E).where(*where).values(reset_at=now))
+    voided = sum(s.scalars(update(E).where(*where).values(reset_at=now).returning(E.qty)))
     left = s.scalar(select(E.id).where(E.stocktake_id == cid, E.sku_id == sku_id,
                                       E.flag == "", E.reset_at.is_(None)).limit(1))
     if left is None:
