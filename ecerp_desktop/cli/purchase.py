@@ -1,4 +1,4 @@
-"""``ecerp purchase list|show|create|place|receive|cancel|close|suggest|draft|rule`` and
+"""``ecerp purchase list|show|create|place|export|receive|cancel|close|suggest|draft|rule`` and
 ``ecerp supplier add|list|link`` (采购 / 验货入库 / 采购建议 / 供应商)."""
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name != "place":
             cmd.add_argument("--reason", default="")
         cmd.set_defaults(func=fn)
+    ex = ps.add_parser("export", help=(
+        "write a purchase order to send to its supplier (.xlsx or .csv, formula-safe)"))
+    ex.add_argument("po")
+    ex.add_argument("file")
+    ex.set_defaults(func=_export)
     rc = ps.add_parser("receive", help=(
         "receive against a PO from a file of scanned codes (one per line; CODE*N counts N); "
         "prints the receiving report"))
@@ -132,6 +137,12 @@ def _create(args: argparse.Namespace) -> int:
         po = pur.place(store, SYSTEM, po.number)
     print(f"purchase order {po.number} {po.status.value}: {len(po.lines)} lines, "
           f"{po.qty_ordered} units, {po.amount}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    n = pur.export_po(store_from(args), SYSTEM, args.po, args.file)
+    print(f"purchase order {args.po}: {n} lines written to {args.file}")
     return 0
 
 

@@ -12,9 +12,11 @@ Threads: any worker thread; nothing here touches Qt.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ecerp_desktop.domain.auth import Actor, Permission
@@ -29,7 +31,7 @@ from ecerp_desktop.domain.purchasing import (
     check_lines,
 )
 from ecerp_desktop.domain.stock import MoveKind
-from ecerp_desktop.domain.text import storable
+from ecerp_desktop.domain.text import safe_cell, storable
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import catalog as cat
@@ -311,3 +313,74 @@ def lookup_sku(store: Store, actor: Actor, key: str, supplier: str | None = None
         cost = link.last_cost if link is not None and link.last_cost is not None \
             else found.cost
         return found, cost
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+
+Cell = str | int | Decimal | None
+Sheet = tuple[str, Sequence[Sequence[Cell]]]
+
+
+def write_sheets(path: str | Path, sheets: Sequence[Sheet]) -> None:
+    """Write *sheets* (title, rows) to ``.xlsx`` (one worksheet each; numbers stay numbers)
+    or else CSV (UTF-8 with BOM for Excel, the sheets one after another with a blank row
+    between). Every text cell is neutralised against formulas (domain.text.safe_cell)."""
+    def text(c: Cell) -> str:
+        return "" if c is None else safe_cell(str(c))
+
+    def cell(c: Cell) -> Cell:
+        return c if isinstance(c, int | Decimal) else text(c)
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook  # slow to import: only when a workbook is written
+
+        wb = Workbook(write_only=True)
+        for title, rows in sheets:
+            ws = wb.create_sheet(title[:31])
+            for row in rows:
+                ws.append([cell(c) for c in row])
+        wb.save(path)
+        return
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        for i, (_title, rows) in enumerate(sheets):
+            if i:
+                out.writerow([])
+            for row in rows:
+                out.writerow([text(c) for c in row])
+
+
+PO_EXPORT_COLUMNS = ("line", "sku", "supplier_item_code", "name", "qty", "unit_cost",
+                     "amount", "received")
+
+
+def export_po(store: Store, actor: Actor, number: str, path: str | Path) -> int:
+    """Write a PO to send to its supplier (.xlsx or CSV, formula-safe), with the supplier's
+    own item codes; audited. Returns the number of lines."""
+    actor.require(Permission.PURCHASE)
+    with store.read() as s:
+        po = require_po(s, number)
+        links = q.sku_suppliers(s, [ln.sku_id for ln in po.lines])
+    head: list[list[Cell]] = [
+        ["purchase_order", po.number, "status", po.status.value],
+        ["supplier", po.supplier_code, po.supplier_name, ""],
+        ["warehouse", po.warehouse_code, po.warehouse_name, ""],
+        ["expected", po.expected_date.isoformat() if po.expected_date else "", "remark",
+         po.remark],
+        [],
+        list(PO_EXPORT_COLUMNS),
+    ]
+    rows: list[list[Cell]] = []
+    for ln in po.lines:
+        link = links.get(ln.sku_id)
+        code = link.supplier_code if link is not None and link.supplier_id == po.supplier_id \
+            else ""
+        rows.append([ln.line_no, ln.code, code, ln.name, ln.qty_ordered, ln.unit_cost,
+                     ln.amount, ln.qty_received])
+    rows.append(["", "total", "", "", po.qty_ordered, "", po.amount, po.qty_received])
+    write_sheets(path, [(po.number, head + rows)])
+    with store.write() as s:
+        _audit(s, actor, "purchase.export", "purchase_order", po.number,
+               {"lines": len(po.lines), "format": Path(path).suffix.lower()})
+    return len(po.lines)

@@ -22,7 +22,6 @@ Threads: any worker thread, one call at a time per session.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +41,16 @@ from ecerp_desktop.domain.purchasing import (
     status_after_receipt,
 )
 from ecerp_desktop.domain.stock import MoveKind
-from ecerp_desktop.domain.text import safe_cell
 from ecerp_desktop.domain.timeutil import format_local, utcnow
 from ecerp_desktop.services.purchasing import (
     DOC_TYPE,
+    Cell,
+    Sheet,
     clean,
     find_sku,
     require_po,
     require_warehouse,
+    write_sheets,
 )
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import purchasing as q
@@ -450,39 +451,18 @@ def export_report(store: Store, actor: Actor, session_id: int, path: str | Path)
     text cell neutralised against formulas; audited. Returns the rows written."""
     rep = report(store, actor, session_id)
     lines, flags = report_rows(rep)
-    path = Path(path)
-    header = [rep.session.number, rep.po_number, rep.supplier_name, rep.warehouse_name,
-              rep.remark]
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("receiving")
-        ws.append([safe_cell(c) for c in header])
-        ws.append(list(REPORT_COLUMNS))
-        for row in lines:
-            ws.append([safe_cell(row[0]), safe_cell(row[1]), *[int(c) for c in row[2:]]])
-        fs = wb.create_sheet("flags")
-        fs.append(list(FLAG_COLUMNS))
-        for row in flags:
-            fs.append([safe_cell(row[0]), safe_cell(row[1]), row[2], int(row[3]),
-                       int(row[4]), safe_cell(row[5])])
-        wb.save(path)
-    else:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            out = csv.writer(fh)
-            out.writerow([safe_cell(c) for c in header])
-            out.writerow(REPORT_COLUMNS)
-            for row in lines:
-                out.writerow([safe_cell(c) for c in row])
-            if flags:
-                out.writerow([])
-                out.writerow(FLAG_COLUMNS)
-                for row in flags:
-                    out.writerow([safe_cell(c) for c in row])
+    header: list[Cell] = [rep.session.number, rep.po_number, rep.supplier_name,
+                          rep.warehouse_name, rep.remark]
+    numeric = [[*row[:2], *[int(c) for c in row[2:]]] for row in lines]
+    flagged = [[*row[:3], int(row[3]), int(row[4]), row[5]] for row in flags]
+    sheets: list[Sheet] = [("receiving", [header, list(REPORT_COLUMNS), *numeric])]
+    if flags:
+        sheets.append(("flags", [list(FLAG_COLUMNS), *flagged]))
+    write_sheets(path, sheets)
     with store.write() as s:
         audit.append(s, at=utcnow(), user_id=actor.user_id, username=actor.username,
                      action="receiving.export", entity="receiving_session",
                      entity_id=rep.session.number,
-                     detail={"rows": len(lines) + len(flags), "format": path.suffix.lower()})
+                     detail={"rows": len(lines) + len(flags),
+                             "format": Path(path).suffix.lower()})
     return len(lines) + len(flags)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecerp_desktop.domain.purchasing import LineInput, POStatus
-from ecerp_desktop.domain.timeutil import format_local
+from ecerp_desktop.domain.timeutil import format_local, to_zone, utcnow
 from ecerp_desktop.services import purchasing as pur
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
@@ -58,6 +59,14 @@ def _table(model: RecordsTableModel, name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def _overdue_colour(r: pur.POSummary) -> str | None:
+    """逾期: still expected after its expected date."""
+    if r.expected_date is not None and r.status in (POStatus.PLACED, POStatus.PARTIAL) \
+            and r.expected_date < to_zone(utcnow()).date():
+        return "#ffe0b2"
+    return None
 
 
 class PurchaseOrderDialog(QDialog):
@@ -308,6 +317,7 @@ class PurchaseOrdersTab(QWidget):
                 ("cancel", self.tr("Cancel PO"), self.cancel),
                 ("close", self.tr("Close"), self.close_po),
                 ("receive", self.tr("Receive"), self.receive),
+                ("export", self.tr("Export…"), self.ask_export),
                 ("refresh", self.tr("Refresh"), self.reload)):
             b = QPushButton(text)
             b.setObjectName(f"{key}Button")
@@ -328,7 +338,7 @@ class PurchaseOrdersTab(QWidget):
             (self.tr("Expected"), lambda r: r.expected_date or ""),
             (self.tr("Created"), lambda r: format_local(r.created_at)),
             (self.tr("Remark"), lambda r: r.remark),
-        ])
+        ], row_colour=_overdue_colour)
         self.table = _table(self.model, "purchaseOrders")
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_po())
@@ -418,6 +428,7 @@ class PurchaseOrdersTab(QWidget):
         self.buttons["cancel"].setEnabled(st in (POStatus.DRAFT, POStatus.PLACED))
         self.buttons["close"].setEnabled(st in (POStatus.PLACED, POStatus.PARTIAL))
         self.buttons["receive"].setEnabled(st in (POStatus.PLACED, POStatus.PARTIAL))
+        self.buttons["export"].setEnabled(st is not None)
 
     def _failed(self, exc: BaseException) -> None:
         self.status_line.setText(describe(exc))
@@ -507,6 +518,31 @@ class PurchaseOrdersTab(QWidget):
         store, actor, why = self.ctx.store, self.ctx.actor, reason
         self._act(lambda: pur.close(store, actor, po.number, why),
                   self.tr("Purchase order {number} closed."))
+
+    def ask_export(self) -> None:
+        po = self._current
+        if po is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the purchase order"), f"{po.number}.xlsx",
+            self.tr("Excel (*.xlsx);;CSV (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Write the selected PO to *path* (to send to the supplier)."""
+        po = self._current
+        if po is None:
+            return
+        store, actor, number = self.ctx.store, self.ctx.actor, po.number
+
+        def done(n: int) -> None:
+            self.status_line.setText(self.tr("Purchase order {number}: {n} lines written to "
+                                             "{path}.").format(number=number, n=n, path=path))
+            self.done.emit(n)
+
+        run_op(lambda: pur.export_po(store, actor, number, path), owner=self,
+               on_success=done, on_failure=self._failed)
 
     def receive(self) -> None:
         if self._current is not None:

@@ -2623,7 +2623,7 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished">导出…</translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -2731,15 +2731,15 @@ Seller memo: {memo}</source>
     </message>
     <message>
         <source>Export the purchase order</source>
-        <translation type="unfinished"></translation>
+        <translation>导出采购单</translation>
     </message>
     <message>
         <source>Excel (*.xlsx);;CSV (*.csv)</source>
-        <translation type="unfinished">Excel (*.xlsx);;CSV (*.csv)</translation>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
         <source>Purchase order {number}: {n} lines written to {path}.</source>
-        <translation type="unfinished"></translation>
+        <translation>采购单 {number}：已导出 {n} 行到 {path}。</translation>
     </message>
 </context>
 <context>

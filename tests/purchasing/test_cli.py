@@ -33,6 +33,10 @@ def test_purchase_round_trip(sqlite_store: Store, tmp_path: Path,
                        "6920000000011:2:8", "--expected", "2026-12-10")
     assert code == 0 and "draft: 2 lines, 7 units, 168.50" in out, out
     number = out.split()[2]
+    code, out, _ = run(capsys, "--db", db, "purchase", "export", number,
+                       str(tmp_path / "po.csv"))
+    assert code == 0 and "2 lines written" in out
+    assert "TEA-1" in (tmp_path / "po.csv").read_text(encoding="utf-8-sig")
     code, out, _ = run(capsys, "--db", db, "purchase", "place", number)
     assert code == 0 and "7 units in transit" in out
     assert world.balance("TEA-1").in_transit == 5

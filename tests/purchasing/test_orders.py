@@ -113,3 +113,30 @@ def test_placing_remembers_the_suppliers_cost(world: World) -> None:
     assert found is not None and found[0].code == "TEA-1" and found[1] == Decimal("31.20")
     other = pur.lookup_sku(world.store, world.actor, "CUP-1")
     assert other is not None and other[1] == Decimal("8.50")  # no supplier cost: SKU cost
+
+
+def test_a_po_exported_for_its_supplier(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    pur.add_supplier(world.store, world.actor, "EVIL", "+SUM(1,2)", contact="=1+1")
+    pur.link_sku(world.store, world.actor, "TEA-1", "EVIL", supplier_code="-LJ-250")
+    po = pur.create_po(world.store, world.actor, supplier="EVIL", warehouse="HZ",
+                       lines=[LineInput("TEA-1", 10, Decimal("30.50")),
+                              LineInput("CUP-1", 4, Decimal("8"))],
+                       remark="=WEBSERVICE(\"http://x\")")
+    path = tmp_path / "po.xlsx"
+    assert pur.export_po(world.store, world.actor, po.number, path) == 2
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    for row in rows:  # rows read back padded to the widest
+        while row and row[-1] in (None, ""):
+            row.pop()
+    assert ["supplier", "EVIL", "'+SUM(1,2)"] in rows
+    assert [1, "TEA-1", "'-LJ-250", "龙井茶 250g", 10, 30.5, 305, 0] in rows
+    assert [2, "CUP-1", None, "玻璃杯", 4, 8, 32, 0] in rows
+    assert any("'=WEBSERVICE" in str(v) for row in rows for v in row)
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    csv_path = tmp_path / "po.csv"
+    pur.export_po(world.store, world.actor, po.number, csv_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'+SUM(1,2)" in text and "'-LJ-250" in text and "\n=" not in text

@@ -226,3 +226,19 @@ def test_the_page_speaks_chinese(qtbot, sqlite_store: Store, wedge: ScannerFilte
     finally:
         wait_all()
         i18n.install("en")
+
+
+def test_export_the_selected_po(qtbot, sqlite_store: Store, wedge: ScannerFilter,
+                                english: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world = build(sqlite_store)
+    number = world.po([("TEA-1", 2, "30")], place=False)
+    page = open_page(qtbot, sqlite_store, wedge)
+    orders = page.orders
+    qtbot.waitUntil(lambda: orders.model.rowCount() == 1, timeout=5000)
+    orders.table.selectRow(0)
+    qtbot.waitUntil(lambda: orders.current() is not None, timeout=5000)
+    assert orders.buttons["export"].isEnabled()
+    path = tmp_path / "po.csv"
+    assert feedback_of(qtbot, orders.done, lambda: orders.export_to(str(path))) == 1
+    assert number in path.read_text(encoding="utf-8-sig")
+    assert "1 lines written" in orders.status_line.text()
