@@ -42,7 +42,12 @@ from ecerp_desktop.services.stock_export import ExportResult, write_table
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import mapping as ms
 from ecerp_desktop.store.catalog import listing_skus
-from ecerp_desktop.store.mapping import ListingRecord, SkuChoice, UnmappedRecord
+from ecerp_desktop.store.mapping import (
+    ListingRecord,
+    PlatformLine,
+    SkuChoice,
+    UnmappedRecord,
+)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -131,20 +136,26 @@ def unmapped(store: Store, actor: Actor, *, shop: int | None = None, text: str |
     with store.read() as s:
         rows = ms.unmapped(s, shop_id=shop, text=storable(text or ""), after=after,
                            limit=max(1, min(limit, 1000)))
-    index = suggest_index(store) if suggestions and rows else None
-    names: dict[str, str] = {}
-    picked: list[tuple[str, ...]] = []
-    for r in rows:
-        codes = index.suggest(LineRef(r.platform_item_id, r.platform_sku_id, r.merchant_code,
-                                      r.title)) if index is not None else ()
-        picked.append(codes)
-        names.update(dict.fromkeys(codes, ""))
+    found = suggest(store, actor, rows) if suggestions else [()] * len(rows)
+    return [_line(r, sug) for r, sug in zip(rows, found, strict=True)]
+
+
+def suggest(store: Store, actor: Actor, lines: Sequence[PlatformLine]
+            ) -> list[tuple[Suggestion, ...]]:
+    """Up to three likely SKUs for each of *lines* (a screen shows the lines first and
+    asks this afterwards: the first call after a SKU changed builds the index)."""
+    actor.require(Permission.ORDERS_VIEW)
+    if not lines:
+        return []
+    index = suggest_index(store)
+    picked = [index.suggest(LineRef(r.platform_item_id, r.platform_sku_id, r.merchant_code,
+                                    r.title)) for r in lines]
+    names = dict.fromkeys((c for codes in picked for c in codes), "")
     if names:
         with store.read() as s:
             for k in ms.sku_by_code_ci(s, list(names)).values():
                 names[k.code] = k.name
-    return [_line(r, tuple(Suggestion(c, names.get(c, "")) for c in codes))
-            for r, codes in zip(rows, picked, strict=True)]
+    return [tuple(Suggestion(c, names.get(c, "")) for c in codes) for codes in picked]
 
 
 def _line(r: UnmappedRecord, sug: tuple[Suggestion, ...]) -> UnmappedLine:

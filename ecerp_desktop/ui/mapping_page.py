@@ -14,6 +14,7 @@ so typing never waits behind a re-run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -67,6 +68,10 @@ def _number(n: int) -> QTableWidgetItem:
     item.setData(Qt.ItemDataRole.DisplayRole, n)
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
+
+
+def _ident(ln: UnmappedLine) -> tuple[int, str, str, str]:
+    return (ln.shop_id, ln.platform_item_id, ln.platform_sku_id, ln.merchant_code)
 
 
 def rerun_words(res: MapResult) -> str:
@@ -129,11 +134,13 @@ class SkuField(QLineEdit):
 
 
 class MappingPage(QWidget):
-    """The mapping screen. Tests wait on ``loaded`` (unmapped lines shown), ``table_loaded``,
+    """The mapping screen. Tests wait on ``loaded`` (unmapped lines shown), ``suggested``
+    (their likely SKUs shown), ``table_loaded``,
     ``mapped`` (a MapResult, after the re-run), ``file_done`` and ``failed``. A wedge scan
     maps the current line to the scanned code (unmapped tab shown, window in front)."""
 
     loaded = Signal()
+    suggested = Signal()  # the likely SKUs of the lines shown have arrived
     table_loaded = Signal()
     mapped = Signal(object)
     file_done = Signal(object)
@@ -147,6 +154,9 @@ class MappingPage(QWidget):
         self.setWindowTitle(self.tr("SKU mapping"))
         self.can_edit = ctx.actor.can(Permission.ORDERS_REVIEW)
         self.lines: list[UnmappedLine] = []
+        # likely SKUs by line, kept while the page lives (the catalogue rarely changes
+        # under a clerk mapping lines)
+        self._suggested: dict[tuple[int, str, str, str], tuple[Any, ...]] = {}
         self.rows: list[Any] = []  # the mapping table's listings shown
         self._more_lines = False
         self._more_rows = False
@@ -275,36 +285,67 @@ class MappingPage(QWidget):
                on_failure=self._show_error, pool=lane(_SIDE_LANE))
 
     def reload(self) -> None:
-        """Read the first page of unmapped lines again (after a filter change or F5)."""
+        """Read the first page of unmapped lines again (after a filter change or F5), the
+        likely SKUs too."""
+        self._suggested.clear()
         self._read_lines(None)
 
     def load_more_lines(self) -> None:
         if self.lines:
             self._read_lines(self.lines[-1].key)
 
-    def _read_lines(self, after: Any) -> None:
+    def _read_lines(self, after: Any, *, keep_row: int | None = None,
+                    limit: int = PAGE) -> None:
+        """Read a page of lines (the next one with *after*), show it at once, then ask for
+        the likely SKUs of the lines that have none yet (a side op: the first one after a
+        SKU changed builds the suggestion index, which can take a second or two)."""
         store, actor = self.ctx.store, self.ctx.actor
         shop, text = self.shop.currentData(), self.search.text().strip()
 
         def read() -> tuple[list[UnmappedLine], tuple[int, int]]:
             page = mapping.unmapped(store, actor, shop=shop, text=text, after=after,
-                                    limit=PAGE)
+                                    limit=limit, suggestions=False)
             return page, mapping.unmapped_totals(store, actor)
 
         def done(got: tuple[list[UnmappedLine], tuple[int, int]]) -> None:
             page, (n_lines, n_orders) = got
+            page = [replace(ln, suggestions=self._suggested.get(_ident(ln), ()))
+                    for ln in page]
             self.lines = page if after is None else self.lines + page
-            self._more_lines = len(page) == PAGE
+            self._more_lines = len(page) == limit
             self.more_lines.setVisible(self._more_lines)
-            self._fill_lines(keep_row=0 if after is None else self.table.currentRow())
+            row = keep_row if keep_row is not None else (
+                0 if after is None else self.table.currentRow())
+            self._fill_lines(keep_row=row)
             self.tabs.setTabText(0, self.tr("Unmapped (%1)").replace("%1", str(n_lines)))
-            if not self._busy:
+            if not self._busy and keep_row is None:
                 self.status_line.setText(
                     self.tr("%1 unmapped line(s) hold %2 order(s)").replace(
                         "%1", str(n_lines)).replace("%2", str(n_orders)))
             self.loaded.emit()
+            self._suggest()
 
         run_op(read, owner=self, on_success=done, on_failure=self._show_error)
+
+    def _suggest(self) -> None:
+        todo = [ln for ln in self.lines if _ident(ln) not in self._suggested]
+        if not todo:
+            self.suggested.emit()
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def done(found: list[tuple[Any, ...]]) -> None:
+            for ln, sug in zip(todo, found, strict=True):
+                self._suggested[_ident(ln)] = sug
+            self.lines = [replace(ln, suggestions=self._suggested.get(_ident(ln), ()))
+                          for ln in self.lines]
+            for r, ln in enumerate(self.lines):
+                self.table.setItem(r, 7, _cell(", ".join(s.code for s in ln.suggestions)))
+            self._show_current(focus=False)
+            self.suggested.emit()
+
+        run_op(lambda: mapping.suggest(store, actor, todo), owner=self, on_success=done,
+               on_failure=self._show_error, pool=lane(_SIDE_LANE))
 
     def _fill_lines(self, keep_row: int = 0) -> None:
         t = self.table
@@ -329,7 +370,7 @@ class MappingPage(QWidget):
             r = min(max(self.table.currentRow() + delta, 0), len(self.lines) - 1)
             self.table.setCurrentCell(r, 0)
 
-    def _show_current(self) -> None:
+    def _show_current(self, focus: bool = True) -> None:
         ln = self.current_line()
         if ln is None:
             self.current_label.setText(self.tr("No unmapped line holds an order."))
@@ -354,7 +395,8 @@ class MappingPage(QWidget):
                 b.setVisible(True)
             else:
                 b.setVisible(False)
-        self.sku_field.setFocus()
+        if focus:
+            self.sku_field.setFocus()
 
     def pick_suggestion(self, i: int) -> None:
         ln = self.current_line()
@@ -401,23 +443,7 @@ class MappingPage(QWidget):
     def _after_map(self, row: int) -> None:
         """Read the lines again, keeping the cursor where the mapped line was (the next
         line moves up into its place)."""
-        store, actor = self.ctx.store, self.ctx.actor
-        shop, text = self.shop.currentData(), self.search.text().strip()
-        n = max(PAGE, len(self.lines))
-
-        def read() -> tuple[list[UnmappedLine], tuple[int, int]]:
-            return (mapping.unmapped(store, actor, shop=shop, text=text, limit=n),
-                    mapping.unmapped_totals(store, actor))
-
-        def done(got: tuple[list[UnmappedLine], tuple[int, int]]) -> None:
-            self.lines = got[0]
-            self._more_lines = len(got[0]) == n
-            self.more_lines.setVisible(self._more_lines)
-            self._fill_lines(keep_row=row)
-            self.tabs.setTabText(0, self.tr("Unmapped (%1)").replace("%1", str(got[1][0])))
-            self.loaded.emit()
-
-        run_op(read, owner=self, on_success=done, on_failure=self._show_error)
+        self._read_lines(None, keep_row=row, limit=max(PAGE, len(self.lines)))
 
     # -- the mapping table tab ------------------------------------------------------------
     def _table_tab(self) -> QWidget:

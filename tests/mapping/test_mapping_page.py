@@ -48,7 +48,7 @@ def _open(qtbot: QtBot, store: Store, actor: Actor = CLERK,
           scanner: ScannerFilter | None = None) -> MappingPage:
     page = MappingPage(PageContext(store=store, actor=actor), scanner_filter=scanner)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+    with qtbot.waitSignals([page.loaded, page.suggested], timeout=WAIT):
         page.show()
     return page
 
