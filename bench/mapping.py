@@ -14,7 +14,9 @@ Timed:
 - ``mapping_unmapped_first_page_ms``: the first page (200 lines, waiting counts and three
   likely SKUs each) with the suggestion index still to build;
 - ``mapping_unmapped_page_ms``: the same page again (index kept), the figure a user sees
-  on every refresh, and ``mapping_unmapped_next_page_ms`` (keyset, page 2);
+  on every refresh, ``mapping_unmapped_next_page_ms`` (keyset, page 2) and
+  ``mapping_unmapped_lines_only_ms`` (the page and the totals without suggestions: what
+  the screen shows before its likely SKUs arrive);
 - ``mapping_remap_rerun_ms``: mapping the line that holds H orders and re-running them
   through the pipeline (all must come out approved, with stock reserved);
 - ``mapping_import_rows_rerun_ms``: importing a CSV mapping table of L rows (one per
@@ -113,6 +115,10 @@ def run(argv: list[str]) -> int:
         page = mapping.unmapped(store, SYSTEM, limit=200)
         page_ms = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
+        mapping.unmapped(store, SYSTEM, limit=200, suggestions=False)
+        mapping.unmapped_totals(store, SYSTEM)
+        lines_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
         page2 = mapping.unmapped(store, SYSTEM, limit=200, after=page[-1].key)
         next_ms = (time.perf_counter() - t) * 1000
         hot = page[0]
@@ -150,5 +156,6 @@ def run(argv: list[str]) -> int:
     print(f"BENCH mapping_unmapped_first_page_ms {first_ms:.0f}", flush=True)
     print(f"BENCH mapping_unmapped_page_ms {page_ms:.0f}", flush=True)
     print(f"BENCH mapping_unmapped_next_page_ms {next_ms:.0f}", flush=True)
+    print(f"BENCH mapping_unmapped_lines_only_ms {lines_ms:.0f}", flush=True)
     print(f"BENCH mapping_remap_rerun_ms {remap_ms:.0f}", flush=True)
     return 0
