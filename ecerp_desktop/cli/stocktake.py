@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--location", default="", help="count one location (its SKUs join the "
                                                   "count as they are scanned there)")
     c.add_argument("--blind", action="store_true", help="hide book quantities from counters")
+    c.add_argument("--freeze", action="store_true",
+                   help="take every SKU's book now (default: when it is first counted)")
     c.add_argument("--note", default="")
     c.set_defaults(func=_create)
     s = ss.add_parser("scan", help="add a file of scans: one barcode per line, optionally "
@@ -72,10 +74,11 @@ def _policy(args: argparse.Namespace) -> Uncounted:
 
 def _create(args: argparse.Namespace) -> int:
     count = svc.create(store_from(args), SYSTEM, args.warehouse, skus=args.sku,
-                       location=args.location, blind=args.blind, note=args.note)
+                       location=args.location, blind=args.blind, freeze=args.freeze,
+                       note=args.note)
     print(f"{count.number} open: {count.warehouse}, scope {count.scope.value}"
           f"{' ' + count.location if count.location else ''}, {count.skus_in_scope} SKUs"
-          f"{', blind' if count.blind else ''}")
+          f"{', blind' if count.blind else ''}{', book frozen' if count.frozen else ''}")
     return 0
 
 

@@ -20,8 +20,9 @@ voids the SKU's entries (of one station, or of every station) and forgets its bo
 snapshot, so the next scan starts the count of that SKU afresh.
 
 Stock moving during the count: for each SKU the book on hand is taken the moment it is first
-counted; posting applies ``delta = counted − book_at_count`` to the CURRENT on hand, so
-shipments and receipts between counting and posting are kept. Uncounted SKUs in scope are
+counted (or, for a FROZEN count, for every SKU in scope when the count is created);
+posting applies ``delta = counted − book`` to the CURRENT on hand, so shipments and receipts
+between counting (or freezing) and posting are kept. Uncounted SKUs in scope are
 either treated as counted zero (their whole current on hand is written off) or excluded —
 the user chooses when posting. A delta that would leave on hand below what is reserved is
 refused, naming every such SKU.
@@ -87,10 +88,12 @@ class VarianceLine:
         return self.counted is not None
 
     def delta(self, uncounted: Uncounted = Uncounted.ZERO) -> int:
-        """What posting changes on hand by (0 when excluded)."""
+        """What posting changes on hand by (0 when excluded): counted − book, the book being
+        the on hand now for a SKU that has none (uncounted in a count not frozen)."""
+        book = self.book if self.book is not None else self.on_hand
         if self.counted is None:
-            return -self.on_hand if uncounted is Uncounted.ZERO else 0
-        return self.counted - (self.book if self.book is not None else self.on_hand)
+            return -book if uncounted is Uncounted.ZERO else 0
+        return self.counted - book
 
     def value(self, uncounted: Uncounted = Uncounted.ZERO) -> Decimal:
         """The delta at the SKU's cost (negative = a loss)."""

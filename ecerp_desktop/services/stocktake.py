@@ -129,9 +129,14 @@ def _open(count: CountRecord) -> None:
 
 
 def create(store: Store, actor: Actor, warehouse: str, *, skus: Sequence[str] = (),
-           location: str = "", blind: bool = False, note: str = "") -> CountRecord:
+           location: str = "", blind: bool = False, freeze: bool = False,
+           note: str = "") -> CountRecord:
     """Open a count of *warehouse*: all its SKUs (no *skus*, no *location*), a list of SKUs
-    (codes or barcodes), or one location (its SKUs join as they are scanned there)."""
+    (codes or barcodes), or one location (its SKUs join as they are scanned there).
+
+    The book each difference is taken against is the on hand when a SKU is first counted;
+    with *freeze*, the on hand of every SKU in scope now (a count of a warehouse that stops
+    moving stock while it counts)."""
     actor.require(Permission.STOCK_EDIT)
     if skus and location:
         raise DomainError(ErrorCode.REQUIRED, what="a list of SKUs or a location, not both")
@@ -161,12 +166,13 @@ def create(store: Store, actor: Actor, warehouse: str, *, skus: Sequence[str] = 
             scope = Scope.ALL
         note = storable(note.strip())
         cid = sk.create(s, warehouse_id=wh.id, scope=scope, now=now, sku_ids=sku_ids,
-                        location_id=loc_id, blind=blind, note=note, user_id=actor.user_id,
-                        username=actor.username)
+                        location_id=loc_id, blind=blind, frozen=freeze, note=note,
+                        user_id=actor.user_id, username=actor.username)
         record = sk.by_id(s, cid)
         audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
                      action="stocktake.create", entity="stocktake", entity_id=record.number,
                      detail={"warehouse": wh.code, "scope": scope.value, "blind": blind,
+                             "frozen": freeze,
                              "location": location, "skus": record.skus_in_scope})
         return record
 
@@ -323,7 +329,7 @@ def reset(store: Store, actor: Actor, number: str, sku: str, *,
         if ref is None:
             raise DomainError(ErrorCode.NOT_FOUND, what="SKU", key=code)
         station = None if station is None else storable(station.strip())[:64]
-        voided = sk.reset_sku(s, count.id, ref.id, now, station)
+        voided = sk.reset_sku(s, count.id, ref.id, now, station, keep_book=count.frozen)
         audit.append(s, at=now, user_id=actor.user_id, username=actor.username,
                      action="stocktake.reset", entity="stocktake", entity_id=count.number,
                      detail={"sku": ref.code, "station": station, "units": voided})

@@ -4,7 +4,8 @@
   it posts. Status open → posted (or cancelled), changed only by a conditional UPDATE on
   the status, so a count is posted at most once.
 - ``stocktake_skus``: the SKUs in scope, each with the book on hand taken the moment it was
-  first counted (``book_qty``, NULL until then). Posting applies counted − book_qty to the
+  first counted (``book_qty``, NULL until then), or for every SKU when the count was created
+  if the count is ``frozen``. Posting applies counted − book_qty to the
   CURRENT on hand, so stock that moved between counting and posting is kept. At posting the
   counted quantity and the delta posted are written back for the record.
 - ``stocktake_entries``: append-only scans. Stations only INSERT here (never read-modify-
@@ -32,6 +33,7 @@ class StocktakeRow(Base):
     scope: Mapped[str] = mapped_column(String(16))  # all, skus, location
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)  # book taken at creation
     status: Mapped[str] = mapped_column(String(16), default="open")
     note: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime]

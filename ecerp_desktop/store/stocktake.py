@@ -50,6 +50,7 @@ class CountRecord:
     scope: Scope
     location: str
     blind: bool
+    frozen: bool
     status: Status
     note: str
     created_at: datetime
@@ -118,13 +119,16 @@ def _insert_ignore(s: Session, table: Any) -> Any:
 
 def create(s: Session, *, warehouse_id: int, scope: Scope, now: datetime,
            sku_ids: Sequence[int] = (), location_id: int | None = None, blind: bool = False,
-           note: str = "", user_id: int | None = None, username: str = "") -> int:
+           frozen: bool = False, note: str = "", user_id: int | None = None,
+           username: str = "") -> int:
     """A new open count; its SKUs in scope are written at once (ALL: the active non-bundle
-    catalogue plus every SKU with a balance in the warehouse, in one INSERT … SELECT).
-    Returns its id; the number is ``ST<yyyymmdd>-<id>``."""
+    catalogue plus every SKU with a balance in the warehouse, in one INSERT … SELECT), and
+    when *frozen* their book quantities too (one UPDATE). Returns its id; the number is
+    ``ST<yyyymmdd>-<id>``."""
     cid = s.scalar(insert(T).values(
         number=uuid.uuid4().hex[:32], warehouse_id=warehouse_id, scope=scope.value,
-        location_id=location_id, blind=blind, status=Status.OPEN.value, note=note[:255],
+        location_id=location_id, blind=blind, frozen=frozen, status=Status.OPEN.value,
+        note=note[:255],
         created_at=now, created_by=user_id, created_by_name=username[:64], uncounted="",
     ).returning(T.id))
     assert cid is not None
@@ -138,13 +142,18 @@ def create(s: Session, *, warehouse_id: int, scope: Scope, now: datetime,
     elif sku_ids:
         s.execute(insert(KT), [{"stocktake_id": cid, "sku_id": k}
                                for k in sorted(set(sku_ids))])
+    if frozen:
+        on_hand = (select(B.on_hand).where(B.warehouse_id == warehouse_id,
+                                           B.sku_id == K.sku_id).scalar_subquery())
+        s.execute(update(K).where(K.stocktake_id == cid)
+                  .values(book_qty=func.coalesce(on_hand, 0), book_at=now))
     return int(cid)
 
 
 def _record(row: Any, in_scope: int = 0, counted: int = 0) -> CountRecord:
     t, wh, loc = row
     return CountRecord(t.id, t.number, t.warehouse_id, wh, Scope(t.scope), loc or "",
-                       t.blind, Status(t.status), t.note, t.created_at, t.created_by_name,
+                       t.blind, t.frozen, Status(t.status), t.note, t.created_at, t.created_by_name,
                        t.posted_at, t.uncounted, in_scope, counted)
 
 
@@ -202,6 +211,7 @@ class ScanTarget:
     warehouse_id: int
     scope: Scope
     status: Status
+    frozen: bool
 
 
 def for_scan(s: Session, number: str, *, exclusive: bool = False) -> ScanTarget | None:
@@ -210,12 +220,13 @@ def for_scan(s: Session, number: str, *, exclusive: bool = False) -> ScanTarget 
     scan's transaction ends, so posting cannot slip between this check and the entry.
     *exclusive* (``FOR UPDATE``): for a reset or an assignment, which rewrite entries and
     books and so wait for the scans in flight and hold new ones for their short while."""
-    q = select(T.id, T.number, T.warehouse_id, T.scope, T.status).where(T.number == number)
+    q = select(T.id, T.number, T.warehouse_id, T.scope, T.status, T.frozen).where(
+        T.number == number)
     if _is_pg(s):
         q = q.with_for_update(read=not exclusive)
     row = s.execute(q).first()
     return None if row is None else ScanTarget(row[0], row[1], row[2], Scope(row[3]),
-                                               Status(row[4]))
+                                               Status(row[4]), row[5])
 
 
 def set_status(s: Session, cid: int, *, from_: Status, to: Status, now: datetime,
@@ -302,18 +313,19 @@ def assign_flagged(s: Session, cid: int, barcode: str, sku_id: int) -> int:
                          .returning(E.qty)))
 
 
-def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None
-              ) -> int:
+def reset_sku(s: Session, cid: int, sku_id: int, now: datetime, station: str | None = None,
+              *, keep_book: bool = False) -> int:
     """Void a SKU's counted entries (of one station, or all; flagged ones stay) so it can be
-    counted again; when no entry of it is left, its book quantity is forgotten too and is
-    taken again at its next first count. Returns the number of units voided."""
+    counted again; when no entry of it is left, its book quantity is forgotten too (unless
+    *keep_book*: a frozen count) and is taken again at its next first count. Returns the
+    number of units voided."""
     where = [E.stocktake_id == cid, E.sku_id == sku_id, E.flag == "", E.reset_at.is_(None)]
     if station is not None:
         where.append(E.station == station)
     voided = sum(s.scalars(update(E).where(*where).values(reset_at=now).returning(E.qty)))
     left = s.scalar(select(E.id).where(E.stocktake_id == cid, E.sku_id == sku_id,
                                       E.flag == "", E.reset_at.is_(None)).limit(1))
-    if left is None:
+    if left is None and not keep_book:
         s.execute(update(K).where(K.stocktake_id == cid, K.sku_id == sku_id)
                   .values(book_qty=None, book_at=None))
     return voided

@@ -127,6 +127,10 @@ class StocktakeCreateDialog(QDialog):
         self.location.setMaxLength(32)
         self.location.setPlaceholderText(self.tr("Location code, e.g. A-01-02"))
         self.blind = QCheckBox(self.tr("Blind count: counters do not see book quantities"))
+        self.freeze = QCheckBox(self.tr("Freeze the book now (stock does not move while "
+                                        "counting)"))
+        self.freeze.setToolTip(self.tr("Otherwise each SKU's book is taken when it is first "
+                                       "counted, so stock may keep moving"))
         self.note = QLineEdit()
         self.note.setMaxLength(200)
         form = QFormLayout()
@@ -136,6 +140,7 @@ class StocktakeCreateDialog(QDialog):
         form.addRow(self.skus)
         form.addRow(self.scope_location, self.location)
         form.addRow(self.blind)
+        form.addRow(self.freeze)
         form.addRow(self.tr("Note"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -156,6 +161,7 @@ class StocktakeCreateDialog(QDialog):
             "location": self.location.text().strip() if self.scope_location.isChecked()
             else "",
             "blind": self.blind.isChecked(),
+            "freeze": self.freeze.isChecked(),
             "note": self.note.text(),
         }
 

@@ -4598,6 +4598,14 @@ Seller memo: {memo}</source>
         <translation>盲盘：盘点人员看不到账面数量</translation>
     </message>
     <message>
+        <source>Freeze the book now (stock does not move while counting)</source>
+        <translation>立即冻结账面数（盘点期间库存不变动）</translation>
+    </message>
+    <message>
+        <source>Otherwise each SKU&apos;s book is taken when it is first counted, so stock may keep moving</source>
+        <translation>不冻结时，每个SKU的账面数在首次盘点时记录，库存可以继续变动</translation>
+    </message>
+    <message>
         <source>Warehouse</source>
         <translation>仓库</translation>
     </message>

@@ -285,3 +285,22 @@ def test_flagged_scans_can_be_counted_once_someone_says_what_they_are(world: Wor
     assert world.on_hand("TEA-1") == (4, 0) and world.on_hand("POT-1") == (2, 0)
     with world.store.read() as s:
         assert sum(e.action == "stocktake.assign" for e in audit.recent(s)) == 2
+
+
+def test_a_frozen_count_takes_every_book_at_creation(world: World) -> None:
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1", "TEA-2", "POT-1"],
+                       freeze=True)
+    assert count.frozen
+    world.move("TEA-1", MoveKind.RECEIPT, 4)  # after the freeze: kept
+    world.move("TEA-2", MoveKind.RECEIPT, 2)
+    svc.scan(world.store, COUNTER, count.number, "TEA-1", qty=9)  # book 10 (frozen), not 14
+    svc.scan(world.store, COUNTER, count.number, "TEA-2", qty=1)
+    svc.reset(world.store, KEEPER, count.number, "TEA-2")  # a recount keeps the frozen book
+    svc.scan(world.store, COUNTER, count.number, "TEA-2", qty=5)
+    report = svc.variances(world.store, KEEPER, count.number)
+    rows = {ln.code: (ln.book, ln.counted, ln.delta()) for ln in report.lines}
+    assert rows == {"TEA-1": (10, 9, -1), "TEA-2": (5, 5, 0), "POT-1": (3, None, -3)}
+    svc.post(world.store, KEEPER, count.number)
+    assert world.on_hand("TEA-1") == (13, 0)
+    assert world.on_hand("TEA-2") == (7, 0)
+    assert world.on_hand("POT-1") == (0, 0)

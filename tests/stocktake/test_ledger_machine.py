@@ -50,6 +50,7 @@ class ModelCount:
     book: dict[int, int] = field(default_factory=dict)
     counted: dict[int, int] = field(default_factory=dict)
     scans: int = 0
+    frozen: bool = False
 
 
 def _machine(store: Store) -> type[RuleBasedStateMachine]:
@@ -173,12 +174,14 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
         # --- counts ----------------------------------------------------------------------
 
         @precondition(lambda self: self.count is None)
-        @rule(both=stg.booleans(), i=which)
-        def open_count(self, both: bool, i: int) -> None:
+        @rule(both=stg.booleans(), i=which, freeze=stg.booleans())
+        def open_count(self, both: bool, i: int, freeze: bool) -> None:
             codes = self.codes if both else [self.codes[i]]
-            got = count_svc.create(store, KEEPER, self.wh_code, skus=codes)
-            self.count = ModelCount(got.number, [self.skus[self.codes.index(c)]
-                                                 for c in codes])
+            got = count_svc.create(store, KEEPER, self.wh_code, skus=codes, freeze=freeze)
+            skus = [self.skus[self.codes.index(c)] for c in codes]
+            self.count = ModelCount(got.number, skus, frozen=freeze)
+            if freeze:  # every book taken now
+                self.count.book = {k: self.model[k].on_hand for k in skus}
 
         @precondition(lambda self: self.count is not None)
         @rule(i=which, q=qty, station=stg.sampled_from(["A", "B"]))
@@ -211,7 +214,8 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
             k = self.skus[i]
             voided = count_svc.reset(store, KEEPER, self.count.number, self.codes[i])
             assert voided == self.count.counted.pop(k, 0)
-            self.count.book.pop(k, None)
+            if not self.count.frozen:
+                self.count.book.pop(k, None)
 
         @precondition(lambda self: self.count is not None and self.count.scans > 0)
         @rule(zero=stg.booleans())
@@ -224,8 +228,10 @@ def _machine(store: Store) -> type[RuleBasedStateMachine]:
                 b = self.model[k]
                 if k in c.counted:
                     after[k] = b.on_hand + c.counted[k] - c.book[k]
-                else:
-                    after[k] = 0 if policy is Uncounted.ZERO else b.on_hand
+                elif policy is Uncounted.EXCLUDE:
+                    after[k] = b.on_hand
+                else:  # counted as zero: against the frozen book, else all of it goes
+                    after[k] = b.on_hand - c.book[k] if k in c.book else 0
             # the other warehouse is never touched by this count
             refused = any(after[k] < self.model[k].reserved for k in c.skus)
             try:

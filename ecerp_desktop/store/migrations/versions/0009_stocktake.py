@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('scope', sa.String(length=16), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=True),
     sa.Column('blind', sa.Boolean(), nullable=False),
+    sa.Column('frozen', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('note', sa.String(length=255), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
