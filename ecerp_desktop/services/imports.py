@@ -29,7 +29,7 @@ from typing import Any
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.barcodes import is_valid_ean13
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
-from ecerp_desktop.domain.money import ZERO, parse_money
+from ecerp_desktop.domain.money import parse_money
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.text import storable
 from ecerp_desktop.domain.timeutil import utcnow
@@ -301,8 +301,8 @@ def _barcodes(value: str) -> tuple[str, ...]:
 # --- SKUs ----------------------------------------------------------------------------------------
 
 def import_skus(store: Store, actor: Actor, path: str | Path) -> ImportReport:
-    """Import or update SKUs (code, name, barcodes, weight_g, cost, and optionally
-    volume_cm3: an empty cell or no such column keeps the stored volume) from *path*."""
+    """Import or update SKUs (code, name, and optionally barcodes, weight_g, cost,
+    volume_cm3: an empty cell or no such column keeps the stored value) from *path*."""
     actor.require(Permission.STOCK_EDIT)
     path = Path(path)
     header, rows = read_table(path)
@@ -353,13 +353,13 @@ def _sku_row(report: ImportReport, n: int, row: dict[str, str],
         fail("barcodes", exc)
         return None
     try:
-        weight = _whole(row["weight_g"]) if row.get("weight_g") else 0
+        weight = _whole(row["weight_g"]) if row.get("weight_g") else None
     except DomainError as exc:
         fail("weight_g", exc)
         return None
     try:
-        cost = parse_money(row["cost"]) if row.get("cost") else ZERO
-        if cost < 0:
+        cost = parse_money(row["cost"]) if row.get("cost") else None
+        if cost is not None and cost < 0:
             raise DomainError(ErrorCode.INVALID_MONEY, value=row["cost"])
     except DomainError as exc:
         fail("cost", exc)
@@ -401,8 +401,9 @@ def _store_skus(s: Any, report: ImportReport,
         old = before.get(item.code)
         if old is None:
             report.created += 1
-        elif (old.name, old.weight_g, old.cost) != (item.name, item.weight_g, item.cost) \
-                or (item.volume_cm3 is not None and item.volume_cm3 != old.volume_cm3) \
+        elif old.name != item.name or any(
+                getattr(item, c) is not None and getattr(item, c) != getattr(old, c)
+                for c in ("weight_g", "cost", "volume_cm3")) \
                 or not set(item.barcodes) <= set(old.barcodes):
             report.changed += 1
         else:

@@ -62,12 +62,14 @@ def _upsert(s: Session, table: Any, rows: list[dict[str, Any]], keys: Sequence[s
 class SkuInput:
     code: str
     name: str
-    weight_g: int = 0
-    cost: Decimal = Decimal("0.00")
+    # None: keep what is stored (a new SKU gets 0 g, ¥0.00 and an unknown volume), so an
+    # import file without that column, or with the cell empty, changes nothing of it
+    weight_g: int | None = 0
+    cost: Decimal | None = Decimal("0.00")
     barcodes: tuple[str, ...] = ()
     is_bundle: bool = False
     is_gift: bool = False
-    volume_cm3: int | None = None  # None: keep what is stored (or unknown for a new SKU)
+    volume_cm3: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +88,17 @@ class SkuRecord:
 
 def upsert_skus(s: Session, items: Sequence[SkuInput], now: datetime) -> dict[str, int]:
     """Insert or update SKUs by code (barcodes are added separately); returns code → id."""
-    cols = ["name", "weight_g", "cost", "is_bundle"]
-    for with_volume in (False, True):  # a SKU given without a volume keeps its stored one
-        rows = [{"code": i.code, "name": i.name, "weight_g": i.weight_g, "cost": i.cost,
-                 "is_bundle": i.is_bundle, "is_gift": i.is_gift, "active": True,
-                 "volume_cm3": i.volume_cm3, "created_at": now, "updated_at": now}
-                for i in items if (i.volume_cm3 is not None) == with_volume]
-        _upsert(s, SkuRow, rows, ["code"], [*cols, "volume_cm3"] if with_volume else cols,
+    optional = ("weight_g", "cost", "volume_cm3")  # None: keep the stored value
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for i in items:
+        given = tuple(c for c in optional if getattr(i, c) is not None)
+        groups.setdefault(given, []).append({
+            "code": i.code, "name": i.name, "weight_g": i.weight_g or 0,
+            "cost": Decimal("0.00") if i.cost is None else i.cost, "is_bundle": i.is_bundle,
+            "is_gift": i.is_gift, "active": True, "volume_cm3": i.volume_cm3,
+            "created_at": now, "updated_at": now})
+    for given, rows in sorted(groups.items()):
+        _upsert(s, SkuRow, rows, ["code"], ["name", "is_bundle", *given],
                 touch=["updated_at"])
     return sku_ids_by_code(s, [i.code for i in items])
 

@@ -55,6 +55,26 @@ def test_importing_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
     assert _skus(store) == before
 
 
+def test_a_file_without_cost_or_weight_keeps_the_stored_ones(store: Store,
+                                                             tmp_path: Path) -> None:
+    """A name-only file (or empty cells) renames; it never zeroes costs and weights."""
+    imports.import_skus(store, SYSTEM, _write(tmp_path, "full.csv", HEADER + GOOD))
+    names = imports.import_skus(store, SYSTEM, _write(
+        tmp_path, "names.csv", "code,name\nA-001,保温杯 500ml 新款\n"))
+    assert (names.changed, names.unchanged) == (1, 0)
+    blanks = imports.import_skus(store, SYSTEM, _write(
+        tmp_path, "blanks.csv", HEADER + "A-002,\"毛巾, 纯棉\",,,\n"))
+    assert (blanks.changed, blanks.unchanged) == (0, 1)
+    skus = _skus(store)
+    assert skus["A-001"].name == "保温杯 500ml 新款"
+    assert (skus["A-001"].cost, skus["A-001"].weight_g) == (Decimal("1234.00"), 350)
+    assert (skus["A-002"].cost, skus["A-002"].weight_g) == (Decimal("12.00"), 120)
+    new = imports.import_skus(store, SYSTEM, _write(tmp_path, "new.csv",
+                                                    "code,name\nA-003,新品\n"))
+    assert new.created == 1
+    assert (_skus(store)["A-003"].cost, _skus(store)["A-003"].weight_g) == (Decimal("0.00"), 0)
+
+
 def test_broken_rows_are_reported_and_good_rows_land(store: Store, tmp_path: Path) -> None:
     text = HEADER + GOOD + (
         "B-1,坏条码,6901234567893,10,1\n"       # row 4: wrong check digit
