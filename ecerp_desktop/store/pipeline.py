@@ -481,21 +481,33 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
                 into.append((out.merged_into, out.order_id))
         n = raw.many("UPDATE orders SET status = ?, warehouse_id = ?, courier_id = ?, "
                      "priority = ?, tags = ?, updated_at = ? WHERE id = ? AND status = ?",
-                     rows)
+                     rows, "UPDATE orders AS o SET status = v.st, warehouse_id = v.wh, "
+                     "courier_id = v.co, priority = v.pr, tags = v.tg, updated_at = v.at "
+                     "FROM unnest(%s::text[], %s::int[], %s::int[], %s::int[], %s::json[], "
+                     "%s::timestamp[], %s::bigint[], %s::text[]) "
+                     "AS v(st, wh, co, pr, tg, at, id, old) "
+                     "WHERE o.id = v.id AND o.status = v.old")
         if n not in (-1, len(rows)):
             raise _Conflict()
         # Apart, and only where it changes: writing the self-referencing key costs SQLite
         # a foreign-key check per row even when the value stays NULL (4× the UPDATE).
-        raw.many("UPDATE orders SET merged_into_id = ? WHERE id = ?", into)
+        raw.many("UPDATE orders SET merged_into_id = ? WHERE id = ?", into,
+                 "UPDATE orders AS o SET merged_into_id = v.m "
+                 "FROM unnest(%s::bigint[], %s::bigint[]) AS v(m, id) WHERE o.id = v.id")
     raw.many("UPDATE order_lines SET sku_id = ? WHERE id = ?",
-             [(sku, lid) for lid, sku in sorted(plan.mapped)])
+             [(sku, lid) for lid, sku in sorted(plan.mapped)],
+             "UPDATE order_lines AS l SET sku_id = v.sku "
+             "FROM unnest(%s::int[], %s::bigint[]) AS v(sku, id) WHERE l.id = v.id")
     real = _insert_new_lines(s, plan)
     if close_holds:
         for part in _chunks(close_holds):
             s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
                       .values(released_at=now))
     raw.many("INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
-             "VALUES (?, ?, ?, ?, ?)", new_holds)
+             "VALUES (?, ?, ?, ?, ?)", new_holds,
+             "INSERT INTO order_holds (order_id, reason, detail, rule_id, created_at) "
+             "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::int[], "
+             "%s::timestamp[])")
     _write_parcels(s, raw, plan, real, now)
     if plan.joins:  # into parcels of earlier runs (合单 across runs)
         from ecerp_desktop.store.pipeline_merge import write_joins
@@ -503,10 +515,17 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     raw.many("INSERT INTO gift_grants (rule_id, order_id, buyer_key, sku_id, qty, created_at) "
              "VALUES (?, ?, ?, ?, ?, ?)",
              [(g.rule_id, g.order_id, g.buyer_key[:191], g.sku_id, g.qty, at)
-              for g in plan.gifts])
+              for g in plan.gifts],
+             "INSERT INTO gift_grants (rule_id, order_id, buyer_key, sku_id, qty, created_at) "
+             "SELECT * FROM unnest(%s::int[], %s::bigint[], %s::text[], %s::int[], %s::int[], "
+             "%s::timestamp[])")
     raw.many("INSERT INTO order_history (order_id, at, user_id, actor, action, from_status, "
              "to_status, rule, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             [_history(raw, out, facts[out.order_id], actor, at) for out in changed])
+             [_history(raw, out, facts[out.order_id], actor, at) for out in changed],
+             "INSERT INTO order_history (order_id, at, user_id, actor, action, from_status, "
+             "to_status, rule, reason, detail) SELECT * FROM unnest(%s::bigint[], "
+             "%s::timestamp[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[], "
+             "%s::text[], %s::text[], %s::json[])")
     return changed
 
 
@@ -527,10 +546,16 @@ class _Raw:
         self.conn = s.connection()
         self.pg = self.conn.dialect.name == "postgresql"
 
-    def many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
+    def many(self, sql: str, rows: Sequence[tuple[Any, ...]], pg: str | None = None) -> int:
+        """*sql* once per row (an executemany); on PostgreSQL *pg* instead, when given:
+        one statement over the columns as arrays (``unnest``), since there every row of
+        an executemany is a round trip to the server. Returns the rows changed."""
         if not rows:
             return 0
         if self.pg:
+            if pg is not None:
+                cols = tuple(list(c) for c in zip(*rows, strict=True))
+                return int(self.conn.exec_driver_sql(pg, cols).rowcount)
             sql = sql.replace("?", "%s")
         return int(self.conn.exec_driver_sql(sql, list(rows)).rowcount)
 
@@ -634,7 +659,11 @@ def _write_parcels(s: Session, raw: _Raw, plan: ChunkPlan, real: dict[int, int],
     raw.many("INSERT INTO parcels (order_id, seq, status, warehouse_id, courier_id, "
              "expected_weight_g, courier_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
              [(p.order_id, seq, PARCEL_OPEN, p.warehouse_id, p.courier_id, p.weight_g,
-               raw.fen(p.cost), at) for p, seq in zip(plan.parcels, seqs, strict=True)])
+               raw.fen(p.cost), at) for p, seq in zip(plan.parcels, seqs, strict=True)],
+             "INSERT INTO parcels (order_id, seq, status, warehouse_id, courier_id, "
+             "expected_weight_g, courier_cost, created_at) SELECT * FROM unnest(%s::bigint[], "
+             "%s::int[], %s::text[], %s::int[], %s::int[], %s::int[], %s::bigint[], "
+             "%s::timestamp[])")
     ids: dict[tuple[int, int], int] = {}
     for part in _chunks(leads):
         for pid, oid, seq in s.execute(select(pc.id, pc.order_id, pc.seq)
@@ -652,7 +681,9 @@ def _write_parcels(s: Session, raw: _Raw, plan: ChunkPlan, real: dict[int, int],
         moves += [Move(p.warehouse_id, k, MoveKind.RESERVE, "parcel", str(pid), d_reserved=q)
                   for k, q in per_sku.items()]
     raw.many("INSERT INTO parcel_lines (parcel_id, order_line_id, sku_id, qty) "
-             "VALUES (?, ?, ?, ?)", lines)
+             "VALUES (?, ?, ?, ?)", lines,
+             "INSERT INTO parcel_lines (parcel_id, order_line_id, sku_id, qty) "
+             "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::int[])")
     post_moves(s, moves, now)
 
 
