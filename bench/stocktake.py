@@ -10,6 +10,8 @@ Timed:
 - ``--scans`` single scans through ``services.stocktake.scan`` (each its own transaction, as
   a station sends them), random barcodes of the catalogue, one in 50 unknown:
   ``BENCH stocktake_scan_ms_p50`` and ``BENCH stocktake_scan_ms_p99``;
+- the variance review of that count (every SKU in scope, uncounted as zero):
+  ``BENCH stocktake_review_all_s``;
 - posting a count of ``--post-skus`` SKUs (default 10,000), every one counted with a
   difference (``BENCH stocktake_post_10k_skus_s``, for the size given). The balances are then
   checked against the ledger and the expected quantities (the run fails on any drift).
@@ -90,6 +92,10 @@ def _bench(url: str, n: int, scans: int, post_n: int) -> int:
     times.sort()
     print(f"BENCH stocktake_scan_ms_p50 {statistics.median(times):.2f}")
     print(f"BENCH stocktake_scan_ms_p99 {times[min(len(times) - 1, int(len(times) * 0.99))]:.2f}")
+    t0 = time.perf_counter()
+    report = svc.variances(store, SYSTEM, count.number, only_differences=True)
+    print(f"BENCH stocktake_review_all_s {time.perf_counter() - t0:.2f}")
+    assert report.totals.in_scope == n
     svc.cancel(store, SYSTEM, count.number)
 
     # a count of post_n SKUs, each counted with a difference (entries written untimed)

@@ -13,5 +13,6 @@ def test_bench_stocktake_small(capsys: pytest.CaptureFixture[str]) -> None:
              if ln.startswith("BENCH ")]
     figures = {name: float(v) for _, name, v in lines}
     assert set(figures) == {"stocktake_create_all_s", "stocktake_scan_ms_p50",
-                            "stocktake_scan_ms_p99", "stocktake_post_10k_skus_s"}
+                            "stocktake_scan_ms_p99", "stocktake_review_all_s",
+                            "stocktake_post_10k_skus_s"}
     assert 0 < figures["stocktake_scan_ms_p50"] <= figures["stocktake_scan_ms_p99"]
