@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -83,7 +83,7 @@ def _order_values(shop_id: int, o: PlatformOrder, now: datetime) -> dict[str, An
         "updated_at": now, "raw": o.raw,
     }
     for key in _BUYER_TEXT:
-        values[key] = storable(values[key])
+        values[key] = _fit(storable(values[key]), _ORDER_LIMITS.get(key))
     return values
 
 
@@ -91,11 +91,26 @@ _BUYER_TEXT = ("buyer_nick", "receiver_name", "receiver_phone", "province", "cit
                "town", "address_detail", "zip_code", "buyer_message", "seller_memo")
 
 
+def _limits(table: Any) -> dict[str, int]:
+    return {c.name: c.type.length for c in table.c
+            if isinstance(c.type, String) and c.type.length}
+
+
+# Free text longer than its column is cut (PostgreSQL refuses it, SQLite would keep it: the
+# two must agree); identifiers are never cut, a too-long one is the connector's to refuse.
+_ORDER_LIMITS = _limits(OrderRow.__table__)
+_TITLE_LIMIT = _limits(OrderLineRow.__table__)["title"]
+
+
+def _fit(text: str, limit: int | None) -> str:
+    return text[:limit] if limit and len(text) > limit else text
+
+
 def _line_values(order_id: int, lines: Sequence[PlatformOrderLine]) -> list[dict[str, Any]]:
     return [{
         "order_id": order_id, "platform_line_id": ln.platform_line_id,
         "platform_item_id": ln.platform_item_id, "platform_sku_id": ln.platform_sku_id,
-        "merchant_sku_code": ln.merchant_sku_code, "title": storable(ln.title), "qty": ln.qty,
+        "merchant_sku_code": ln.merchant_sku_code, "title": _fit(storable(ln.title), _TITLE_LIMIT), "qty": ln.qty,
         "price": ln.price, "paid_amount": ln.paid_amount,
         "refund_state": ln.refund_state.value, "is_gift": False,
     } for ln in lines]

@@ -87,6 +87,20 @@ def test_nul_and_lone_surrogates_read_back_the_same_on_both(store: Store) -> Non
     assert stored == "a\ufffdb\ufffdc\U0001F468\u200d\U0001F469"
 
 
+def test_overlong_free_text_is_cut_to_its_column_the_same_on_both(store: Store) -> None:
+    """A 1,000-character item title or buyer name: PostgreSQL would refuse the whole batch,
+    SQLite would keep it all; both keep the first part that fits, and the order lands."""
+    shop = _shop(store)
+    o = _order("T-LONG", T0)
+    o = replace(o, buyer_nick="买" * 300, address=replace(o.address, name="名" * 300),
+                lines=(replace(o.lines[0], title="长" * 1000),))
+    assert ingest_orders(store, shop, [o]).inserted == 1
+    with store.read() as s:
+        row = s.scalars(select(OrderRow)).one()
+        assert (row.buyer_nick, row.receiver_name) == ("买" * 128, "名" * 128)
+        assert s.scalar(select(OrderLineRow.title)) == "长" * 255
+
+
 def test_unique_order_per_shop_is_a_constraint(store: Store) -> None:
     shop = _shop(store)
     ingest_orders(store, shop, [_order("T1", T0)])
