@@ -5,10 +5,14 @@ A realistic configuration: 20 review rules, 10 gift rules, 5 couriers with rate 
 average. Orders are taken in through the real ingest (not timed), then
 ``services.pipeline.process_pending`` is timed.
 
-    ecerp bench pipeline [--orders N] [--no-postgres] [--pg-url URL]
+    ecerp bench pipeline [--orders N] [--dry-run-orders N] [--no-postgres] [--pg-url URL]
 
 prints ``BENCH pipeline_sqlite_orders_per_s <v>`` (and ``pipeline_postgres_orders_per_s``
-when a PostgreSQL server answers), plus the dry-run speed.
+when a PostgreSQL server answers), each with its rate per second of this process's CPU
+time. Then the dry run of the saved rules over 30 days: older orders are taken in until
+the window holds ``--dry-run-orders`` (300,000 by default) and on hand is raised for them;
+``pipeline_dry_run_<db>_orders``, ``_seconds`` and ``_orders_per_s`` are what it planned,
+how long it took and the rate.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import random
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +41,9 @@ from ecerp_desktop.store import Store
 from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import orders as order_store
 from ecerp_desktop.store import pipeline as ps
+from ecerp_desktop.store.schema import StockBalanceRow
 from ecerp_desktop.store.stock import Move, post_moves
+from sqlalchemy import select
 
 D = Decimal
 PROVINCES = ["广东省", "浙江省", "江苏省", "上海市", "北京市", "四川省", "湖北省", "山东省",
@@ -107,7 +114,7 @@ def _gift_rules() -> dict[str, object]:
     return {"rules": gifts}
 
 
-def seed(store: Store, n_orders: int, rnd: random.Random) -> None:
+def seed(store: Store, n_orders: int, rnd: random.Random) -> list[int]:
     now = utcnow()
     with store.write() as s:
         shops = [cat.upsert_shop(s, platform=p, name=f"店铺{i}", now=now)
@@ -146,7 +153,15 @@ def seed(store: Store, n_orders: int, rnd: random.Random) -> None:
                       d_on_hand=per if rnd.random() > 0.03 else 0)
                  for w in whs for it in items if not it.is_bundle]
         post_moves(s, [m for m in moves if m.d_on_hand], now)
-    base_t = datetime.now(UTC) - timedelta(days=1)
+    _orders(store, shops, rnd, n_orders, "P", datetime.now(UTC) - timedelta(days=1),
+            timedelta(seconds=1))
+    return shops
+
+
+def _orders(store: Store, shops: list[int], rnd: random.Random, n_orders: int, prefix: str,
+            start: datetime, step: timedelta) -> None:
+    """*n_orders* paid orders taken in through the real ingest, one every *step* from
+    *start*."""
     batch: list[PlatformOrder] = []
     for n in range(n_orders):
         lines = []
@@ -158,9 +173,9 @@ def seed(store: Store, n_orders: int, rnd: random.Random) -> None:
             lines.append(PlatformOrderLine(f"{n}-{j}", rnd.randint(1, 3), D("30.00"),
                                            D("60.00"), f"i{code}", "", code, code))
         buyer = f"b{rnd.randrange(n_orders)}"
-        at = base_t + timedelta(seconds=n)
+        at = start + step * n
         batch.append(PlatformOrder(
-            f"P{n}", "WAIT_SELLER_SEND_GOODS", OrderStatus.NEW, at, at, tuple(lines),
+            f"{prefix}{n}", "WAIT_SELLER_SEND_GOODS", OrderStatus.NEW, at, at, tuple(lines),
             Address("张三", f"138{abs(hash(buyer)) % 10**8:08d}", rnd.choice(PROVINCES),
                     "某市", "某区", "", "某路 123 号 4 栋 501"), at, buyer,
             rnd.choice(["", "", "", "请尽快发货", "要发票", "退款"]), "", 0,
@@ -172,30 +187,77 @@ def seed(store: Store, n_orders: int, rnd: random.Random) -> None:
         _ingest(store, shops[0], batch)
 
 
+def _more_stock(store: Store, n_orders: int) -> None:
+    """On hand for *n_orders* more orders (the dry run plans against on hand)."""
+    now = utcnow()
+    per = n_orders * 3 // N_SKUS
+    with store.write() as s:
+        keys = [(w, k) for w, k, n in s.execute(select(
+            StockBalanceRow.warehouse_id, StockBalanceRow.sku_id, StockBalanceRow.on_hand))
+            if n > 0]
+        post_moves(s, [Move(w, k, MoveKind.OPENING, "bench", "dry-run", d_on_hand=per)
+                       for w, k in keys], now)
+
+
 def _ingest(store: Store, shop: int, batch: list[PlatformOrder]) -> None:
     with store.write() as s:
         order_store.upsert_orders(s, shop, batch, utcnow())
 
 
-def measure(store: Store, n_orders: int) -> tuple[float, float, float, svc.ProcessResult]:
-    """Orders per second of wall time, of this process's CPU time (the figure that does
-    not depend on what else the machine runs; the database server's CPU is not in it for
-    PostgreSQL), and of the dry run's wall time."""
+@dataclass
+class Figures:
+    processed: svc.ProcessResult
+    rate: float  # orders per second of wall time
+    cpu_rate: float  # per second of this process's CPU time
+    dry: svc.ProcessResult
+    dry_rate: float
+    dry_cpu_rate: float
+    dry_seconds: float
+
+
+def measure(store: Store, n_orders: int, dry_orders: int, days: int = 30) -> Figures:
+    """The run over *n_orders* fresh orders, then the dry run of the saved rules over
+    the last *days* days holding *dry_orders* orders (older orders added for it, and
+    stock for them). CPU time is this process's: it does not depend on what else the
+    machine runs (for PostgreSQL the server's CPU is not in it)."""
     rnd = random.Random(7)
-    seed(store, n_orders, rnd)
+    shops = seed(store, n_orders, rnd)
     t, c = time.perf_counter(), time.process_time()
     res = svc.process_pending(store, SYSTEM)
     rate = res.processed / (time.perf_counter() - t)
     cpu_rate = res.processed / max(time.process_time() - c, 1e-9)
-    t = time.perf_counter()
-    dry = svc.dry_run(store, SYSTEM, days=3, keep_why=False)
-    dry_rate = dry.processed / (time.perf_counter() - t)
-    return rate, cpu_rate, dry_rate, res
+    extra = dry_orders - n_orders
+    if extra > 0:  # spread over the window, before the fresh ones
+        start = datetime.now(UTC) - timedelta(days=days) + timedelta(hours=1)
+        _orders(store, shops, rnd, extra, "D", start,
+                (timedelta(days=days - 1) - timedelta(hours=2)) / extra)
+        _more_stock(store, extra)
+    t, c = time.perf_counter(), time.process_time()
+    dry = svc.dry_run(store, SYSTEM, days=days, keep_why=False)
+    wall = time.perf_counter() - t
+    return Figures(res, rate, cpu_rate, dry, dry.processed / wall,
+                   dry.processed / max(time.process_time() - c, 1e-9), wall)
+
+
+def _print(db: str, f: Figures) -> None:
+    print(f"# {db}: {f.processed.summary()}")
+    print(f"# {db} dry run, 30 days: {f.dry.summary()} in {f.dry_seconds:.1f} s")
+    print(f"BENCH pipeline_{db}_orders_per_s {f.rate:.0f}")
+    print(f"BENCH pipeline_{db}{'_client' if db == 'postgres' else ''}_orders_per_cpu_s "
+          f"{f.cpu_rate:.0f}")
+    print(f"BENCH pipeline_dry_run_{db}_orders {f.dry.processed}")
+    print(f"BENCH pipeline_dry_run_{db}_seconds {f.dry_seconds:.1f}")
+    print(f"BENCH pipeline_dry_run_{db}_orders_per_s {f.dry_rate:.0f}")
+    print(f"BENCH pipeline_dry_run_{db}{'_client' if db == 'postgres' else ''}"
+          f"_orders_per_cpu_s {f.dry_cpu_rate:.0f}")
 
 
 def run(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="ecerp bench pipeline")
     ap.add_argument("--orders", type=int, default=100_000)
+    ap.add_argument("--dry-run-orders", type=int, default=300_000,
+                    help="orders in the 30 days the dry run plans (default 300,000; at "
+                         "least --orders)")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--pg-url", default=os.environ.get(
         "ECERP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
@@ -203,19 +265,16 @@ def run(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         try:
-            rate, cpu_rate, dry_rate, res = measure(store, args.orders)
+            figures = measure(store, args.orders, args.dry_run_orders)
         finally:
             store.dispose()
-    print(f"# sqlite: {res.summary()}")
-    print(f"BENCH pipeline_sqlite_orders_per_s {rate:.0f}")
-    print(f"BENCH pipeline_sqlite_orders_per_cpu_s {cpu_rate:.0f}")
-    print(f"BENCH pipeline_dry_run_sqlite_orders_per_s {dry_rate:.0f}")
+    _print("sqlite", figures)
     if not args.no_postgres:
-        _postgres(args.pg_url, args.orders)
+        _postgres(args.pg_url, args.orders, args.dry_run_orders)
     return 0
 
 
-def _postgres(admin_url: str, n_orders: int) -> None:
+def _postgres(admin_url: str, n_orders: int, dry_orders: int) -> None:
     try:
         import psycopg
 
@@ -228,13 +287,10 @@ def _postgres(admin_url: str, n_orders: int) -> None:
     try:
         store = open_store(admin_url.rsplit("/", 1)[0] + f"/{name}")
         try:
-            rate, cpu_rate, dry_rate, res = measure(store, n_orders)
+            figures = measure(store, n_orders, dry_orders)
         finally:
             store.dispose()
-        print(f"# postgres: {res.summary()}")
-        print(f"BENCH pipeline_postgres_orders_per_s {rate:.0f}")
-        print(f"BENCH pipeline_postgres_client_orders_per_cpu_s {cpu_rate:.0f}")
-        print(f"BENCH pipeline_dry_run_postgres_orders_per_s {dry_rate:.0f}")
+        _print("postgres", figures)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
