@@ -112,9 +112,57 @@ def seed(store: Store, progress: Progress | None = None) -> None:
         if settings_store.get(s, SEEDED_KEY):  # another process finished meanwhile
             return
         _place_orders(s, rng, now, ref, orders, order_ids)
+        _seed_suppliers(s, now, ref)
         settings_store.put(s, SEEDED_KEY, {"version": 1, "at": now.isoformat(),
                                            "orders": ORDER_COUNT}, now)
+    _seed_purchase_orders(store, rng, ref)
     _log(progress, steps, steps)
+
+
+# --- purchasing ------------------------------------------------------------------------------
+
+# code, name, contact, lead time in days, the product prefixes they make
+SUPPLIERS = (
+    ("YW01", "义乌家居日用供应链", "王经理 0579-8555 0101", 5,
+     ("BWB", "MJ", "YG", "ZT", "XYY", "CJ", "ZD", "SNH", "YS", "ZBD", "BZ", "XS", "BD", "ZX")),
+    ("SZ01", "深圳数码配件厂", "李工 0755-2666 0202", 7, ("SJK", "SJX", "CDQ", "DD")),
+    ("HZ01", "杭州纺织服饰", "陈小姐 0571-8777 0303", 10, ("TX", "WZ", "KZ", "MB")),
+    ("FJ01", "福建茶叶食品", "林先生 0591-8888 0404", 12, ("CW", "LS", "CY")),
+)
+
+
+def _seed_suppliers(s: Any, now: datetime, ref: _Ref) -> None:
+    """Suppliers, each SKU's default supplier at its cost, and stock alert rules (a minimum
+    of 10 everywhere, 15 days of cover), so reorder suggestions have work on day one."""
+    from ecerp_desktop.store import purchasing as pq
+
+    by_prefix: dict[str, int] = {}
+    for code, name, contact, lead, prefixes in SUPPLIERS:
+        sup = pq.upsert_supplier(s, code=code, name=name, contact=contact,
+                                 lead_time_days=lead, now=now)
+        by_prefix.update(dict.fromkeys(prefixes, sup.id))
+    for code, sku_id in sorted(ref.sku_ids.items()):
+        supplier = by_prefix.get(code.split("-", 1)[0])
+        if supplier is None or sku_id in ref.bundles:
+            continue
+        pq.set_sku_supplier(s, sku_id, supplier, f"{code}-S", ref.sku_cost[code])
+        pq.upsert_rule(s, pq.AlertRule(sku_id, 0, 10, 15, None, 1), now)
+
+
+def _seed_purchase_orders(store: Store, rng: random.Random, ref: _Ref) -> None:
+    """One placed PO on its way to 杭州仓 (in transit, ready to receive by scanning) and the
+    drafts the reorder suggestions make, through the real services."""
+    from ecerp_desktop.domain.purchasing import LineInput
+    from ecerp_desktop.services import purchasing, reorder
+
+    codes = sorted(c for c, i in ref.sku_ids.items() if c.startswith(("BWB", "MJ", "YG"))
+                   and i not in ref.bundles)
+    lines = [LineInput(c, rng.choice((24, 48, 60)), ref.sku_cost[c]) for c in codes[:6]]
+    po = purchasing.create_po(store, SYSTEM, supplier="YW01", warehouse="HZ", lines=lines,
+                              expected_date=(utcnow() + timedelta(days=3)).date(),
+                              remark="演示：已下单，等待到货")
+    purchasing.place(store, SYSTEM, po.number)
+    reorder.draft_from_suggestions(store, SYSTEM)
 
 
 # --- users ----------------------------------------------------------------------------------

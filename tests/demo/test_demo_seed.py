@@ -159,6 +159,24 @@ def test_stock_is_explained_by_the_ledger(seeded: Store) -> None:
     assert sum(b.reserved for b in balances) > 0  # approved orders hold stock
 
 
+def test_purchasing_has_a_po_on_its_way_and_reorder_drafts(seeded: Store) -> None:
+    """A newcomer finds a placed PO to receive by scanning (its units in transit) and the
+    drafts the stock alerts suggested, made through the real services."""
+    from ecerp_desktop.domain.auth import SYSTEM
+    from ecerp_desktop.domain.purchasing import POStatus
+    from ecerp_desktop.services import purchasing, reorder
+
+    placed = purchasing.list_pos(seeded, SYSTEM, statuses=[POStatus.PLACED])
+    assert len(placed) == 1
+    po = purchasing.get_po(seeded, SYSTEM, placed[0].number)
+    with seeded.read() as s:
+        transit = sum(b.in_transit for b in st.balances(s))
+    assert transit == sum(ln.qty_ordered for ln in po.lines) > 0
+    assert purchasing.list_pos(seeded, SYSTEM, statuses=[POStatus.DRAFT])
+    assert len(purchasing.suppliers(seeded, SYSTEM)) == 4
+    assert len(reorder.rules(seeded, SYSTEM)) >= 190
+
+
 def test_couriers_have_rates_with_remote_regions_dearer(seeded: Store) -> None:
     with seeded.read() as s:
         couriers = {c.code: c.id for c in cat.couriers(s)}
