@@ -214,6 +214,8 @@ class StocktakeTab(QWidget):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.verticalHeader().setVisible(False)
+        self.list.horizontalHeader().setStretchLastSection(True)
         self.list.itemSelectionChanged.connect(self._list_selected)
         self.new_button = QPushButton(self.tr("New count…"))
         self.new_button.setShortcut("Ctrl+N")
@@ -250,6 +252,7 @@ class StocktakeTab(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
+        split.setSizes([360, 940])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._set_enabled()
@@ -294,6 +297,7 @@ class StocktakeTab(QWidget):
         self.counted_view.setModel(self.counted_model)
         self.counted_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.counted_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.counted_view.horizontalHeader().setStretchLastSection(True)
         self.counted_summary = QLabel()
         self.counted_summary.setTextFormat(Qt.TextFormat.PlainText)
         self.flagged = QTableWidget(0, 4)
@@ -303,6 +307,8 @@ class StocktakeTab(QWidget):
         self.flagged.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.flagged.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.flagged.setMaximumHeight(140)
+        self.flagged.verticalHeader().setVisible(False)
+        self.flagged.horizontalHeader().setStretchLastSection(True)
         self.flagged_rows: list[svc.FlaggedLine] = []
         self.assign_button = QPushButton(self.tr("Count it as…"))
         self.assign_button.setToolTip(self.tr(
@@ -355,6 +361,7 @@ class StocktakeTab(QWidget):
         self.variance_view = QTableView()
         self.variance_view.setModel(self.variance_model)
         self.variance_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.variance_view.horizontalHeader().setStretchLastSection(True)
         self.totals_label = QLabel()
         self.totals_label.setTextFormat(Qt.TextFormat.PlainText)
         self.totals_label.setWordWrap(True)
@@ -406,6 +413,12 @@ class StocktakeTab(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._error(describe(exc))
+        self._review_say(describe(exc), ok=False)
+
+    def _review_say(self, text: str, *, ok: bool) -> None:
+        """The outcome of a review action, under the variance table."""
+        self.review_status.setText(text)
+        self.review_status.setStyleSheet(f"color:{GREEN if ok else RED}; font-weight:bold;")
 
     def _paint(self, colour: str) -> None:
         self.banner.setStyleSheet(f"background:{colour}; color:white; padding:12px;")
@@ -413,14 +426,10 @@ class StocktakeTab(QWidget):
     def _ok(self, text: str) -> None:
         self.banner.setText(text)
         self._paint(GREEN)
-        self.review_status.setText(text)
-        self.review_status.setStyleSheet(f"color:{GREEN}; font-weight:bold;")
 
     def _error(self, text: str, code: str = "error") -> None:
         self.banner.setText(text)
         self._paint(RED)
-        self.review_status.setText(text)
-        self.review_status.setStyleSheet(f"color:{RED}; font-weight:bold;")
         self.feedback.emit(code)
 
     def _ask(self, question: str) -> bool:
@@ -713,11 +722,15 @@ class StocktakeTab(QWidget):
         actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
 
         def done(result: svc.PostResult) -> None:
-            self._ok(self.tr("{number} posted: {moves} SKU(s) changed").format(
-                number=result.number, moves=result.moves))
-            self.current = None
-            self.report = None
             self.refresh()
+            self._run(lambda: svc.get(store, actor, number), lambda c: posted(c, result))
+
+        def posted(count: svc.CountRecord, result: svc.PostResult) -> None:
+            self.open_count(count)
+            text = self.tr("{number} posted: {moves} SKU(s) changed").format(
+                number=result.number, moves=result.moves)
+            self._review_say(text, ok=True)
+            self.banner.setText(text)
 
         def failed(exc: BaseException) -> None:
             self._failed(exc)
@@ -743,12 +756,12 @@ class StocktakeTab(QWidget):
         only, policy = self.only_diff.isChecked(), Uncounted(self.uncounted_box.currentData())
 
         def done(rows: int) -> None:
-            self._ok(self.tr("{rows} rows exported").format(rows=rows))
+            self._review_say(self.tr("{rows} rows exported").format(rows=rows), ok=True)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, OSError):
-                self._error(self.tr("Cannot write {path}: {error}").format(
-                    path=path, error=exc.strerror or exc))
+                self._review_say(self.tr("Cannot write {path}: {error}").format(
+                    path=path, error=exc.strerror or exc), ok=False)
             else:
                 self._failed(exc)
 
@@ -763,6 +776,7 @@ class StocktakeTab(QWidget):
                 number=self.current.number)):
             return
         actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
+
         def done(count: svc.CountRecord) -> None:
             self.open_count(count)
             self.refresh()

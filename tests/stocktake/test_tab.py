@@ -110,6 +110,10 @@ def test_create_scan_review_and_post(qtbot: QtBot, world: World, tmp_path: Path)
     assert svc.get(world.store, KEEPER, count.number).status is Status.POSTED
     qtbot.waitUntil(lambda: tab.list.rowCount() == 1
                     and tab.list.item(0, 3).text() == "Posted", timeout=5000)
+    settle(qtbot)
+    assert tab.current is not None and tab.current.status is Status.POSTED
+    assert not tab.post_button.isEnabled() and not tab.scan_field.isEnabled()
+    assert count.number in tab.review_status.text()
 
 
 def test_review_names_skus_below_reserved_and_recount_fixes_it(qtbot: QtBot,
