@@ -6,7 +6,8 @@ A count covers one warehouse and a scope:
   in the warehouse, fixed when the count is created (a SKU scanned that is not in that list
   joins it: it is in the warehouse, so it is in "all").
 - ``SKUS``: a fixed list. A scan of another SKU is kept as a flagged entry (out of scope),
-  never counted and never posted.
+  not counted unless someone takes it into the count (an unknown barcode likewise, once
+  someone says which SKU it is).
 - ``LOCATION``: one shelf/zone of the warehouse. Balances are kept per warehouse and SKU, not
   per location, so a location count is an OPEN SKU set: a SKU enters the scope when it is
   scanned there. Nothing is "uncounted" in it, and the quantity counted for a SKU is posted
@@ -15,16 +16,16 @@ A count covers one warehouse and a scope:
 
 Stations add entries (+1 per scan or a typed quantity; a typed 0 says "looked, found none",
 which counts the SKU at zero); the counted quantity of a SKU is the sum of its entries over
-all stations. A recount ADDS unless the SKU is reset first: a reset
-voids the SKU's entries (of one station, or of every station) and forgets its book
-snapshot, so the next scan starts the count of that SKU afresh.
+all stations. A recount ADDS unless the SKU is reset first: a reset voids the SKU's entries
+(of one station, or of every station) and, once none is left, forgets its book snapshot
+(kept in a frozen count), so the next scan starts the count of that SKU afresh.
 
 Stock moving during the count: for each SKU the book on hand is taken the moment it is first
 counted (or, for a FROZEN count, for every SKU in scope when the count is created);
 posting applies ``delta = counted − book`` to the CURRENT on hand, so shipments and receipts
-between counting (or freezing) and posting are kept. Uncounted SKUs in scope are
-either treated as counted zero (their whole current on hand is written off) or excluded —
-the user chooses when posting. A delta that would leave on hand below what is reserved is
+between counting (or freezing) and posting are kept. Uncounted SKUs in scope are either
+treated as counted zero (their book — the frozen one, else the whole current on hand — is
+written off) or excluded; the user chooses when posting. A delta that would leave on hand below what is reserved is
 refused, naming every such SKU.
 """
 

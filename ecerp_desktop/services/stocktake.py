@@ -1,9 +1,9 @@
 """Stocktake use cases (盘点): create a count, scan on any station, review, post.
 
 Each function is one transaction and checks the actor's permission (STOCK_EDIT to create,
-count, reset, post and cancel; STOCK_VIEW to look). Creating, resetting, posting and
-cancelling are audited; single scans are not (each is its own entry row with station, user
-and time, which is the finer record).
+count, reset, assign, review, export, post and cancel; STOCK_VIEW to look). Creating,
+resetting, assigning, exporting, posting and cancelling are audited; single scans are not
+(each is its own entry row with station, user and time, which is the finer record).
 
 Blind counts: the functions counters use while counting (:func:`scan`, :func:`counted`)
 never return book quantities of a blind count; the review (:func:`variances`) shows them to
