@@ -40,8 +40,8 @@ from ecerp_desktop.domain.stocktake import (
 )
 from ecerp_desktop.domain.text import safe_cell, storable
 from ecerp_desktop.domain.timeutil import utcnow
+from ecerp_desktop.services.transfers import warehouse_by_key
 from ecerp_desktop.store import Store, audit
-from ecerp_desktop.store import catalog as cat
 from ecerp_desktop.store import stock as st
 from ecerp_desktop.store import stocktake as sk
 from ecerp_desktop.store.stocktake import (
@@ -142,10 +142,7 @@ def create(store: Store, actor: Actor, warehouse: str, *, skus: Sequence[str] = 
         raise DomainError(ErrorCode.REQUIRED, what="a list of SKUs or a location, not both")
     now = utcnow()
     with store.write() as s:
-        key = storable(warehouse.strip())
-        wh = cat.warehouse_by_key(s, key)
-        if wh is None:
-            raise DomainError(ErrorCode.NOT_FOUND, what="warehouse", key=key)
+        wh = warehouse_by_key(s, warehouse)
         loc_id = None
         sku_ids: list[int] = []
         if location:
