@@ -33,7 +33,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -64,11 +63,11 @@ from ecerp_desktop.store.packing import LiveStatus, StationCounts
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.devices_page import DeviceBridge, RunningDevices, start_station_devices
 from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.feedback import FeedbackBanner
 from ecerp_desktop.ui.ops import lane, run_op
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
 
 POLL_MS = 400
-GREEN, RED, AMBER, GREY = "#1b7f3b", "#c62828", "#b26a00", "#455a64"
 
 
 class LinesTable(QTableWidget):
@@ -109,17 +108,13 @@ class PackingPage(QWidget):
         self._start_devices = start_devices
         self._scale_lane = lane("scale", 1)
 
-        self._filter = scanner_filter or installed_filter()
-        self._own_filter: ScannerFilter | None = None
-        if self._filter is None:  # no app-wide filter: bring one, installed while shown
-            self._own_filter = ScannerFilter(parent=self)
-            self._filter = self._own_filter
-        self._filter.scanned.connect(self.on_scan)
+        self._scans = ScanSource(self, self.on_scan, scanner_filter)
+        self._filter = self._scans.filter
         self._build()
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(POLL_MS)
         self._poll_timer.timeout.connect(self._poll)
-        self._set_banner(self.tr("Starting the station…"), GREY)
+        self.banner.idle(self.tr("Starting the station…"))
         self._run(self._make_station, self._station_ready)
 
     # -- layout
@@ -155,10 +150,7 @@ class PackingPage(QWidget):
         top.addWidget(self.counters)
         layout.addLayout(top)
 
-        self.banner = self._plain_label(28, True)
-        self.banner.setObjectName("banner")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setMinimumHeight(90)
+        self.banner = FeedbackBanner(point_size=28, min_height=90)
         self.banner.setAutoFillBackground(True)
         layout.addWidget(self.banner)
 
@@ -239,7 +231,7 @@ class PackingPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._op_running = False
-            self._error(describe(exc) if hasattr(exc, "code") else str(exc))
+            self.banner.error(describe(exc) if hasattr(exc, "code") else str(exc))
             self._drain()
 
         run_op(fn, owner=self, on_success=ok, on_failure=failed)
@@ -258,7 +250,7 @@ class PackingPage(QWidget):
     def _station_ready(self, station: Station) -> None:
         self.station = station
         self._devices_on()
-        self._idle(self.tr("Scan a pick slip, order number or waybill"))
+        self.banner.idle(self.tr("Scan a pick slip, order number or waybill"))
         self._refresh_counters()
 
     # -- scans
@@ -297,7 +289,7 @@ class PackingPage(QWidget):
             if v.stage is Stage.WEIGHT_REJECTED:  # a supervisor scans their badge
                 self._supervisor(code)
                 return
-            self._error(self.tr("Finish this parcel first (Esc puts it back)"))
+            self.banner.error(self.tr("Finish this parcel first (Esc puts it back)"))
             return
         self._run(lambda: st.handle(code, qty), self._opened)
 
@@ -315,21 +307,21 @@ class PackingPage(QWidget):
             self._show_parcel()
             self._poll_timer.start()
             if out.taken_from:
-                self._ok(self.tr("Taken over from station {station}, which stopped "
+                self.banner.ok(self.tr("Taken over from station {station}, which stopped "
                                  "answering: scan the items").format(station=out.taken_from))
             else:
-                self._ok(self.tr("Scan the items"))
+                self.banner.ok(self.tr("Scan the items"))
             self.feedback.emit(out.kind.value)
             self._after_count()
             return
         self._clear_parcel()
         if out.kind is OpenKind.NOT_FOUND:
-            self._error(self.tr("No parcel for {code}").format(code=out.code))
+            self.banner.error(self.tr("No parcel for {code}").format(code=out.code))
         elif out.kind is OpenKind.TAKEN:
-            self._error(self.tr("Station {station} is packing this parcel").format(
+            self.banner.error(self.tr("Station {station} is packing this parcel").format(
                 station=out.station or "?"))
         elif out.kind is OpenKind.SHIPPED:
-            self._error(self.tr("This parcel has already been shipped"))
+            self.banner.error(self.tr("This parcel has already been shipped"))
         elif out.kind is OpenKind.STOPPED:
             self._stopped_banner(out.status)
         self.feedback.emit(out.kind.value)
@@ -389,11 +381,11 @@ class PackingPage(QWidget):
                 ScanResult.OTHER_ORDER: self.tr("{code} belongs to another order"),
                 ScanResult.NOT_SCANNING: self.tr("Not counting now"),
             }
-            self._error(texts.get(out.result, "{code}").format(code=out.code))
+            self.banner.error(texts.get(out.result, "{code}").format(code=out.code))
         elif out.result is ScanResult.SAME_PARCEL:
             pass
         else:
-            self._ok(self.tr("{done} of {total} scanned").format(
+            self.banner.ok(self.tr("{done} of {total} scanned").format(
                 done=v.units_counted, total=v.units_total))
         changed: set[int] = set()
         if out.sku_id is not None:
@@ -411,13 +403,13 @@ class PackingPage(QWidget):
             return
         stage = st.verification.stage
         if stage is Stage.WEIGHING:
-            self._ok(self.tr("Complete: put the parcel on the scale"))
+            self.banner.ok(self.tr("Complete: put the parcel on the scale"))
             if self.has_scale:
                 self._wait_weight()
             else:
                 self.weight.setEnabled(True)
                 self.weight.setFocus()
-                self._ok(self.tr("Complete: type the weight in grams and press Enter"))
+                self.banner.ok(self.tr("Complete: type the weight in grams and press Enter"))
         elif stage is Stage.READY:
             self._finish()
 
@@ -436,7 +428,7 @@ class PackingPage(QWidget):
                     Stage.WEIGHING,):
                 return
             if r is None or r.grams_int is None:
-                self._warn(self.tr("No stable weight yet: check the scale"))
+                self.banner.warn(self.tr("No stable weight yet: check the scale"))
                 QTimer.singleShot(200, self._wait_weight)
                 return
             if self._rejected_g is not None and abs(r.grams_int - self._rejected_g) <= 5:
@@ -446,7 +438,7 @@ class PackingPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._weighing = False
-            self._error(str(exc))
+            self.banner.error(str(exc))
 
         run_op(lambda: latest.wait_usable(3.0, max_age_s=1.0), owner=self,
                on_success=done, on_failure=failed, pool=self._scale_lane)
@@ -458,7 +450,7 @@ class PackingPage(QWidget):
         if st is None or st.verification is None:
             return
         if not text.isdigit() or not 0 < int(text) < 10**7:
-            self._error(self.tr("Type the weight in whole grams"))
+            self.banner.error(self.tr("Type the weight in whole grams"))
             return
         if st.verification.stage in (Stage.WEIGHING, Stage.WEIGHT_REJECTED, Stage.READY):
             self._weighed(int(text))
@@ -477,7 +469,7 @@ class PackingPage(QWidget):
             self.supervisor.setEnabled(True)
             self.weight.setEnabled(True)
             self.supervisor.setFocus()
-            self._error(self.tr("Weight off by {d} g: re-weigh, or a supervisor code")
+            self.banner.error(self.tr("Weight off by {d} g: re-weigh, or a supervisor code")
                         .format(d=check.deviation_g))
             self.feedback.emit("weight_rejected")
             if self.has_scale:
@@ -506,21 +498,21 @@ class PackingPage(QWidget):
             self.weight.setEnabled(False)
             self._finish()
         else:
-            self._error(self.tr("Wrong supervisor code"))
+            self.banner.error(self.tr("Wrong supervisor code"))
 
     # -- print and ship
 
     def _finish(self) -> None:
         st = self.station
         assert st is not None
-        self._ok(self.tr("Printing and shipping…"))
+        self.banner.ok(self.tr("Printing and shipping…"))
         self._run(st.finish, self._finished)
 
     def _finished(self, out: tuple[PrintOutcome | None, ShipOutcome]) -> None:
         printed, shipped = out
         if shipped.ok:
             self._poll_timer.stop()
-            self._ok(self.tr("Shipped. Scan the next parcel"))
+            self.banner.ok(self.tr("Shipped. Scan the next parcel"))
             self._refresh_counters()
             self.feedback.emit("shipped")
             return
@@ -529,12 +521,12 @@ class PackingPage(QWidget):
             return
         if printed is not None and not printed.ok:
             why = describe(printed.error) if printed.error is not None else printed.message
-            self._error(self.tr("Not printed, the job stays queued: {why}. F5 tries again")
+            self.banner.error(self.tr("Not printed, the job stays queued: {why}. F5 tries again")
                         .format(why=why))
             self.feedback.emit("print_failed")
             return
         why = describe(shipped.error) if shipped.error is not None else shipped.message
-        self._error(self.tr("Not shipped: {why}").format(why=why))
+        self.banner.error(self.tr("Not shipped: {why}").format(why=why))
         self.feedback.emit("ship_failed")
 
     # -- live status
@@ -581,7 +573,7 @@ class PackingPage(QWidget):
             text = self.tr("CANCELLED: do not ship, put the items back")
         else:
             text = self.tr("This parcel cannot be packed ({status})").format(status=why)
-        self._error(text)
+        self.banner.error(text)
 
     # -- counters
 
@@ -608,23 +600,6 @@ class PackingPage(QWidget):
 
     # -- feedback
 
-    def _set_banner(self, text: str, colour: str) -> None:
-        self.banner.setText(text)
-        self.banner.setStyleSheet(f"background:{colour}; color:white; padding:8px;")
-
-    def _ok(self, text: str) -> None:
-        self._set_banner(text, GREEN)
-
-    def _warn(self, text: str) -> None:
-        self._set_banner(text, AMBER)
-
-    def _error(self, text: str) -> None:
-        self._set_banner(text, RED)
-        QApplication.beep()
-
-    def _idle(self, text: str) -> None:
-        self._set_banner(text, GREY)
-
     def _clear_parcel(self) -> None:
         self._poll_timer.stop()
         self.table.setRowCount(0)
@@ -648,7 +623,7 @@ class PackingPage(QWidget):
     def _key(self, ev: QKeyEvent) -> bool:
         st = self.station
         if ev.key() == Qt.Key.Key_Escape and st is not None and not self._op_running:
-            self._run(st.abandon, lambda _r: (self._clear_parcel(), self._idle(
+            self._run(st.abandon, lambda _r: (self._clear_parcel(), self.banner.idle(
                 self.tr("Parcel put back. Scan a pick slip, order number or waybill"))))
             return True
         if ev.key() == Qt.Key.Key_F5 and st is not None and st.verification is not None \
@@ -672,19 +647,15 @@ class PackingPage(QWidget):
             self._devices = start_station_devices(self._choice, load_profiles(),
                                                   self.bridge, self._filter)
         except Exception as exc:  # a broken profile folder must not stop packing
-            self._error(str(exc))
+            self.banner.error(str(exc))
         self.has_scale = self._devices.scale is not None
 
     def showEvent(self, ev: Any) -> None:
         super().showEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.install()
         self._devices_on()
 
     def hideEvent(self, ev: Any) -> None:
         super().hideEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.uninstall()
         self._devices.stop()  # the serial ports are free for the devices page meanwhile
 
     def closeEvent(self, ev: Any) -> None:
@@ -695,8 +666,7 @@ class PackingPage(QWidget):
         """Stop device threads and polling; give an unfinished parcel back."""
         self._poll_timer.stop()
         self._devices.stop()
-        if self._own_filter is not None:
-            self._own_filter.uninstall()
+        self._scans.stop()
         st = self.station
         if st is not None and st.busy:  # off the GUI thread; ops.wait_all() lets it finish
             run_op(st.abandon)

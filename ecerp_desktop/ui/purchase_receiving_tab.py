@@ -27,7 +27,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -53,11 +52,11 @@ from ecerp_desktop.services import purchasing as pur
 from ecerp_desktop.services import receiving as rcv
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.feedback import FeedbackBanner
 from ecerp_desktop.ui.ops import change_bus, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel, scan_text, status_text
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
 
-GREEN, RED, AMBER, GREY = "#1b7f3b", "#c62828", "#b26a00", "#455a64"
 CHANGES = frozenset({"purchasing", "stock"})
 # The fixed words of services.receiving.report_text, translated through self.tr.
 _REPORT_WORDS = (
@@ -148,15 +147,9 @@ class ReceivingTab(QWidget):
         self.report: rcv.ReceivingReport | None = None
         self._pending: deque[tuple[str, int]] = deque()
         self._busy = False
-        self._filter = scanner_filter or installed_filter()
-        self._own_filter: ScannerFilter | None = None
-        if self._filter is None:  # no app-wide filter: bring one, installed while shown
-            self._own_filter = ScannerFilter(parent=self)
-            self._filter = self._own_filter
-        self._filter.scanned.connect(self.on_scan)
-        self.scanner_filter = self._filter
+        self.scanner_filter = ScanSource(self, self.on_scan, scanner_filter).filter
         self._build()
-        self._idle(self.tr("Choose or scan a purchase order to receive"))
+        self.banner.idle(self.tr("Choose or scan a purchase order to receive"))
         change_bus().changed.connect(self._on_changes)
 
     # -- layout
@@ -188,13 +181,7 @@ class ReceivingTab(QWidget):
         top.addWidget(self.session_label, 1)
         layout.addLayout(top)
 
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setWordWrap(True)
-        self.banner.setMinimumHeight(80)
-        self.banner.setFont(self._big(24, True))
+        self.banner = FeedbackBanner(point_size=24, min_height=80)
         layout.addWidget(self.banner)
 
         self.lines_model = RecordsTableModel([
@@ -312,7 +299,7 @@ class ReceivingTab(QWidget):
         self.flags.clear()
         for f in rep.flags:
             self._add_flag(f.code, f.kind, f.qty, f.at)
-        self._ok(self.tr("Receiving {po}: scan the items").format(po=rep.po_number))
+        self.banner.ok(self.tr("Receiving {po}: scan the items").format(po=rep.po_number))
         self.feedback.emit("opened")
 
     # -- background work, one op at a time
@@ -339,7 +326,7 @@ class ReceivingTab(QWidget):
             self._take(code, qty)
 
     def _failed(self, exc: BaseException) -> None:
-        self._error(describe(exc))
+        self.banner.error(describe(exc))
         self.feedback.emit("error")
 
     # -- scans
@@ -381,7 +368,7 @@ class ReceivingTab(QWidget):
                     break
         if out.kind is ScanKind.COUNTED:
             assert out.line is not None
-            self._ok(self.tr("+{qty} {code} {name}: {now} of {ordered}").format(
+            self.banner.ok(self.tr("+{qty} {code} {name}: {now} of {ordered}").format(
                 qty=out.counted, code=out.sku_code, name=out.sku_name,
                 now=out.line.previously + out.line.now, ordered=out.line.ordered))
         else:
@@ -390,7 +377,7 @@ class ReceivingTab(QWidget):
             if out.kind is ScanKind.OVER:
                 reason = self.tr("{reason}: {over} over, {counted} counted").format(
                     reason=reason, over=out.over, counted=out.counted)
-            self._error(f"{out.code}: {reason}")
+            self.banner.error(f"{out.code}: {reason}")
         self._update_totals()
         self.feedback.emit(out.kind.value)
 
@@ -410,7 +397,7 @@ class ReceivingTab(QWidget):
         def undone(gone: Any) -> None:
             self._run(lambda: rcv.report(store, actor, sid), self._refreshed)
             if gone is not None:
-                self._warn(self.tr("Took back {code} ×{qty}").format(code=gone.code,
+                self.banner.warn(self.tr("Took back {code} ×{qty}").format(code=gone.code,
                                                                      qty=gone.qty))
             self.feedback.emit("undone")
 
@@ -436,12 +423,12 @@ class ReceivingTab(QWidget):
     def _posted(self, out: rcv.PostOutcome) -> None:
         self._refreshed(out.report)
         if not out.posted:
-            self._error(self.tr("Another station received part of this order meanwhile: "
+            self.banner.error(self.tr("Another station received part of this order meanwhile: "
                                 "{n} scans were judged again. Check, then post again.")
                         .format(n=out.rejudged))
             self.feedback.emit("rejudged")
             return
-        self._ok(self.tr("Posted: {received} received, {accepted} over accepted, "
+        self.banner.ok(self.tr("Posted: {received} received, {accepted} over accepted, "
                          "{rejected} over rejected. Scan the next purchase order").format(
             received=out.received, accepted=out.over_accepted, rejected=out.over_rejected))
         self.accept_over.setChecked(False)
@@ -460,7 +447,7 @@ class ReceivingTab(QWidget):
             self.flags.clear()
             self.session_label.clear()
             self._enable()
-            self._idle(self.tr("Session abandoned: nothing was stocked"))
+            self.banner.idle(self.tr("Session abandoned: nothing was stocked"))
             self.feedback.emit("abandoned")
 
         self._run(lambda: rcv.cancel_session(store, actor, sid), gone)
@@ -479,7 +466,7 @@ class ReceivingTab(QWidget):
 
         def export(path: str) -> None:
             run_op(lambda: rcv.export_report(store, actor, sid, path), owner=self,
-                   on_success=lambda n: self._ok(self.tr("Exported {n} rows to {path}")
+                   on_success=lambda n: self.banner.ok(self.tr("Exported {n} rows to {path}")
                                                  .format(n=n, path=path)),
                    on_failure=self._failed)
 
@@ -517,32 +504,3 @@ class ReceivingTab(QWidget):
         for w in (self.undo_button, self.post_button, self.cancel_button, self.accept_over):
             w.setEnabled(on)
         self.report_button.setEnabled(self.report is not None)
-
-    def _set_banner(self, text: str, colour: str) -> None:
-        self.banner.setText(text)
-        self.banner.setStyleSheet(f"background:{colour}; color:white; padding:8px;")
-
-    def _ok(self, text: str) -> None:
-        self._set_banner(text, GREEN)
-
-    def _warn(self, text: str) -> None:
-        self._set_banner(text, AMBER)
-
-    def _error(self, text: str) -> None:
-        self._set_banner(text, RED)
-        QApplication.beep()
-
-    def _idle(self, text: str) -> None:
-        self._set_banner(text, GREY)
-
-    # -- the filter follows visibility
-
-    def showEvent(self, ev: Any) -> None:
-        super().showEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.install()
-
-    def hideEvent(self, ev: Any) -> None:
-        super().hideEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.uninstall()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -221,3 +222,39 @@ class ScannerFilter(QObject):
                 QApplication.sendEvent(target, press)
         finally:
             self._replaying = False
+
+
+class ScanSource(QObject):
+    """Where one screen's scans come from: the application-wide filter (or the one given);
+    without either (a test, a screen opened on its own) a :class:`ScannerFilter` of the
+    screen's own, installed on QApplication only while the screen is shown.
+
+    ``ScanSource(self, self.on_scan, scanner_filter)`` in the screen's ``__init__`` is all
+    the wiring: ``filter`` is the filter scans arrive on (share it with the screen's
+    dialogs or devices), ``own`` the screen's own one if it brought one. :meth:`stop`
+    uninstalls that one for good (a screen shutting down). GUI thread only.
+    """
+
+    def __init__(self, widget: QWidget, slot: Callable[[str], Any],
+                 scanner_filter: ScannerFilter | None = None) -> None:
+        super().__init__(widget)
+        self.own: ScannerFilter | None = None
+        found = scanner_filter or installed_filter()
+        if found is None:  # no app-wide filter: bring one, installed while shown
+            found = self.own = ScannerFilter(parent=widget)
+            widget.installEventFilter(self)
+        self.filter: ScannerFilter = found
+        self.filter.scanned.connect(slot)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if self.own is not None:
+            if ev.type() == QEvent.Type.Show:
+                self.own.install()
+            elif ev.type() == QEvent.Type.Hide:
+                self.own.uninstall()
+        return False
+
+    def stop(self) -> None:
+        """Uninstall the screen's own filter (nothing happens to an app-wide one)."""
+        if self.own is not None:
+            self.own.uninstall()

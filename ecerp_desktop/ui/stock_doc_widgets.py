@@ -13,18 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 
 from ecerp_desktop.services import transfers
 from ecerp_desktop.services.transfers import WarehouseRecord
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
+from ecerp_desktop.ui.feedback import StatusLine
 from ecerp_desktop.ui.ops import run_op
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
-
-OK_STYLE = "color: #1b5e20;"
-ERROR_STYLE = "color: #b71c1c; font-weight: bold;"
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
 
 
 class DocTab(QWidget):
@@ -40,15 +38,8 @@ class DocTab(QWidget):
         self.warehouses: list[WarehouseRecord] = []
         # Asked before anything that moves stock; tests answer it themselves.
         self.confirm: Callable[[str], bool] = self._ask
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self._filter = scanner_filter or installed_filter()
-        self._own_filter: ScannerFilter | None = None
-        if self._filter is None:  # no app-wide filter: bring one, installed while shown
-            self._own_filter = ScannerFilter(parent=self)
-            self._filter = self._own_filter
-        self._filter.scanned.connect(self._scanned)
+        self.status = StatusLine()
+        ScanSource(self, self._scanned, scanner_filter)
 
     # -- scans
 
@@ -71,16 +62,6 @@ class DocTab(QWidget):
 
     def on_code(self, code: str) -> None:  # pragma: no cover - every tab overrides it
         raise NotImplementedError
-
-    def showEvent(self, ev: Any) -> None:
-        super().showEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.install()
-
-    def hideEvent(self, ev: Any) -> None:
-        super().hideEvent(ev)
-        if self._own_filter is not None:
-            self._own_filter.uninstall()
 
     # -- ops and outcomes
 
@@ -108,12 +89,10 @@ class DocTab(QWidget):
         run_op(fn, owner=self, on_success=ok, on_failure=failed, changes=changes)
 
     def ok(self, text: str) -> None:
-        self.status.setStyleSheet(OK_STYLE)
-        self.status.setText(text)
+        self.status.ok(text)
 
     def error(self, text: str) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(text)
+        self.status.error(text)
 
     def _ask(self, text: str) -> bool:
         answer = QMessageBox.question(

@@ -18,8 +18,9 @@ from ecerp_desktop.store.schema import OutboxRow, ParcelRow
 from ecerp_desktop.store.schema_printing import PrintJobRow
 from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.feedback import RED
 from ecerp_desktop.ui.ops import wait_all
-from ecerp_desktop.ui.packing_page import RED, PackingPage
+from ecerp_desktop.ui.packing_page import PackingPage
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest

@@ -18,8 +18,8 @@ from ecerp_desktop.store import Store
 from ecerp_desktop.store import stock as st
 from ecerp_desktop.ui import i18n
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.feedback import GREEN, RED
 from ecerp_desktop.ui.ops import wait_all
-from ecerp_desktop.ui.purchase_receiving_tab import GREEN, RED
 from ecerp_desktop.ui.purchasing_page import PurchasingPage
 from ecerp_desktop.ui.scanner_filter import ScannerFilter
 from PySide6.QtCore import Qt
