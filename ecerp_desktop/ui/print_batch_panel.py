@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -29,13 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from ecerp_desktop.domain.errors import ErrorCode
-from ecerp_desktop.printing.profiles import load_profiles
-from ecerp_desktop.services import print_batches, printing
+from ecerp_desktop.services import print_batches
 from ecerp_desktop.services.print_batches import BatchRequest, BatchResult
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
-from ecerp_desktop.ui.system_print import queue_names
+from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.printer_choice import PrinterPicker
 
 _SPLIT = re.compile(r"[\s,;，；]+")
 
@@ -86,17 +84,9 @@ class BatchPrintPanel(QGroupBox):
         self.order_box.addItem(self.tr("As listed / oldest first"), "id")
         form.addRow(self.tr("Order"), self.order_box)
 
-        self.printer_box = QComboBox()
-        self.printer_box.currentIndexChanged.connect(self._printer_changed)
-        form.addRow(self.tr("Printer"), self.printer_box)
-        self.profile_box = QComboBox()
-        profiles, _broken = load_profiles()  # a few small TOML files, read once
-        for p in sorted(profiles.values(), key=lambda p: p.name):
-            self.profile_box.addItem(f"{p.name} ({p.language.upper()}, {p.dpi} dpi)", p.id)
-        self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText("tcp://192.168.1.50:9100")
-        form.addRow(self.tr("Printer model"), self.profile_box)
-        form.addRow(self.tr("Address"), self.target_edit)
+        self.printer = PrinterPicker(ctx.store, self, system_queues=True)
+        self.printer.add_rows(form)
+        self.printer.failed.connect(lambda e: self.status.setText(describe(e)))
 
         self.copies_spin = QSpinBox()
         self.copies_spin.setRange(1, 999)
@@ -122,50 +112,19 @@ class BatchPrintPanel(QGroupBox):
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote user text
         layout.addWidget(self.status)
         layout.addStretch(1)
-        change_bus().changed.connect(self._changed)
         self.reload_printers()
-
-    def _changed(self, names: frozenset[str]) -> None:
-        if "printers" in names or "settings" in names:  # a printer was added or edited
-            self.reload_printers()
 
     # --- printers -------------------------------------------------------------------------
 
     def reload_printers(self) -> None:
-        store = self.ctx.store
-        run_op(lambda: (print_batches.printer_choices(store), queue_names()), owner=self,
-               on_success=self._fill_printers, on_failure=lambda e: self.status.setText(
-                   describe(e)))
-
-    def _fill_printers(self, found: tuple[list[print_batches.PrinterChoice], list[str]]) -> None:
-        named, queues = found
-        current = self.printer_box.currentData()
-        self.printer_box.blockSignals(True)
-        self.printer_box.clear()
-        for p in named:
-            self.printer_box.addItem(p.name, f"named:{p.name}")
-        for q in queues:
-            self.printer_box.addItem(self.tr("{name} (system printer, PDF)").format(name=q),
-                                     f"system:{q}")
-        self.printer_box.addItem(self.tr("A printer model at an address…"), "target:")
-        self.printer_box.blockSignals(False)
-        index = self.printer_box.findData(current) if current else -1
-        self.printer_box.setCurrentIndex(max(0, index))
-        self._printer_changed()
-
-    def _printer_changed(self) -> None:
-        manual = str(self.printer_box.currentData() or "").startswith("target:")
-        self.profile_box.setEnabled(manual)
-        self.target_edit.setEnabled(manual)
+        self.printer.reload()
 
     def choose_printer(self, name: str) -> None:
         """Select the named printer (configured ones by name)."""
-        self.printer_box.setCurrentIndex(self.printer_box.findData(f"named:{name}"))
+        self.printer.choose_printer(name)
 
     def choose_address(self, profile_id: str, target: str) -> None:
-        self.printer_box.setCurrentIndex(self.printer_box.findData("target:"))
-        self.profile_box.setCurrentIndex(self.profile_box.findData(profile_id))
-        self.target_edit.setText(target)
+        self.printer.choose_address(profile_id, target)
 
     def preset(self, refs: list[str], kind: str = "waybill") -> None:
         """Fill in the orders (or SKU codes) to print, e.g. from the order review screen."""
@@ -197,12 +156,11 @@ class BatchPrintPanel(QGroupBox):
         if use_list and not refs:
             self.status.setText(self.tr("Paste at least one number first."))
             return
-        choice = str(self.printer_box.currentData() or "target:").partition(":")[::2]
-        profile_id = self.profile_box.currentData()
-        target = self.target_edit.text().strip()
-        if choice[0] == "target" and not target:
-            self.status.setText(self.tr("Enter the printer's address first."))
+        problem = self.printer.problem()
+        if problem is not None:
+            self.status.setText(problem)
             return
+        resolve = self.printer.resolver()
         by = self.order_box.currentData()
         copies = self.copies_spin.value()
         store, actor = self.ctx.store, self.ctx.actor
@@ -210,13 +168,7 @@ class BatchPrintPanel(QGroupBox):
         relay = self._relay
 
         def work() -> BatchResult:  # worker thread: no widgets
-            if choice[0] == "named":
-                printer = printing.resolve_printer(store, name=choice[1])
-            elif choice[0] == "system":
-                printer = printing.resolve_printer(None, to=f"system://{choice[1]}",
-                                                   language="pdf")
-            else:
-                printer = printing.resolve_printer(store, to=target, profile_id=profile_id)
+            printer = resolve()
             if kind == "sku":
                 req = BatchRequest(kind="sku", sku_codes=refs, copies=copies)
             elif use_list:

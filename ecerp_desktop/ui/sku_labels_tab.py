@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 
 from ecerp_desktop.domain.auth import Permission
 from ecerp_desktop.domain.errors import ErrorCode
-from ecerp_desktop.printing.profiles import load_profiles
-from ecerp_desktop.services import print_batches, printing, stock_view
+from ecerp_desktop.services import stock_view
 from ecerp_desktop.services.stock_view import SYMBOLOGY_SIZES, SkuListRow
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, change_bus, lane, run_op
+from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
+from ecerp_desktop.ui.printer_choice import PrinterPicker
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
 from ecerp_desktop.ui.stock_models import (
     Column,
@@ -91,17 +91,9 @@ class SkuLabelsTab(QWidget):
         self.symbology_box.addItem(self.tr("EAN-13 (product barcode)"), "ean13")
         self.symbology_box.currentIndexChanged.connect(self._show_template)
         form.addRow(self.tr("Barcode"), self.symbology_box)
-        self.printer_box = QComboBox()
-        self.printer_box.currentIndexChanged.connect(self._printer_changed)
-        form.addRow(self.tr("Printer"), self.printer_box)
-        self.profile_box = QComboBox()
-        profiles, _broken = load_profiles()
-        for p in sorted(profiles.values(), key=lambda p: p.name):
-            self.profile_box.addItem(f"{p.name} ({p.language.upper()}, {p.dpi} dpi)", p.id)
-        self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText("tcp://192.168.1.50:9100")
-        form.addRow(self.tr("Printer model"), self.profile_box)
-        form.addRow(self.tr("Address"), self.target_edit)
+        self.printer = PrinterPicker(ctx.store, self)
+        self.printer.failed.connect(lambda e: self.status.setText(describe(e)))
+        self.printer.add_rows(form)
         buttons = QHBoxLayout()
         self.print_button = QPushButton(self.tr("Print labels"))
         self.print_button.clicked.connect(self.print_selected)
@@ -136,8 +128,7 @@ class SkuLabelsTab(QWidget):
 
         self._debounce = search_timer(self, self.text_edit, self.apply_filter)
         self.preview.template_box.model().rowsInserted.connect(self._show_template)
-        change_bus().changed.connect(self._changed)
-        self.reload_printers()
+        self.printer.reload()
         self.apply_filter()
 
     # --- the list ---------------------------------------------------------------------------
@@ -162,45 +153,14 @@ class SkuLabelsTab(QWidget):
                 out.append(row.code)
         return out
 
-    def _changed(self, names: frozenset[str]) -> None:
-        if "printers" in names or "settings" in names:
-            self.reload_printers()
-
     def _show_template(self, *_args: object) -> None:
         name = f"sku-{SYMBOLOGY_SIZES[self.symbology_box.currentData()]}"
         index = self.preview.template_box.findData(name)
         if index >= 0:
             self.preview.template_box.setCurrentIndex(index)
 
-    # --- printers ---------------------------------------------------------------------------
-
-    def reload_printers(self) -> None:
-        store = self.ctx.store
-        run_op(lambda: print_batches.printer_choices(store), owner=self,
-               on_success=self._fill_printers,
-               on_failure=lambda e: self.status.setText(describe(e)))
-
-    def _fill_printers(self, named: list[print_batches.PrinterChoice]) -> None:
-        current = self.printer_box.currentData()
-        self.printer_box.blockSignals(True)
-        self.printer_box.clear()
-        for p in named:
-            self.printer_box.addItem(p.name, f"named:{p.name}")
-        self.printer_box.addItem(self.tr("A printer model at an address…"), "target:")
-        self.printer_box.blockSignals(False)
-        index = self.printer_box.findData(current) if current else -1
-        self.printer_box.setCurrentIndex(max(0, index))
-        self._printer_changed()
-
-    def _printer_changed(self) -> None:
-        manual = str(self.printer_box.currentData() or "").startswith("target:")
-        self.profile_box.setEnabled(manual)
-        self.target_edit.setEnabled(manual)
-
     def choose_address(self, profile_id: str, target: str) -> None:
-        self.printer_box.setCurrentIndex(self.printer_box.findData("target:"))
-        self.profile_box.setCurrentIndex(self.profile_box.findData(profile_id))
-        self.target_edit.setText(target)
+        self.printer.choose_address(profile_id, target)
 
     # --- printing ---------------------------------------------------------------------------
 
@@ -212,19 +172,17 @@ class SkuLabelsTab(QWidget):
         if not codes:
             self.status.setText(self.tr("Select at least one SKU first."))
             return
-        kind, _, name = str(self.printer_box.currentData() or "target:").partition(":")
-        profile_id, target = self.profile_box.currentData(), self.target_edit.text().strip()
-        if kind == "target" and not target:
-            self.status.setText(self.tr("Enter the printer's address first."))
+        problem = self.printer.problem()
+        if problem is not None:
+            self.status.setText(problem)
             return
+        resolve = self.printer.resolver()
         copies, symbology = self.copies_spin.value(), self.symbology_box.currentData()
         store, actor, relay = self.ctx.store, self.ctx.actor, self._relay
         cancel = threading.Event()
 
         def work() -> Any:  # worker thread: no widgets
-            printer = (printing.resolve_printer(store, name=name) if kind == "named" else
-                       printing.resolve_printer(store, to=target, profile_id=profile_id))
-            return stock_view.print_sku_labels(store, actor, printer, codes, copies=copies,
+            return stock_view.print_sku_labels(store, actor, resolve(), codes, copies=copies,
                                                symbology=symbology, progress=relay.report,
                                                cancelled=cancel.is_set)
 

@@ -1613,18 +1613,6 @@ Seller memo: {memo}</source>
         <translation>顺序</translation>
     </message>
     <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Printer model</source>
-        <translation>打印机型号</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
         <source>Copies</source>
         <translation>份数</translation>
     </message>
@@ -1633,24 +1621,12 @@ Seller memo: {memo}</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>{name} (system printer, PDF)</source>
-        <translation>{name}（系统打印机，PDF）</translation>
-    </message>
-    <message>
-        <source>A printer model at an address…</source>
-        <translation>指定地址的打印机型号…</translation>
-    </message>
-    <message>
         <source>These SKU codes (one a line):</source>
         <translation>以下商品编码（每行一个）：</translation>
     </message>
     <message>
         <source>Paste at least one number first.</source>
         <translation>请先粘贴至少一个单号。</translation>
-    </message>
-    <message>
-        <source>Enter the printer&apos;s address first.</source>
-        <translation>请先填写打印机地址。</translation>
     </message>
     <message>
         <source>Printing…</source>
@@ -3215,18 +3191,6 @@ Seller memo: {memo}</source>
         <translation>条码</translation>
     </message>
     <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>Printer model</source>
-        <translation>打印机型号</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
         <source>Print labels</source>
         <translation>打印标签</translation>
     </message>
@@ -3235,16 +3199,8 @@ Seller memo: {memo}</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>A printer model at an address…</source>
-        <translation>指定地址的打印机型号…</translation>
-    </message>
-    <message>
         <source>Select at least one SKU first.</source>
         <translation>请先选择至少一个商品。</translation>
-    </message>
-    <message>
-        <source>Enter the printer&apos;s address first.</source>
-        <translation>请先输入打印机地址。</translation>
     </message>
     <message>
         <source>Printing…</source>
@@ -4907,6 +4863,33 @@ Seller memo: {memo}</source>
     <message>
         <source>A SKU without a volume counts as 0 cm³.</source>
         <translation>没有填写体积的 SKU 按 0 cm³ 计算。</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPicker</name>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer model</source>
+        <translation>打印机型号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>{name} (system printer, PDF)</source>
+        <translation>{name}（系统打印机，PDF）</translation>
+    </message>
+    <message>
+        <source>A printer model at an address…</source>
+        <translation>指定地址的打印机型号…</translation>
+    </message>
+    <message>
+        <source>Enter the printer&apos;s address first.</source>
+        <translation>请先填写打印机地址。</translation>
     </message>
 </context>
 </TS>

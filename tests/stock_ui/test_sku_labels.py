@@ -29,7 +29,7 @@ def sku_tab(qtbot, page, printer: TcpPrinter):  # type: ignore[no-untyped-def]
     page.show()
     tab = page.open_tab("ecerp_desktop.ui.sku_labels_tab:SkuLabelsTab")
     qtbot.waitUntil(lambda: not tab.model.loading and tab.model.rowCount() > 0)
-    qtbot.waitUntil(lambda: tab.printer_box.count() > 0)
+    qtbot.waitUntil(lambda: tab.printer.printer_box.count() > 0)
     tab.choose_address("zebra-zd421", printer.target)
     return tab
 

@@ -208,9 +208,9 @@ def test_print_orders_dialog_from_another_screen_on_a_named_printer(
     qtbot.addWidget(dialog)
     panel = dialog.panel
     assert panel.list_radio.isChecked() and panel.refs_edit.toPlainText() == poid
-    qtbot.waitUntil(lambda: panel.printer_box.findData("named:打包台2") >= 0)
+    qtbot.waitUntil(lambda: panel.printer.printer_box.findData("named:打包台2") >= 0)
     panel.choose_printer("打包台2")
-    assert not panel.target_edit.isEnabled()  # a named printer needs no address
+    assert not panel.printer.target_edit.isEnabled()  # a named printer needs no address
     with qtbot.waitSignal(panel.finished, timeout=20_000):
         panel.print_button.click()
     assert "未开机或无法连接" in panel.status.text()
