@@ -44,6 +44,7 @@ from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import lane, run_op
 from ecerp_desktop.ui.rules_panel import table  # the read-only, row-selecting table
 from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter
+from ecerp_desktop.ui.windows import window_button
 
 PAGE = 200
 _SIDE_LANE = "mapping-side"
@@ -659,25 +660,13 @@ class MappingPage(QWidget):
         self.failed.emit(text)
 
 
-_windows: list[MappingPage] = []
-
-
 def mapping_button(ctx: PageContext, parent: QWidget) -> QPushButton:
     """The orders page's "SKU mapping…" button (Ctrl+Shift+M): opens the mapping screen
     as its own window."""
-    button = QPushButton(QCoreApplication.translate("MappingPage", "SKU mapping…"), parent)
-    button.setObjectName("button_mapping")
+    button = window_button(QCoreApplication.translate("MappingPage", "SKU mapping…"),
+                           "button_mapping", lambda: MappingPage(ctx), (1200, 760), parent)
     button.setShortcut(QKeySequence("Ctrl+Shift+M"))
     button.setToolTip(QCoreApplication.translate(
         "MappingPage", "Map the platform items that hold orders as unmapped SKU (Ctrl+Shift+M)"))
-
-    def open_window() -> None:
-        page = MappingPage(ctx)
-        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        page.destroyed.connect(lambda: _windows.remove(page) if page in _windows else None)
-        _windows.append(page)  # a top-level window needs an owner to stay alive
-        page.resize(1200, 760)
-        page.show()
-    button.clicked.connect(open_window)
     return button
 

@@ -54,6 +54,7 @@ from ecerp_desktop.ui.rules_options import PipelineOptionsDialog
 from ecerp_desktop.ui.rules_panel import RuleListPanel, cell, keyed_action, table
 from ecerp_desktop.ui.rules_words import gift_rule_words, rule_words
 from ecerp_desktop.ui.sku_groups_editor import SkuGroupsDialog
+from ecerp_desktop.ui.windows import window_button
 
 
 class ReviewRulesPanel(RuleListPanel):
@@ -449,20 +450,8 @@ _REVIEW_ATTRS = frozenset((
     "toggle_current", "save_version", "show_version", "restore_version",
     "open_groups_editor", "apply_groups", "edit_groups"))
 
-_windows: list[RulesPage] = []
-
 
 def rules_button(ctx: PageContext, parent: QWidget) -> QPushButton:
     """The orders page's "Rules…" button: opens the rules screen as its own window."""
-    button = QPushButton(QCoreApplication.translate("RulesPage", "Rules…"))
-    button.setObjectName("button_rules")
-
-    def open_window() -> None:
-        page = RulesPage(ctx)
-        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        page.destroyed.connect(lambda: _windows.remove(page) if page in _windows else None)
-        _windows.append(page)  # a top-level window needs an owner to stay alive
-        page.resize(1100, 760)
-        page.show()
-    button.clicked.connect(open_window)
-    return button
+    return window_button(QCoreApplication.translate("RulesPage", "Rules…"), "button_rules",
+                         lambda: RulesPage(ctx), (1100, 760))
