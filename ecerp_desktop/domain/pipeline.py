@@ -23,7 +23,7 @@ from typing import Any
 
 from ecerp_desktop.domain.facts import LineFacts, OrderFacts
 from ecerp_desktop.domain.gifts import GiftRule, GiftUsage, evaluate_gifts
-from ecerp_desktop.domain.mapping import Catalog, map_line
+from ecerp_desktop.domain.mapping import Catalog, LineRef, MapResult, map_line
 from ecerp_desktop.domain.merge import (
     OpenParcel,
     ParcelJoin,
@@ -59,6 +59,12 @@ NO_COURIER = "no_courier"  # a hold reason beside HoldReason: nobody serves the 
 GIFT_LINE_PREFIX = "gift:"  # platform_line_id of our gift lines: gift:<rule>:<sku code>
 RULE_GIFT_PREFIX = "rulegift:"
 COMPONENT_SEP = "#c"  # platform_line_id of a component line: <bundle line>#c<sku id>
+
+
+# Enum values read once (a member's .value is a property: slow in the per-order loop)
+_HELD, _APPROVED = OrderStatus.HELD.value, OrderStatus.APPROVED.value
+_UNMAPPED_SKU, _REMOTE_REGION = HoldReason.UNMAPPED_SKU.value, HoldReason.REMOTE_REGION.value
+_REFUND_PENDING, _OUT_OF_STOCK = HoldReason.REFUND_PENDING.value, HoldReason.OUT_OF_STOCK.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,26 @@ class Config:
         self._courier_ids = {c.id: c.code for c in self.couriers}
         self._order_cache: dict[str, list[int]] = {}
         self._sku_limits = any(c.exclude_skus for c in self.couriers)
+        # Per run: a platform line maps the same way every time, an address is in the
+        # same remote region (the hot loop asks both for every order).
+        self._map_cache: dict[tuple[int, LineRef], MapResult] = {}
+        self._remote_patterns = [r.pattern for r in self.remote]
+        self._route_cache: dict[tuple[str, str, str], RegionPattern | None] = {}
+
+    def map_line(self, shop_id: int, ref: LineRef) -> MapResult:
+        key = (shop_id, ref)
+        got = self._map_cache.get(key)
+        if got is None:
+            got = self._map_cache[key] = map_line(self.catalog, shop_id, ref)
+        return got
+
+    def remote_route(self, province: str, city: str, district: str) -> RegionPattern | None:
+        key = (province, city, district)
+        if key in self._route_cache:
+            return self._route_cache[key]
+        got = self._route_cache[key] = match_region(self._remote_patterns, province, city,
+                                                    district)
+        return got
 
     @property
     def needs_buyer_history(self) -> bool:
@@ -236,8 +262,10 @@ def _enrich(cat: Catalog, ln: LineFacts) -> None:
         ln.volume_cm3 = info.volume_cm3 or 0
 
 
-def map_order(o: OrderFacts, cat: Catalog, ids: _Ids, plan: ChunkPlan) -> list[str]:
-    """Map every unmapped line, expand bundles. Returns the unmapped lines in words."""
+def map_order(o: OrderFacts, cat: Catalog, ids: _Ids, plan: ChunkPlan,
+              mapper: Callable[[int, LineRef], MapResult] | None = None) -> list[str]:
+    """Map every unmapped line, expand bundles. Returns the unmapped lines in words.
+    *mapper* (shop id, line) → result replaces :func:`map_line` (a run's memo of it)."""
     unmapped: list[str] = []
     why: list[str] = []
     has_components = {ln.parent_id for ln in o.lines if ln.parent_id is not None}
@@ -251,7 +279,7 @@ def map_order(o: OrderFacts, cat: Catalog, ids: _Ids, plan: ChunkPlan) -> list[s
             if ref is None:
                 unmapped.append(f"line {ln.platform_line_id}: nothing to map by")
                 continue
-            res = map_line(cat, o.shop_id, ref)
+            res = mapper(o.shop_id, ref) if mapper else map_line(cat, o.shop_id, ref)
             if res.sku_id is None:
                 hint = f" (likely: {', '.join(res.suggestions)})" if res.suggestions else ""
                 unmapped.append(f"'{ref.title[:60]}' {res.why}{hint}")
@@ -309,7 +337,7 @@ def _add_gift_line(o: OrderFacts, cfg: Config, ids: _Ids, plan: ChunkPlan, line_
 
 def _held(o: OrderFacts, reason: str, detail: str, why: list[str], rule_id: int | None = None,
           rule_name: str = "") -> Outcome:
-    return Outcome(o.id, o.status, OrderStatus.HELD.value, reason, detail[:255], rule_id,
+    return Outcome(o.id, o.status, _HELD, reason, detail[:255], rule_id,
                    rule_name, why=why)
 
 
@@ -337,10 +365,10 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
     decided: list[tuple[OrderFacts, Decision, Outcome]] = []
     held_ids: set[int] = set()
     for o in orders:
-        why = map_order(o, cfg.catalog, ids, plan)
+        why = map_order(o, cfg.catalog, ids, plan, cfg.map_line)
         if any(ln.sku_id is None and not ln.is_component for ln in o.lines
                if not ln.refunded):
-            plan.outcomes.append(_held(o, HoldReason.UNMAPPED_SKU.value, "; ".join(why),
+            plan.outcomes.append(_held(o, _UNMAPPED_SKU, "; ".join(why),
                                        ["unmapped SKU: " + w for w in why]))
             held_ids.add(o.id)
             continue
@@ -372,12 +400,12 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
             plan.outcomes.append(out)
             held_ids.add(o.id)
             continue
-        route = match_region([r.pattern for r in cfg.remote], o.province, o.city, o.district)
+        route = cfg.remote_route(o.province, o.city, o.district) if cfg.remote else None
         if route is not None:
             rr = next(r for r in cfg.remote if r.pattern == route)
             if rr.hold:
                 why.append(f"remote region {route}: configured to hold")
-                out = _held(o, HoldReason.REMOTE_REGION.value, f"remote region {route}", why)
+                out = _held(o, _REMOTE_REGION, f"remote region {route}", why)
                 out.tags, out.priority = d.tags, d.priority
                 plan.outcomes.append(out)
                 held_ids.add(o.id)
@@ -385,7 +413,7 @@ def plan_chunk(orders: Sequence[OrderFacts], cfg: Config, stock: Stock,
             if rr.courier and d.courier is None:
                 d.courier = rr.courier
                 why.append(f"remote region {route}: routed to courier {rr.courier}")
-        out = Outcome(o.id, o.status, OrderStatus.APPROVED.value, rule_id=d.rule_id,
+        out = Outcome(o.id, o.status, _APPROVED, rule_id=d.rule_id,
                       rule_name=d.rule_name, tags=d.tags, priority=d.priority, why=why)
         decided.append((o, d, out))
     if load_stock is not None:
@@ -515,7 +543,7 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
                        None)
     if not items:
         for out in outs:
-            _hold(out, HoldReason.REFUND_PENDING.value, "no line left to ship")
+            _hold(out, _REFUND_PENDING, "no line left to ship")
         return True
     if forced_code is not None:
         w = cfg._wh_by_code.get(forced_code)
@@ -536,7 +564,7 @@ def _route_unit(unit: list[int], by_id: dict[int, tuple[OrderFacts, Decision, Ou
             return False
         for out in outs:
             out.why += alloc.why
-            _hold(out, HoldReason.OUT_OF_STOCK.value, "; ".join(alloc.why))
+            _hold(out, _OUT_OF_STOCK, "; ".join(alloc.why))
         return True
     parcels: list[PlannedParcel] = alloc.parcels
     if cfg.options.split_presale:
@@ -589,7 +617,7 @@ def _rerouted(o: OrderFacts, wh: int | None, courier: int | None) -> bool:
 
 
 def _hold(out: Outcome, reason: str, detail: str) -> None:
-    out.status = OrderStatus.HELD.value
+    out.status = _HELD
     out.hold_reason = reason
     out.hold_detail = detail[:255]
     out.warehouse_id = out.courier_id = out.merged_into = None

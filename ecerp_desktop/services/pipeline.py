@@ -80,8 +80,9 @@ class ProcessResult:
 
 def _count(result: ProcessResult, outcomes: list[Outcome], plan_parcels: list[Any]) -> None:
     per_order: Counter[int] = Counter(p.order_id for p in plan_parcels)
+    approved = OrderStatus.APPROVED.value
     for out in outcomes:
-        if out.status == OrderStatus.APPROVED.value:
+        if out.status == approved:
             result.approved += 1
             if out.merged_into:
                 result.merged += 1
@@ -126,6 +127,7 @@ def _per_buyer_limited(cfg: Config) -> list[int]:
 
 
 _PENDING = {OrderStatus.NEW.value, OrderStatus.REVIEW.value, OrderStatus.HELD.value}
+_HELD = OrderStatus.HELD.value
 
 
 def _still_pending(loaded: ps.Loaded) -> ps.Loaded:
@@ -135,7 +137,7 @@ def _still_pending(loaded: ps.Loaded) -> ps.Loaded:
     for f in loaded.facts:
         if f.status not in _PENDING:
             continue
-        if f.status == OrderStatus.HELD.value and any(
+        if f.status == _HELD and any(
                 r not in ps.RETRYABLE_HOLDS for _, r in loaded.open_holds.get(f.id, ())):
             continue
         keep.append(f)

@@ -452,17 +452,18 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
     raw = _Raw(s)
     at = raw.dt(now)
     changed: list[Outcome] = []
+    held = OrderStatus.HELD.value
     close_holds: list[int] = []
     new_holds: list[tuple[Any, ...]] = []
     for out in plan.outcomes:
         f = facts[out.order_id]
         old = loaded.open_holds.get(out.order_id, [])
-        if (out.status == OrderStatus.HELD.value and f.status == OrderStatus.HELD.value
+        if (out.status == held and f.status == held
                 and [r for _, r in old] == [out.hold_reason]):
             continue  # same hold as before: nothing new to say
         changed.append(out)
         close_holds += [h for h, _ in old]
-        if out.status == OrderStatus.HELD.value:
+        if out.status == held:
             new_holds.append((out.order_id, out.hold_reason[:64], out.hold_detail[:255],
                               out.rule_id, at))
     if changed:
