@@ -269,7 +269,7 @@ def load_buyer_usage(s: Session, usage: GiftUsage, buyers: Iterable[str],
         raw = _Raw(s)
         mark = "%s" if raw.pg else "?"
         head = _GRANTS_SQL + "(" + ", ".join([mark] * len(rules)) + ") AND buyer_key IN "
-        for part in _chunks(todo, _IN - len(rules)):
+        for part in raw.parts(todo, _IN - len(rules)):
             for rule_id, buyer, n in raw.rows(head, [*rules, *part],
                                               " GROUP BY rule_id, buyer_key", len(rules)):
                 usage.per_buyer[(rule_id, buyer)] = int(n)
@@ -343,7 +343,7 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
     refunded = frozenset(_REFUNDED)
     no_shop = ShopInfo(0, "", "", True)
     empty: frozenset[int] = frozenset()
-    for part in _chunks(list(ids)):
+    for part in raw.parts(list(ids)):
         for (oid, shop_id, status, nick, customer_id, rname, phash, prov, city, dist, detail,
              msg, memo, flag, cod, presale, paid, created, paid_at, tags, wh, courier,
              into, black) in raw.rows(_ORDER_SQL, part):
@@ -370,7 +370,7 @@ def load_facts(s: Session, ids: Sequence[int], shop_info: dict[int, ShopInfo],
                 LineRef(item, psku, code, title)))
     open_holds: dict[int, list[tuple[int, str]]] = {}
     released: dict[int, set[int]] = {}
-    for part in _chunks(list(ids)):
+    for part in raw.parts(list(ids)):
         for hid, oid, reason, rule_id, released_at in raw.rows(_HOLD_SQL, part):
             if released_at is None:
                 open_holds.setdefault(oid, []).append((hid, reason))
@@ -389,7 +389,7 @@ def _buyer_history(raw: _Raw, facts: dict[int, OrderFacts], created: dict[int, A
     compared as stored (naive UTC; SQLite's fixed-width text sorts as the time does)."""
     hashes = sorted({f.phone_hash for f in facts.values() if f.phone_hash})
     by_hash: dict[str, list[tuple[int, Any, str]]] = {}
-    for part in _chunks(hashes):
+    for part in raw.parts(hashes):
         for oid, ph, at, status in raw.rows(
                 "SELECT id, phone_hash, created_at, status FROM orders WHERE phone_hash IN ",
                 part):
@@ -569,10 +569,21 @@ class _Raw:
     def rows(self, sql: str, ids: Sequence[Any], tail: str = "", bound: int = 0
              ) -> list[tuple[Any, ...]]:
         """``sql`` ending in ``IN `` completed with one placeholder per id (the first
-        *bound* values are for placeholders already in *sql*)."""
-        mark = "%s" if self.pg else "?"
-        full = sql + "(" + ", ".join([mark] * (len(ids) - bound)) + ")" + tail
+        *bound* values are for placeholders already in *sql*); on PostgreSQL ``= ANY``
+        of one array instead (one plan for any length, see :meth:`parts`)."""
+        if self.pg:
+            full = sql.removesuffix("IN ") + "= ANY(%s)" + tail
+            params = (*ids[:bound], list(ids[bound:]))
+            return list(self.conn.exec_driver_sql(full, params).fetchall())
+        full = sql + "(" + ", ".join(["?"] * (len(ids) - bound)) + ")" + tail
         return list(self.conn.exec_driver_sql(full, tuple(ids)).fetchall())
+
+    def parts(self, items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
+        """*items* in pieces for :meth:`rows`: all at once on PostgreSQL (an array is one
+        parameter), a few hundred at a time on SQLite (one parameter each)."""
+        if self.pg:
+            return [items] if items else []
+        return _chunks(items, n)
 
     def from_dt(self, v: Any) -> datetime | None:
         if v is None:
