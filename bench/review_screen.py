@@ -24,14 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from ecerp_desktop.cli.bench import peak_rss_mb, print_figures, seed_in_child, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -128,10 +129,6 @@ def seed(path: str, n: int) -> float:
     return time.perf_counter() - started
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def measure(path: str) -> dict[str, float]:
     from ecerp_desktop.domain.auth import Role, actor_for
     from ecerp_desktop.services.setup import open_store
@@ -145,13 +142,8 @@ def measure(path: str) -> dict[str, float]:
     clerk = actor_for(None, "clerk", Role.CLERK)
     out: dict[str, float] = {}
 
-    def wait(cond: object, timeout: float = 60.0) -> None:
-        end = time.perf_counter() + timeout
-        while not cond():  # type: ignore[operator]
-            app.processEvents()
-            if time.perf_counter() > end:
-                raise RuntimeError("timed out")
-            time.sleep(0.0005)
+    def wait(cond: Callable[[], object], timeout: float = 60.0) -> None:
+        wait_until(cond, app.processEvents, timeout)
 
     def rows_shown(page: OrdersPage) -> bool:
         if page.model.loading:
@@ -202,7 +194,7 @@ def measure(path: str) -> dict[str, float]:
 
     out["review_sort_ms"] = timed(lambda: page.table.horizontalHeader().setSortIndicator(
         5, Qt.SortOrder.DescendingOrder))  # paid at, newest first
-    out["review_peak_rss_mb_before_scroll"] = _peak_rss_mb()
+    out["review_peak_rss_mb_before_scroll"] = peak_rss_mb()
 
     # scroll to the end of the held orders (5 %: 50,000 of a million), page by page
     page.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
@@ -220,7 +212,7 @@ def measure(path: str) -> dict[str, float]:
     out["review_scroll_end_s"] = time.perf_counter() - t
     out["review_scroll_rows"] = page.model.rowCount()
     out["review_scroll_max_cached_rows"] = peak_cached
-    out["review_peak_rss_mb"] = _peak_rss_mb()
+    out["review_peak_rss_mb"] = peak_rss_mb()
     page.close()
     wait_all()
     store.dispose()
@@ -239,17 +231,12 @@ def run(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="ecerp-bench-review-") as tmp:
         path = args.keep or str(Path(tmp) / "review.sqlite3")
         if not (args.keep and Path(path).exists()):
-            proc = subprocess.run([sys.executable, __file__, "--seed-only", "--orders",
-                                   str(args.orders), "--keep", path],
-                                  capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                print(proc.stderr[-2000:], file=sys.stderr)
+            seconds = seed_in_child(__file__, ["--orders", str(args.orders), "--keep", path])
+            if seconds is None:
                 return 1
-            seconds = float(proc.stdout.strip().splitlines()[-1])
             print(f"BENCH review_seed_orders_per_s {args.orders / seconds:.0f}", flush=True)
         figures = measure(path)
-    for name, value in figures.items():
-        print(f"BENCH {name} {value:.0f}" if value >= 10 else f"BENCH {name} {value:.2f}")
+    print_figures(figures)
     return 0
 
 

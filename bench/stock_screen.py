@@ -24,14 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from ecerp_desktop.cli.bench import peak_rss_mb, print_figures, seed_in_child, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -101,10 +102,6 @@ def seed(path: str, n: int) -> float:
     return time.perf_counter() - started
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def measure(path: str, tmp: str) -> dict[str, float]:
     from ecerp_desktop.domain.auth import Role, actor_for
     from ecerp_desktop.services import stock_export
@@ -120,13 +117,8 @@ def measure(path: str, tmp: str) -> dict[str, float]:
     owner = actor_for(None, "owner", Role.ADMIN)
     out: dict[str, float] = {}
 
-    def wait(cond: object, timeout: float = 120.0) -> None:
-        end = time.perf_counter() + timeout
-        while not cond():  # type: ignore[operator]
-            app.processEvents()
-            if time.perf_counter() > end:
-                raise RuntimeError("timed out")
-            time.sleep(0.0005)
+    def wait(cond: Callable[[], object], timeout: float = 120.0) -> None:
+        wait_until(cond, app.processEvents, timeout)
 
     t = time.perf_counter()
     page = StockPage(PageContext(store=store, actor=owner))
@@ -190,7 +182,7 @@ def measure(path: str, tmp: str) -> dict[str, float]:
         raise RuntimeError(f"exported {result.rows} rows of {totals.rows}")
     out["stock_export_xlsx_rows"] = result.rows
     out["stock_export_xlsx_rows_per_s"] = result.rows / seconds
-    out["stock_peak_rss_mb"] = _peak_rss_mb()
+    out["stock_peak_rss_mb"] = peak_rss_mb()
     store.dispose()
     return out
 
@@ -207,15 +199,10 @@ def run(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="ecerp-bench-stock-") as tmp:
         path = args.keep or str(Path(tmp) / "stock.sqlite3")
         if not (args.keep and Path(path).exists()):
-            proc = subprocess.run([sys.executable, __file__, "--seed-only", "--skus",
-                                   str(args.skus), "--keep", path],
-                                  capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                print(proc.stderr[-2000:], file=sys.stderr)
+            if seed_in_child(__file__, ["--skus", str(args.skus), "--keep", path]) is None:
                 return 1
         figures = measure(path, tmp)
-    for name, value in figures.items():
-        print(f"BENCH {name} {value:.0f}" if value >= 10 else f"BENCH {name} {value:.2f}")
+    print_figures(figures)
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from ecerp_desktop.cli.bench import peak_rss_mb
 
 SPAN = timedelta(hours=47)
 
@@ -43,10 +44,6 @@ def _serve(n: int, seed: int) -> None:
     print(json.dumps({"endpoint": sim.url + "/router/rest", "app_key": sim.app_key,
                       "app_secret": sim.app_secret, "session": sim.session}), flush=True)
     sim.serve_forever()
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _sync_into(url: str, sim: dict[str, str], n: int) -> tuple[float, float]:
@@ -116,7 +113,7 @@ def run(argv: list[str]) -> int:
             if pg_rate is not None:
                 print(f"BENCH sync_postgres_orders_per_s {pg_rate[0]:.0f}", flush=True)
                 print(f"BENCH sync_postgres_cpu_us_per_order {pg_rate[1]:.0f}", flush=True)
-        print(f"BENCH sync_peak_rss_mb {_peak_rss_mb():.0f}", flush=True)
+        print(f"BENCH sync_peak_rss_mb {peak_rss_mb():.0f}", flush=True)
     finally:
         child.terminate()
         child.wait(10)

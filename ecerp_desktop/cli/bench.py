@@ -3,14 +3,19 @@
 Each benchmark is a module ``bench/<name>.py`` in the repository (``-`` in NAME becomes
 ``_``) with ``run(argv) -> int``; it prints each figure as a line ``BENCH <name> <value>``
 and takes a size option for quick runs. Modules are imported by file path, so bench/ needs
-no package of its own and is never installed with the application.
+no package of its own and is never installed with the application; what several of them
+share (peak memory, waiting for a screen, seeding in a child process, printing the figures)
+is here, under "Utilities for the benchmarks", for them to import.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import subprocess
 import sys
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -66,3 +71,42 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     module = load(args.name)
     return int(module.run(list(args.args)) or 0)
+
+
+# --- Utilities for the benchmarks ----------------------------------------------------------
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MiB (``ru_maxrss`` is in KiB on Linux)."""
+    import resource  # Unix only: imported when a benchmark asks, never by the CLI itself
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def wait_until(cond: Callable[[], object], tick: Callable[[], object],
+               timeout: float = 60.0) -> None:
+    """Call *tick* (e.g. ``app.processEvents``) until *cond()* holds; RuntimeError after
+    *timeout* seconds."""
+    end = time.perf_counter() + timeout
+    while not cond():
+        tick()
+        if time.perf_counter() > end:
+            raise RuntimeError("timed out")
+        time.sleep(0.0005)
+
+
+def seed_in_child(script: str, args: list[str]) -> float | None:
+    """Run ``python script --seed-only *args`` (seeding in its own process keeps its memory
+    out of the measured one): the last line it printed as a number (its seconds), or None
+    when it failed (its error output printed)."""
+    proc = subprocess.run([sys.executable, script, "--seed-only", *args],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        print(proc.stderr[-2000:], file=sys.stderr)
+        return None
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def print_figures(figures: Mapping[str, float]) -> None:
+    """Each figure as ``BENCH name value`` (whole numbers from 10 up, else 2 decimals)."""
+    for name, value in figures.items():
+        print(f"BENCH {name} {value:.0f}" if value >= 10 else f"BENCH {name} {value:.2f}")
