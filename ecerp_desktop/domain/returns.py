@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import DomainError, ErrorCode
+from .transfers import parse_line as parse_sku_qty
 
 DOC_TYPE = "return"  # stock_moves.doc_type of every move a return posts
 DAMAGED_SUFFIX = "-次品"
@@ -74,16 +75,8 @@ def parse_line(text: str) -> tuple[str, int, Condition]:
     head, sep, last = text.rpartition(":")
     if sep and last.strip() and not last.strip().isdigit():
         rest, cond = head, parse_condition(last)
-    code, sep, qty_text = rest.rpartition(":")
-    if not sep or not code.strip():
-        raise DomainError(ErrorCode.REQUIRED, what="SKU:QTY")
-    try:
-        qty = int(qty_text.strip())
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_QUANTITY, value=qty_text[:32]) from None
-    if qty <= 0:
-        raise DomainError(ErrorCode.INVALID_QUANTITY, value=qty)
-    return code.strip(), qty, cond
+    code, qty = parse_sku_qty(rest)
+    return code, qty, cond
 
 
 @dataclass(frozen=True, slots=True)
