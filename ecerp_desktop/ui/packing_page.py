@@ -65,7 +65,13 @@ from ecerp_desktop.ui.devices_page import DeviceBridge, RunningDevices, start_st
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.feedback import FeedbackBanner
 from ecerp_desktop.ui.ops import lane, run_op
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import (
+    ScannerFilter,
+    ScanSource,
+    mark_scan_field,
+    take_count,
+    take_typed,
+)
 
 POLL_MS = 400
 
@@ -259,17 +265,14 @@ class PackingPage(QWidget):
         """A complete scan from the wedge filter (or a serial scanner)."""
         if not self.isVisible():  # another area is on screen: its scans are not ours
             return
-        qty_text = self.qty.text().strip()
-        qty = int(qty_text) if qty_text.isdigit() and int(qty_text) > 0 else 1
-        self.qty.clear()
+        qty = take_count(self.qty)
         if self.station is None or self._op_running:
             self._pending.append((code, qty))
             return
         self._take(code, qty)
 
     def _typed_code(self) -> None:
-        code = self.code_entry.text().strip()
-        self.code_entry.clear()
+        code = take_typed(self.code_entry)
         if code:
             self.on_scan(code)
 

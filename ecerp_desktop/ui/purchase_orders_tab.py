@@ -45,7 +45,12 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.ops import change_bus, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel, status_text
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import (
+    ScannerFilter,
+    installed_filter,
+    mark_scan_field,
+    take_typed,
+)
 
 CHANGES = frozenset({"purchasing", "stock"})
 
@@ -192,8 +197,7 @@ class PurchaseOrderDialog(QDialog):
             self._add_code(code.strip())
 
     def _add_typed(self) -> None:
-        code = self.add_field.text().strip()
-        self.add_field.clear()
+        code = take_typed(self.add_field)
         if code:
             self._add_code(code)
 

@@ -55,7 +55,13 @@ from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.feedback import FeedbackBanner
 from ecerp_desktop.ui.ops import change_bus, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel, scan_text, status_text
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import (
+    ScannerFilter,
+    ScanSource,
+    mark_scan_field,
+    take_count,
+    take_typed,
+)
 
 CHANGES = frozenset({"purchasing", "stock"})
 # The fixed words of services.receiving.report_text, translated through self.tr.
@@ -335,17 +341,14 @@ class ReceivingTab(QWidget):
         """A complete scan from the wedge filter (or a serial scanner)."""
         if not self.isVisible():  # another page or tab is on screen: not ours
             return
-        qty_text = self.qty.text().strip()
-        qty = int(qty_text) if qty_text.isdigit() and int(qty_text) > 0 else 1
-        self.qty.clear()
+        qty = take_count(self.qty)
         if self._busy:
             self._pending.append((code, qty))
             return
         self._take(code, qty)
 
     def _typed_code(self) -> None:
-        code = self.code_entry.text().strip()
-        self.code_entry.clear()
+        code = take_typed(self.code_entry)
         if code:
             self.on_scan(code)
 

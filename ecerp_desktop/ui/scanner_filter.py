@@ -258,3 +258,17 @@ class ScanSource(QObject):
         """Uninstall the screen's own filter (nothing happens to an app-wide one)."""
         if self.own is not None:
             self.own.uninstall()
+
+
+def take_typed(field: QLineEdit) -> str:
+    """What was typed into a scan field (trimmed), the field emptied for the next code."""
+    text = field.text().strip()
+    field.clear()
+    return text
+
+
+def take_count(field: QLineEdit) -> int:
+    """The count typed before a scan (``12`` then a scan counts 12), the field emptied for
+    the next one; 1 when nothing, or no positive whole number, was typed."""
+    text = take_typed(field)
+    return int(text) if text.isdigit() and int(text) > 0 else 1

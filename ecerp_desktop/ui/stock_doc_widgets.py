@@ -22,7 +22,7 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.feedback import StatusLine
 from ecerp_desktop.ui.ops import run_op
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field, take_typed
 
 
 class DocTab(QWidget):
@@ -51,8 +51,7 @@ class DocTab(QWidget):
         return edit
 
     def _typed(self, edit: QLineEdit) -> None:
-        code = edit.text().strip()
-        edit.clear()
+        code = take_typed(edit)
         if code:
             self.on_code(code[:64])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ecerp_desktop.ui import scanner_filter
 from ecerp_desktop.ui.feedback import FeedbackBanner, StatusLine
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource
-from PySide6.QtWidgets import QWidget
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, take_count, take_typed
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 
 def test_a_screen_without_an_app_wide_filter_listens_only_while_shown(qtbot) -> None:
@@ -72,3 +72,22 @@ def test_the_status_line_is_bold_red_on_an_error(qtbot) -> None:
     assert line.state == "error" and "bold" in line.styleSheet()
     line.ok("Adjusted")
     assert line.state == "ok" and "bold" not in line.styleSheet()
+
+
+def test_a_count_typed_before_a_scan_is_taken_once(qtbot) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.setText(" 12 ")
+    assert take_count(field) == 12 and field.text() == ""
+    assert take_count(field) == 1  # nothing typed: one unit
+    for bad in ("0", "-3", "2.5", "abc"):
+        field.setText(bad)
+        assert take_count(field) == 1 and field.text() == ""
+
+
+def test_a_typed_code_is_trimmed_and_the_field_emptied(qtbot) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.setText("  SF1234567890 ")
+    assert take_typed(field) == "SF1234567890" and field.text() == ""
+    assert take_typed(field) == ""
