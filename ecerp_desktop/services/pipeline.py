@@ -2,7 +2,7 @@
 intercept (截单), release a hold, undo a merge, and keep the rule documents.
 
 :func:`process_pending` loads the configuration once, then takes the pending orders in
-chunks of a few thousand; each chunk is one write transaction that reads the orders and the
+chunks of ten thousand; each chunk is one write transaction that reads the orders and the
 stock, plans them with :func:`ecerp_desktop.domain.pipeline.plan_chunk` and writes the
 result in bulk (mapped SKUs, component and gift lines, holds, parcels with their lines,
 reservations through the stock ledger, history with the rule and the why of every
@@ -42,7 +42,10 @@ from ecerp_desktop.store import pipeline_merge as pm
 from ecerp_desktop.store.pipeline_merge import open_parcels
 from ecerp_desktop.store.sync import enqueue
 
-CHUNK = 5000
+# Orders per write transaction. 10,000 holds SQLite's write lock ~2 s at the target speed
+# (busy timeout 30 s) and was ~10 % faster than 5,000 on 100k orders: half the commits
+# (each one fsyncs the WAL) and half the per-chunk queries.
+CHUNK = 10_000
 _RETRIES = 5
 
 Progress = Callable[[int, int], None]
