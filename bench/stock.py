@@ -12,15 +12,14 @@ every balance from the ledger on SQLite).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import tempfile
 import threading
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from ecerp_desktop.cli.bench import PostgresUnavailable, pg_admin_url, scratch_postgres
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.services.setup import open_store
@@ -71,8 +70,7 @@ def run(argv: list[str]) -> int:
     ap.add_argument("--reservations", type=int, default=5_000)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--no-postgres", action="store_true")
-    ap.add_argument("--pg-url", default=os.environ.get(
-        "ECERP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--pg-url", default=pg_admin_url())
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
@@ -96,30 +94,22 @@ def run(argv: list[str]) -> int:
 
 def _postgres(args: argparse.Namespace) -> int:
     try:
-        import psycopg
-
-        admin = psycopg.connect(args.pg_url, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # any failure: report and skip
+        with scratch_postgres(args.pg_url) as url:
+            store = open_store(url)
+            try:
+                stocked = _prepare(store)
+                rate = measure(store, stocked, args.reservations)
+                multi = measure(store, stocked, args.reservations, args.threads)
+                with store.read() as s:
+                    drifts = st.rebuild_from_ledger(s)
+            finally:
+                store.dispose()
+    except PostgresUnavailable as exc:  # report and skip
         print(f"# postgres skipped: {exc}")
         return 0
-    name = f"ecerp_bench_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        store = open_store(args.pg_url.rsplit("/", 1)[0] + f"/{name}")
-        try:
-            stocked = _prepare(store)
-            rate = measure(store, stocked, args.reservations)
-            multi = measure(store, stocked, args.reservations, args.threads)
-            with store.read() as s:
-                drifts = st.rebuild_from_ledger(s)
-        finally:
-            store.dispose()
-        print(f"BENCH stock_reserve_postgres_per_s {rate:.0f}")
-        print(f"BENCH stock_reserve_postgres_{args.threads}threads_per_s {multi:.0f}")
-        return 1 if drifts else 0
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    print(f"BENCH stock_reserve_postgres_per_s {rate:.0f}")
+    print(f"BENCH stock_reserve_postgres_{args.threads}threads_per_s {multi:.0f}")
+    return 1 if drifts else 0
 
 
 if __name__ == "__main__":

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ecerp_desktop.cli.bench import peak_rss_mb
+from ecerp_desktop.cli.bench import (
+    PostgresUnavailable,
+    peak_rss_mb,
+    pg_admin_url,
+    scratch_postgres,
+)
 
 SPAN = timedelta(hours=47)
 
@@ -89,8 +92,7 @@ def run(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="ecerp bench sync")
     p.add_argument("--orders", type=int, default=100_000)
     p.add_argument("--no-postgres", action="store_true")
-    p.add_argument("--pg-url", default=os.environ.get(
-        "ECERP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    p.add_argument("--pg-url", default=pg_admin_url())
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     child = subprocess.Popen(
@@ -121,20 +123,12 @@ def run(argv: list[str]) -> int:
 
 
 def _postgres(admin_url: str, sim: dict[str, str], n: int) -> tuple[float, float] | None:
-    import psycopg
-
     try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
+        with scratch_postgres(admin_url) as url:
+            return _sync_into(url, sim, n)
+    except PostgresUnavailable as exc:
         print(f"# PostgreSQL not reachable ({exc}); skipped", file=sys.stderr)
         return None
-    name = f"ecerp_bench_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return _sync_into(admin_url.rsplit("/", 1)[0] + "/" + name, sim, n)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 if __name__ == "__main__":

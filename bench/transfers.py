@@ -17,16 +17,15 @@ a ``_postgres`` suffix.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ecerp_desktop.cli.bench import PostgresUnavailable, pg_admin_url, scratch_postgres
 from ecerp_desktop.domain.auth import SYSTEM
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
@@ -139,8 +138,7 @@ def run(argv: list[str]) -> int:
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--lookups", type=int, default=200)
     ap.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
-    ap.add_argument("--pg-url", default=os.environ.get(
-        "ECERP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--pg-url", default=pg_admin_url())
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
@@ -150,21 +148,13 @@ def run(argv: list[str]) -> int:
             store.dispose()
     if rc or not args.postgres:
         return rc
-    import psycopg
-
     try:
-        admin = psycopg.connect(args.pg_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
+        with scratch_postgres(args.pg_url) as url:
+            store = open_store(url)
+            try:
+                return measure(store, args.lines, args.orders, args.lookups, "_postgres")
+            finally:
+                store.dispose()
+    except PostgresUnavailable as exc:
         print(f"# postgres skipped: {exc}")
         return rc
-    name = f"ecerp_bench_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        store = open_store(args.pg_url.rsplit("/", 1)[0] + f"/{name}")
-        try:
-            return measure(store, args.lines, args.orders, args.lookups, "_postgres")
-        finally:
-            store.dispose()
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()

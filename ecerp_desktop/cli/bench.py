@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -110,3 +113,33 @@ def print_figures(figures: Mapping[str, float]) -> None:
     """Each figure as ``BENCH name value`` (whole numbers from 10 up, else 2 decimals)."""
     for name, value in figures.items():
         print(f"BENCH {name} {value:.0f}" if value >= 10 else f"BENCH {name} {value:.2f}")
+
+
+def pg_admin_url() -> str:
+    """The PostgreSQL server benchmarks use (``--pg-url``'s default): ECERP_TEST_PG_URL,
+    else a local server's ``postgres`` database."""
+    return os.environ.get("ECERP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+class PostgresUnavailable(Exception):
+    """The PostgreSQL server could not be reached (the benchmark skips its PostgreSQL part)."""
+
+
+@contextmanager
+def scratch_postgres(admin_url: str) -> Iterator[str]:
+    """A new, empty database on *admin_url*'s server for one benchmark: yields its URL and
+    drops it afterwards (connections still open are closed). Raises PostgresUnavailable
+    when the server cannot be reached or psycopg is missing."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # any failure to connect: the caller reports and skips
+        raise PostgresUnavailable(str(exc)) from exc
+    name = f"ecerp_bench_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
