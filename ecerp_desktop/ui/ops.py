@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -198,3 +199,55 @@ def run_and_wait(fn: Callable[[], T], *, pool: QThreadPool | None = None,
         return op.result  # type: ignore[no-any-return]
     assert op.error is not None
     raise op.error
+
+
+class ScanQueue(QObject):
+    """A station screen's ops one at a time, and the scans that arrive meanwhile kept in
+    order and taken once the op before them is done (a fast scanner never races itself).
+
+    ``take(code, qty)`` handles one scan (usually by :meth:`run`-ning an op); ``failed(exc)``
+    shows an op's error; ``ready()`` says whether scans may be taken yet (e.g. the station
+    is set up). GUI thread only; the ops are the owner's (no callback after it is deleted).
+    """
+
+    def __init__(self, owner: QObject, take: Callable[[str, int], None],
+                 failed: Callable[[BaseException], None],
+                 ready: Callable[[], bool] = lambda: True) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self._take = take
+        self._failed = failed
+        self._ready = ready
+        self._pending: deque[tuple[str, int]] = deque()
+        self.busy = False
+
+    def run(self, fn: Callable[[], T], done: Callable[[T], None], *,
+            changes: frozenset[str] | set[str] | None = None) -> None:
+        """Run *fn* as the one op in flight; *done(result)* or ``failed``, then the scans
+        that waited."""
+        self.busy = True
+
+        def ok(result: T) -> None:
+            self.busy = False
+            done(result)
+            self.drain()
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._failed(exc)
+            self.drain()
+
+        run_op(fn, owner=self._owner, on_success=ok, on_failure=failed, changes=changes)
+
+    def scan(self, code: str, qty: int) -> None:
+        """Take a scan now, or after the op in flight (and the scans before it)."""
+        if self.busy or not self._ready():
+            self._pending.append((code, qty))
+            return
+        self._take(code, qty)
+
+    def drain(self) -> None:
+        """Take the scans that waited, in order, while no op is in flight."""
+        while self._pending and not self.busy and self._ready():
+            code, qty = self._pending.popleft()
+            self._take(code, qty)

@@ -25,8 +25,6 @@ ui/ops.py on the database lane. Buyer text is shown as plain text, never as rich
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -64,7 +62,7 @@ from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.devices_page import DeviceBridge, RunningDevices, start_station_devices
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.feedback import FeedbackBanner
-from ecerp_desktop.ui.ops import lane, run_op
+from ecerp_desktop.ui.ops import ScanQueue, lane, run_op
 from ecerp_desktop.ui.scanner_filter import (
     ScannerFilter,
     ScanSource,
@@ -100,8 +98,8 @@ class PackingPage(QWidget):
         self.station_name = (station or default_station_name()).strip()[:64]
         self.station: Station | None = None
         self._printer_override = printer
-        self._pending: deque[tuple[str, int]] = deque()
-        self._op_running = False
+        self._ops = ScanQueue(self, self._take, self._op_failed,
+                              ready=lambda: self.station is not None)
         self._polling = False
         self._weighing = False
         self._rejected_g: int | None = None  # a re-weigh must bring another weight
@@ -121,7 +119,7 @@ class PackingPage(QWidget):
         self._poll_timer.setInterval(POLL_MS)
         self._poll_timer.timeout.connect(self._poll)
         self.banner.idle(self.tr("Starting the station…"))
-        self._run(self._make_station, self._station_ready)
+        self._ops.run(self._make_station, self._station_ready)
 
     # -- layout
 
@@ -226,26 +224,8 @@ class PackingPage(QWidget):
 
     # -- background work
 
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """One database op at a time; scans arriving meanwhile wait their turn."""
-        self._op_running = True
-
-        def ok(result: Any) -> None:
-            self._op_running = False
-            done(result)
-            self._drain()
-
-        def failed(exc: BaseException) -> None:
-            self._op_running = False
-            self.banner.error(describe(exc) if hasattr(exc, "code") else str(exc))
-            self._drain()
-
-        run_op(fn, owner=self, on_success=ok, on_failure=failed)
-
-    def _drain(self) -> None:
-        while self._pending and not self._op_running and self.station is not None:
-            code, qty = self._pending.popleft()
-            self._take(code, qty)
+    def _op_failed(self, exc: BaseException) -> None:
+        self.banner.error(describe(exc) if hasattr(exc, "code") else str(exc))
 
     def _make_station(self) -> Station:
         store = self.ctx.store
@@ -265,11 +245,7 @@ class PackingPage(QWidget):
         """A complete scan from the wedge filter (or a serial scanner)."""
         if not self.isVisible():  # another area is on screen: its scans are not ours
             return
-        qty = take_count(self.qty)
-        if self.station is None or self._op_running:
-            self._pending.append((code, qty))
-            return
-        self._take(code, qty)
+        self._ops.scan(code, take_count(self.qty))  # one database op at a time
 
     def _typed_code(self) -> None:
         code = take_typed(self.code_entry)
@@ -286,7 +262,7 @@ class PackingPage(QWidget):
                 if local is not None:
                     self._show_scan(local)
                     return
-                self._run(lambda: st.resolve(code),
+                self._ops.run(lambda: st.resolve(code),
                           lambda res: self._resolved(code, res, qty))
                 return
             if v.stage is Stage.WEIGHT_REJECTED:  # a supervisor scans their badge
@@ -294,7 +270,7 @@ class PackingPage(QWidget):
                 return
             self.banner.error(self.tr("Finish this parcel first (Esc puts it back)"))
             return
-        self._run(lambda: st.handle(code, qty), self._opened)
+        self._ops.run(lambda: st.handle(code, qty), self._opened)
 
     def _resolved(self, code: str, res: Resolution, qty: int) -> None:
         if self.station is None or not self.station.busy:
@@ -509,7 +485,7 @@ class PackingPage(QWidget):
         st = self.station
         assert st is not None
         self.banner.ok(self.tr("Printing and shipping…"))
-        self._run(st.finish, self._finished)
+        self._ops.run(st.finish, self._finished)
 
     def _finished(self, out: tuple[PrintOutcome | None, ShipOutcome]) -> None:
         printed, shipped = out
@@ -625,12 +601,12 @@ class PackingPage(QWidget):
 
     def _key(self, ev: QKeyEvent) -> bool:
         st = self.station
-        if ev.key() == Qt.Key.Key_Escape and st is not None and not self._op_running:
-            self._run(st.abandon, lambda _r: (self._clear_parcel(), self.banner.idle(
+        if ev.key() == Qt.Key.Key_Escape and st is not None and not self._ops.busy:
+            self._ops.run(st.abandon, lambda _r: (self._clear_parcel(), self.banner.idle(
                 self.tr("Parcel put back. Scan a pick slip, order number or waybill"))))
             return True
         if ev.key() == Qt.Key.Key_F5 and st is not None and st.verification is not None \
-                and st.verification.stage is Stage.READY and not self._op_running:
+                and st.verification.stage is Stage.READY and not self._ops.busy:
             self._finish()
             return True
         return False

@@ -19,7 +19,6 @@ page; each scan is one op on the database lane, queued in order while one runs.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +52,7 @@ from ecerp_desktop.services import receiving as rcv
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.feedback import FeedbackBanner
-from ecerp_desktop.ui.ops import change_bus, run_op
+from ecerp_desktop.ui.ops import ScanQueue, change_bus, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel, scan_text, status_text
 from ecerp_desktop.ui.scanner_filter import (
     ScannerFilter,
@@ -151,8 +150,7 @@ class ReceivingTab(QWidget):
         self.setObjectName("receivingTab")
         self.station = station
         self.report: rcv.ReceivingReport | None = None
-        self._pending: deque[tuple[str, int]] = deque()
-        self._busy = False
+        self._ops = ScanQueue(self, self._take, self._failed)
         self.scanner_filter = ScanSource(self, self.on_scan, scanner_filter).filter
         self._build()
         self.banner.idle(self.tr("Choose or scan a purchase order to receive"))
@@ -269,7 +267,7 @@ class ReceivingTab(QWidget):
     # -- the PO list
 
     def _on_changes(self, names: frozenset[str]) -> None:
-        if "purchasing" in names and self.isVisible() and not self._busy:
+        if "purchasing" in names and self.isVisible() and not self._ops.busy:
             self.reload_pos()
 
     def reload_pos(self) -> None:
@@ -297,7 +295,7 @@ class ReceivingTab(QWidget):
     def open_po(self, number: str) -> None:
         """Start (or resume) receiving against PO *number*."""
         store, actor, station = self.ctx.store, self.ctx.actor, self.station
-        self._run(lambda: rcv.open_session(store, actor, number, station=station),
+        self._ops.run(lambda: rcv.open_session(store, actor, number, station=station),
                   self._opened)
 
     def _opened(self, rep: rcv.ReceivingReport) -> None:
@@ -310,27 +308,6 @@ class ReceivingTab(QWidget):
 
     # -- background work, one op at a time
 
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None], *,
-             changes: frozenset[str] | None = None) -> None:
-        self._busy = True
-
-        def ok(result: Any) -> None:
-            self._busy = False
-            done(result)
-            self._drain()
-
-        def failed(exc: BaseException) -> None:
-            self._busy = False
-            self._failed(exc)
-            self._drain()
-
-        run_op(fn, owner=self, on_success=ok, on_failure=failed, changes=changes)
-
-    def _drain(self) -> None:
-        while self._pending and not self._busy:
-            code, qty = self._pending.popleft()
-            self._take(code, qty)
-
     def _failed(self, exc: BaseException) -> None:
         self.banner.error(describe(exc))
         self.feedback.emit("error")
@@ -341,11 +318,7 @@ class ReceivingTab(QWidget):
         """A complete scan from the wedge filter (or a serial scanner)."""
         if not self.isVisible():  # another page or tab is on screen: not ours
             return
-        qty = take_count(self.qty)
-        if self._busy:
-            self._pending.append((code, qty))
-            return
-        self._take(code, qty)
+        self._ops.scan(code, take_count(self.qty))
 
     def _typed_code(self) -> None:
         code = take_typed(self.code_entry)
@@ -358,7 +331,7 @@ class ReceivingTab(QWidget):
             self.open_po(code)
             return
         store, actor, sid = self.ctx.store, self.ctx.actor, rep.session.id
-        self._run(lambda: rcv.scan(store, actor, sid, code, qty), self._scanned)
+        self._ops.run(lambda: rcv.scan(store, actor, sid, code, qty), self._scanned)
 
     def _scanned(self, out: rcv.ScanOutcome) -> None:
         rep = self.report
@@ -398,13 +371,13 @@ class ReceivingTab(QWidget):
         store, actor, sid = self.ctx.store, self.ctx.actor, rep.session.id
 
         def undone(gone: Any) -> None:
-            self._run(lambda: rcv.report(store, actor, sid), self._refreshed)
+            self._ops.run(lambda: rcv.report(store, actor, sid), self._refreshed)
             if gone is not None:
                 self.banner.warn(self.tr("Took back {code} ×{qty}").format(code=gone.code,
                                                                      qty=gone.qty))
             self.feedback.emit("undone")
 
-        self._run(lambda: rcv.undo_last(store, actor, sid), undone)
+        self._ops.run(lambda: rcv.undo_last(store, actor, sid), undone)
 
     def _refreshed(self, rep: rcv.ReceivingReport) -> None:
         self._show(rep)
@@ -420,7 +393,7 @@ class ReceivingTab(QWidget):
             return
         store, actor, sid = self.ctx.store, self.ctx.actor, rep.session.id
         accept = self.accept_over.isChecked()
-        self._run(lambda: rcv.post(store, actor, sid, accept_over=accept), self._posted,
+        self._ops.run(lambda: rcv.post(store, actor, sid, accept_over=accept), self._posted,
                   changes=CHANGES)
 
     def _posted(self, out: rcv.PostOutcome) -> None:
@@ -453,7 +426,7 @@ class ReceivingTab(QWidget):
             self.banner.idle(self.tr("Session abandoned: nothing was stocked"))
             self.feedback.emit("abandoned")
 
-        self._run(lambda: rcv.cancel_session(store, actor, sid), gone)
+        self._ops.run(lambda: rcv.cancel_session(store, actor, sid), gone)
 
     def report_text(self) -> str:
         """The current report as printable text, in the user's language."""
@@ -481,7 +454,7 @@ class ReceivingTab(QWidget):
             dialog.open()
             self.feedback.emit("report")
 
-        self._run(lambda: rcv.report(store, actor, sid), ready)
+        self._ops.run(lambda: rcv.report(store, actor, sid), ready)
 
     # -- showing
 
