@@ -9,7 +9,6 @@ service polls between chunks, so the unsent rest of the batch ends cancelled.
 from __future__ import annotations
 
 import re
-import threading
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,8 +30,9 @@ from ecerp_desktop.domain.errors import ErrorCode
 from ecerp_desktop.services import print_batches
 from ecerp_desktop.services.print_batches import BatchRequest, BatchResult
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.cancellable import CancellableJob
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.ops import lane, run_op
 from ecerp_desktop.ui.printer_choice import PrinterPicker
 
 _SPLIT = re.compile(r"[\s,;，；]+")
@@ -48,9 +48,6 @@ class BatchPrintPanel(QGroupBox):
         super().__init__()
         self.setTitle(self.tr("Batch print"))
         self.ctx = ctx
-        self._cancel: threading.Event | None = None
-        self._relay = ProgressRelay()
-        self._relay.changed.connect(self._progressed)
         form = QFormLayout()
 
         self.kind_box = QComboBox()
@@ -107,6 +104,7 @@ class BatchPrintPanel(QGroupBox):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         layout.addWidget(self.progress)
+        self.job = CancellableJob(self.progress, self.cancel_button, (self.print_button,), self)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote user text
@@ -145,7 +143,7 @@ class BatchPrintPanel(QGroupBox):
 
     @property
     def running(self) -> bool:
-        return self._cancel is not None
+        return self.job.running
 
     def start(self) -> None:
         if self.running:
@@ -164,8 +162,7 @@ class BatchPrintPanel(QGroupBox):
         by = self.order_box.currentData()
         copies = self.copies_spin.value()
         store, actor = self.ctx.store, self.ctx.actor
-        cancel = threading.Event()
-        relay = self._relay
+        relay = self.job.relay
 
         def work() -> BatchResult:  # worker thread: no widgets
             printer = resolve()
@@ -178,31 +175,17 @@ class BatchPrintPanel(QGroupBox):
             return print_batches.print_batch(store, actor, printer, req,
                                              progress=relay.report, cancelled=cancel.is_set)
 
-        self._cancel = cancel
-        self.print_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.progress.setRange(0, 0)  # busy until the first progress report
+        cancel = self.job.begin()
         self.status.setText(self.tr("Printing…"))
         run_op(work, owner=self, pool=lane("print"), on_success=self._done,
                on_failure=self._failed, changes={"print_jobs"})
 
     def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.cancel_button.setEnabled(False)
+        if self.job.cancel():
             self.status.setText(self.tr("Cancelling after the labels being sent now…"))
 
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
-    def _stopped(self) -> None:
-        self._cancel = None
-        self.print_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-
     def _done(self, result: BatchResult) -> None:
-        self._stopped()
+        self.job.stopped()
         r = result.run
         total = len(result.job_ids)
         self.progress.setRange(0, max(total, 1))
@@ -226,7 +209,7 @@ class BatchPrintPanel(QGroupBox):
         self.finished.emit(result)
 
     def _failed(self, error: BaseException) -> None:
-        self._stopped()
+        self.job.stopped()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText(describe(error))

@@ -5,7 +5,6 @@ label template that will print."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
@@ -30,8 +29,9 @@ from ecerp_desktop.domain.errors import ErrorCode
 from ecerp_desktop.services import stock_view
 from ecerp_desktop.services.stock_view import SYMBOLOGY_SIZES, SkuListRow
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.cancellable import CancellableJob
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.ops import lane, run_op
 from ecerp_desktop.ui.print_preview_panel import TemplatePreviewPanel
 from ecerp_desktop.ui.printer_choice import PrinterPicker
 from ecerp_desktop.ui.scanner_filter import mark_scan_field
@@ -56,9 +56,6 @@ class SkuLabelsTab(QWidget):
     def __init__(self, ctx: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._cancel: threading.Event | None = None
-        self._relay = ProgressRelay()
-        self._relay.changed.connect(self._progressed)
         self.last_result: Any = None
 
         self.text_edit = QLineEdit()
@@ -106,6 +103,7 @@ class SkuLabelsTab(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.job = CancellableJob(self.progress, self.cancel_button, (self.print_button,), self)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -166,7 +164,7 @@ class SkuLabelsTab(QWidget):
 
     def print_selected(self) -> None:
         """Queue and send labels of the selected SKUs on the chosen printer."""
-        if self._cancel is not None:
+        if self.job.running:
             return
         codes = self.selected_codes()
         if not codes:
@@ -178,35 +176,23 @@ class SkuLabelsTab(QWidget):
             return
         resolve = self.printer.resolver()
         copies, symbology = self.copies_spin.value(), self.symbology_box.currentData()
-        store, actor, relay = self.ctx.store, self.ctx.actor, self._relay
-        cancel = threading.Event()
+        store, actor, relay = self.ctx.store, self.ctx.actor, self.job.relay
+        cancel = self.job.begin()
 
         def work() -> Any:  # worker thread: no widgets
             return stock_view.print_sku_labels(store, actor, resolve(), codes, copies=copies,
                                                symbology=symbology, progress=relay.report,
                                                cancelled=cancel.is_set)
 
-        self._cancel = cancel
-        self.print_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.progress.setRange(0, 0)
         self.status.setText(self.tr("Printing…"))
         run_op(work, owner=self, pool=lane("print"), on_success=self._done,
                on_failure=self._failed, changes={"print_jobs"})
 
     def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.cancel_button.setEnabled(False)
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        self.job.cancel()
 
     def _stopped(self) -> None:
-        self._cancel = None
-        self.print_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self.job.stopped()
         self.progress.setRange(0, 1)
 
     def _done(self, result: Any) -> None:

@@ -15,7 +15,6 @@ arriving late is dropped. Header clicks do not sort in memory: they emit
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,8 +48,9 @@ from PySide6.QtWidgets import (
 from ecerp_desktop.domain.timeutil import format_local
 from ecerp_desktop.services import stock_view
 from ecerp_desktop.ui.areas import PageContext
+from ecerp_desktop.ui.cancellable import CancellableJob
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import ProgressRelay, lane, run_op
+from ecerp_desktop.ui.ops import lane, run_op
 
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -343,9 +343,6 @@ class ExportBar(QWidget):
         self._prepare = prepare
         self._headers = headers
         self._default = default_name
-        self._cancel: threading.Event | None = None
-        self._relay = ProgressRelay()
-        self._relay.changed.connect(self._progressed)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.xlsx_button = QPushButton(self.tr("Export Excel…"))
@@ -364,10 +361,12 @@ class ExportBar(QWidget):
         for w in (self.xlsx_button, self.csv_button, self.cancel_button, self.progress):
             row.addWidget(w)
         row.addWidget(self.status, 1)
+        self.job = CancellableJob(self.progress, self.cancel_button,
+                                  (self.xlsx_button, self.csv_button), self)
 
     @property
     def running(self) -> bool:
-        return self._cancel is not None
+        return self.job.running
 
     def _ask(self, ext: str) -> None:
         flt = self.tr("Excel workbook (*.xlsx)") if ext == "xlsx" else self.tr("CSV (*.csv)")
@@ -382,34 +381,17 @@ class ExportBar(QWidget):
         """Export into *path* (.xlsx or .csv) in the background."""
         if self.running:
             return
-        cancel = threading.Event()
-        self._cancel = cancel
-        job, headers, relay = self._prepare(), self._headers(), self._relay
-        for b in (self.xlsx_button, self.csv_button):
-            b.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.progress.setRange(0, 0)
+        job, headers, relay = self._prepare(), self._headers(), self.job.relay
+        cancel = self.job.begin()
         self.status.setText(self.tr("Exporting…"))
         run_op(lambda: job(path, headers, relay.report, cancel.is_set), owner=self,
                pool=lane("export"), on_success=self._done, on_failure=self._failed)
 
     def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.cancel_button.setEnabled(False)
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
-    def _stopped(self) -> None:
-        self._cancel = None
-        for b in (self.xlsx_button, self.csv_button):
-            b.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self.job.cancel()
 
     def _done(self, result: Any) -> None:
-        self._stopped()
+        self.job.stopped()
         self.progress.setRange(0, 1)
         self.progress.setValue(0 if result.cancelled else 1)
         if result.cancelled:
@@ -420,7 +402,7 @@ class ExportBar(QWidget):
         self.finished.emit(result)
 
     def _failed(self, error: BaseException) -> None:
-        self._stopped()
+        self.job.stopped()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText(describe(error))

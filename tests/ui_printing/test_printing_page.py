@@ -108,7 +108,7 @@ def test_cancel_during_a_large_batch_stops_it(qtbot, page, shop, printer, store
                                               ) -> None:  # type: ignore[no-untyped-def]
     shop.orders(150)  # six chunks of 25 labels
     page.batch.choose_address("zebra-zd421", printer.target)
-    page.batch._relay.changed.connect(lambda _done, _total: page.batch.cancel_button.click())
+    page.batch.job.relay.changed.connect(lambda _done, _total: page.batch.cancel_button.click())
     with qtbot.waitSignal(page.batch.finished, timeout=30_000) as got:
         page.batch.print_button.click()
     run = got.args[0].run
@@ -120,8 +120,8 @@ def test_cancel_during_a_large_batch_stops_it(qtbot, page, shop, printer, store
     assert sum(j.state == "sent" for j in jobs) == len(run.sent)
     assert page.batch.print_button.isEnabled() and not page.batch.cancel_button.isEnabled()
     # the cancelled parcels are "not printed yet" again: the next batch prints exactly them
-    page.batch._relay.changed.disconnect()
-    page.batch._relay.changed.connect(page.batch._progressed)
+    page.batch.job.relay.changed.disconnect()
+    page.batch.job.relay.changed.connect(page.batch.job.progressed)
     with qtbot.waitSignal(page.batch.finished, timeout=30_000):
         page.batch.print_button.click()
     assert len(printer.labels()) == 150
