@@ -279,6 +279,7 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
         seen: set[int] = set()
         loaded_buyers: set[str] = set()
         total, done = len(ids), 0
+        same: dict[str, str] = {}
         for chunk in _chunked(ids, chunk_size):
             if cancel is not None and cancel():
                 result.cancelled = True
@@ -297,9 +298,12 @@ def dry_run(store: Store, actor: Actor, rules: RuleSet | None = None,
             _count(result, plan.outcomes, plan.parcels)
             if keep_why:
                 for out in plan.outcomes:
-                    result.why[out.order_id] = out.why
-                    result.outcome[out.order_id] = (out.status if out.status != "held"
-                                                    else f"held: {out.hold_reason}")
+                    # Most reasons repeat word for word across orders: keep one copy of
+                    # each (a month of orders' reasons otherwise takes hundreds of MB).
+                    result.why[out.order_id] = [same.setdefault(w, w) for w in out.why]
+                    decision = (out.status if out.status != "held"
+                                else f"held: {out.hold_reason}")
+                    result.outcome[out.order_id] = same.setdefault(decision, decision)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
