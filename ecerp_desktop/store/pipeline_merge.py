@@ -72,15 +72,16 @@ def open_parcels(s: Session, phone_hashes: Iterable[str], shop_info: dict[int, S
     leads: dict[int, OrderFacts] = {}
     paid: dict[int, datetime] = {}
     for part in _chunks(hashes):
-        # Status and lead are checked here, not in SQL: given them, SQLite's planner
-        # walks every approved order by the status index (tens of ms per look-up)
-        # instead of taking the few orders of each phone.
+        # The status as an expression (status || '') and the lead checked here: given
+        # plain columns, SQLite's planner walks every approved order by the status index
+        # (or every unmerged one by the lead's) instead of the few orders of each phone.
         for r in s.execute(select(o.id, o.shop_id, o.buyer_nick, o.receiver_name,
                                   o.phone_hash, o.province, o.city, o.district,
                                   o.address_detail, o.is_cod, o.is_presale, o.tags,
-                                  o.paid_at, o.created_at, o.status, o.merged_into_id)
-                           .where(o.phone_hash.in_(part))):
-            if r.status != OrderStatus.APPROVED.value or r.merged_into_id is not None:
+                                  o.paid_at, o.created_at, o.merged_into_id)
+                           .where(o.phone_hash.in_(part),
+                                  o.status.concat("") == OrderStatus.APPROVED.value)):
+            if r.merged_into_id is not None:
                 continue
             shop = shop_info.get(r.shop_id) or ShopInfo(r.shop_id, "", "", True)
             tags = json.loads(r.tags) if isinstance(r.tags, str) else list(r.tags or [])
