@@ -499,7 +499,7 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
              [(sku, lid) for lid, sku in sorted(plan.mapped)],
              "UPDATE order_lines AS l SET sku_id = v.sku "
              "FROM unnest(%s::int[], %s::bigint[]) AS v(sku, id) WHERE l.id = v.id")
-    real = _insert_new_lines(s, plan)
+    real = _insert_new_lines(s, raw, plan)
     if close_holds:
         for part in _chunks(close_holds):
             s.execute(update(OrderHoldRow).where(OrderHoldRow.id.in_(part))
@@ -632,23 +632,29 @@ def _history(raw: _Raw, out: Outcome, f: OrderFacts, actor: Actorish, at: Any
             out.status, out.rule_name[:128], reason[:255], raw.js(detail))
 
 
-def _insert_new_lines(s: Session, plan: ChunkPlan) -> dict[int, int]:
+def _insert_new_lines(s: Session, raw: _Raw, plan: ChunkPlan) -> dict[int, int]:
     """Insert component and gift lines; returns temp id → real id."""
     if not plan.new_lines:
         return {}
-    s.execute(insert(OrderLineRow.__table__), [{
-        "order_id": n.order_id, "platform_line_id": n.platform_line_id[:64],
-        "platform_item_id": "", "platform_sku_id": "", "merchant_sku_code": "",
-        "title": n.title, "sku_id": n.sku_id, "qty": n.qty, "price": 0,
-        "paid_amount": n.paid_amount, "refund_state": RefundState.NONE.value,
-        "is_gift": n.is_gift, "bundle_line_id": n.parent_id} for n in plan.new_lines])
+    none = RefundState.NONE.value
+    raw.many("INSERT INTO order_lines (order_id, platform_line_id, platform_item_id, "
+             "platform_sku_id, merchant_sku_code, title, sku_id, qty, price, paid_amount, "
+             "refund_state, is_gift, bundle_line_id) "
+             "VALUES (?, ?, '', '', '', ?, ?, ?, 0, ?, ?, ?, ?)",
+             [(n.order_id, n.platform_line_id[:64], n.title, n.sku_id, n.qty,
+               raw.fen(n.paid_amount), none, n.is_gift, n.parent_id) for n in plan.new_lines],
+             "INSERT INTO order_lines (order_id, platform_line_id, platform_item_id, "
+             "platform_sku_id, merchant_sku_code, title, sku_id, qty, price, paid_amount, "
+             "refund_state, is_gift, bundle_line_id) SELECT v.o, v.pl, '', '', '', v.t, v.s, "
+             "v.q, 0, v.pa, v.r, v.g, v.b FROM unnest(%s::bigint[], %s::text[], %s::text[], "
+             "%s::int[], %s::int[], %s::bigint[], %s::text[], %s::boolean[], %s::bigint[]) "
+             "AS v(o, pl, t, s, q, pa, r, g, b)")
     want = {(n.order_id, n.platform_line_id[:64]): n.temp_id for n in plan.new_lines}
     real: dict[int, int] = {}
-    order_ids = sorted({n.order_id for n in plan.new_lines})
-    for part in _chunks(order_ids):
-        lc = OrderLineRow.__table__.c
-        for lid, oid, pl in s.execute(select(lc.id, lc.order_id, lc.platform_line_id)
-                                      .where(lc.order_id.in_(part))):
+    for part in raw.parts(sorted({n.order_id for n in plan.new_lines})):
+        for lid, oid, pl in raw.rows(
+                "SELECT id, order_id, platform_line_id FROM order_lines WHERE order_id IN ",
+                part):
             t = want.get((oid, pl))
             if t is not None:
                 real[t] = lid
@@ -661,11 +667,10 @@ def _write_parcels(s: Session, raw: _Raw, plan: ChunkPlan, real: dict[int, int],
         return
     leads = sorted({p.order_id for p in plan.parcels})
     offset: dict[int, int] = {}
-    pc = ParcelRow.__table__.c
-    for part in _chunks(leads):
-        offset.update({a: int(b) for a, b in s.execute(
-            select(pc.order_id, func.max(pc.seq)).where(pc.order_id.in_(part))
-            .group_by(pc.order_id))})
+    for part in raw.parts(leads):
+        offset.update({a: int(b) for a, b in raw.rows(
+            "SELECT order_id, max(seq) FROM parcels WHERE order_id IN ", part,
+            " GROUP BY order_id")})
     at = raw.dt(now)
     seqs = [p.seq + offset.get(p.order_id, 0) for p in plan.parcels]
     raw.many("INSERT INTO parcels (order_id, seq, status, warehouse_id, courier_id, "
@@ -677,9 +682,9 @@ def _write_parcels(s: Session, raw: _Raw, plan: ChunkPlan, real: dict[int, int],
              "%s::int[], %s::text[], %s::int[], %s::int[], %s::int[], %s::bigint[], "
              "%s::timestamp[])")
     ids: dict[tuple[int, int], int] = {}
-    for part in _chunks(leads):
-        for pid, oid, seq in s.execute(select(pc.id, pc.order_id, pc.seq)
-                                       .where(pc.order_id.in_(part))):
+    for part in raw.parts(leads):
+        for pid, oid, seq in raw.rows("SELECT id, order_id, seq FROM parcels WHERE order_id IN ",
+                                      part):
             ids[(oid, seq)] = pid
     lines: list[tuple[int, int, int, int]] = []
     moves: list[Move] = []
