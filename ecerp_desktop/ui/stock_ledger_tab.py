@@ -136,9 +136,13 @@ class LedgerTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.export_bar)
-        change_bus().changed.connect(lambda names: "stock" in names and self.apply_filter())
+        change_bus().changed.connect(self._changed)  # a method: gone with the tab
         self.warehouse_box.failed.connect(lambda e: self.status.setText(describe(e)))
         self.apply_filter()
+
+    def _changed(self, names: frozenset[str]) -> None:
+        if "stock" in names:
+            self.apply_filter()
 
     def current_filter(self) -> LedgerFilter:
         since = until = None
