@@ -151,7 +151,8 @@ class ReceivingTab(QWidget):
         self.station = station
         self.report: rcv.ReceivingReport | None = None
         self._ops = ScanQueue(self, self._take, self._failed)
-        self.scanner_filter = ScanSource(self, self.on_scan, scanner_filter).filter
+        self._scans = ScanSource(self, self.on_scan, scanner_filter)
+        self.scanner_filter = self._scans.filter  # shared with the PO tab
         self._build()
         self.banner.idle(self.tr("Choose or scan a purchase order to receive"))
         change_bus().changed.connect(self._on_changes)

@@ -39,7 +39,7 @@ class DocTab(QWidget):
         # Asked before anything that moves stock; tests answer it themselves.
         self.confirm: Callable[[str], bool] = self._ask
         self.status = StatusLine()
-        ScanSource(self, self._scanned, scanner_filter)
+        self._scans = ScanSource(self, self._scanned, scanner_filter)
 
     # -- scans
 
