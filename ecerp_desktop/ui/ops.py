@@ -239,6 +239,11 @@ class ScanQueue(QObject):
 
         run_op(fn, owner=self._owner, on_success=ok, on_failure=failed, changes=changes)
 
+    @property
+    def waiting(self) -> int:
+        """How many scans wait for the op in flight (0: the last one is being shown)."""
+        return len(self._pending)
+
     def scan(self, code: str, qty: int) -> None:
         """Take a scan now, or after the op in flight (and the scans before it)."""
         if self.busy or not self._ready():

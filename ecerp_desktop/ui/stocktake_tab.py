@@ -20,7 +20,6 @@ the order they arrived.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,11 +66,12 @@ from ecerp_desktop.services import stocktake as svc
 from ecerp_desktop.services.devices import default_station_name
 from ecerp_desktop.ui.areas import PageContext
 from ecerp_desktop.ui.errors import describe
-from ecerp_desktop.ui.ops import run_op
+from ecerp_desktop.ui.feedback import GREEN, RED, FeedbackBanner
+from ecerp_desktop.ui.ops import ScanQueue, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel
-from ecerp_desktop.ui.scanner_filter import ScannerFilter, installed_filter, mark_scan_field
+from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field, take_typed
 
-GREEN, RED, GREY, PALE_RED = "#1b7f3b", "#c62828", "#455a64", "#fde0dc"
+PALE_RED = "#fde0dc"
 LIVE_REFRESH_MS = 3000
 _ZONE = ZoneInfo(DEFAULT_ZONE)
 
@@ -183,21 +183,17 @@ class StocktakeTab(QWidget):
         self.current: svc.CountRecord | None = None
         self.counts: list[svc.CountRecord] = []
         self.report: svc.VarianceReport | None = None
-        self._pending: deque[tuple[str, int]] = deque()
-        self._scanning = False
+        self._scan_ops = ScanQueue(self, self._count, self._failed,
+                                   ready=lambda: self.current is not None)
         self.can_edit = ctx.actor.can(Permission.STOCK_EDIT)
         # A hook so tests (and a future setting) can answer the confirmation.
         self.confirm: Callable[[str], bool] = self._ask
         self.ask_sku: Callable[[str], str] = self._ask_sku
 
-        self._filter = scanner_filter or installed_filter()
-        self._own_filter: ScannerFilter | None = None
-        if self._filter is None:  # no app-wide filter: bring one, installed while shown
-            self._own_filter = ScannerFilter(parent=self)
-            self._filter = self._own_filter
         # Connected to a private slot, not ``on_scan``: the stock page forwards scans to a
         # tab's on_scan, and the tab already hears the app-wide filter (one scan, one count).
-        self._filter.scanned.connect(self._scanned)
+        self._scans = ScanSource(self, self._scanned, scanner_filter)
+        self._filter = self._scans.filter
         self._build()
         self._live = QTimer(self)
         self._live.setInterval(LIVE_REFRESH_MS)
@@ -258,16 +254,8 @@ class StocktakeTab(QWidget):
         self._set_enabled()
 
     def _build_counting(self) -> QWidget:
-        self.banner = QLabel(self.tr("Open a count, then scan"))
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setWordWrap(True)
-        f = QFont(self.banner.font())
-        f.setPointSize(20)
-        f.setBold(True)
-        self.banner.setFont(f)
-        self.banner.setMinimumHeight(90)
-        self._paint(GREY)
+        self.banner = FeedbackBanner(point_size=20, min_height=90, padding=12)
+        self.banner.idle(self.tr("Open a count, then scan"))
         self.scan_field = QLineEdit()
         self.scan_field.setMaxLength(64)
         self.scan_field.setPlaceholderText(self.tr("Scan or type a barcode or SKU code, Enter"))
@@ -420,16 +408,8 @@ class StocktakeTab(QWidget):
         self.review_status.setText(text)
         self.review_status.setStyleSheet(f"color:{GREEN if ok else RED}; font-weight:bold;")
 
-    def _paint(self, colour: str) -> None:
-        self.banner.setStyleSheet(f"background:{colour}; color:white; padding:12px;")
-
-    def _ok(self, text: str) -> None:
-        self.banner.setText(text)
-        self._paint(GREEN)
-
     def _error(self, text: str, code: str = "error") -> None:
-        self.banner.setText(text)
-        self._paint(RED)
+        self.banner.error(text)  # red, and the error sound like the other station screens
         self.feedback.emit(code)
 
     def _ask(self, question: str) -> bool:
@@ -494,14 +474,12 @@ class StocktakeTab(QWidget):
             text += " · " + self.tr("blind count")
         self.title.setText(text)
         if c.status is Status.OPEN:
-            self.banner.setText(self.tr("Scan the goods"))
-            self._paint(GREY)
+            self.banner.idle(self.tr("Scan the goods"))
             if self.isVisible():
                 self._live.start()
         else:
-            self.banner.setText(self.tr("This count is {status}").format(
+            self.banner.idle(self.tr("This count is {status}").format(
                 status=_status_title(c.status)))
-            self._paint(GREY)
             self._live.stop()
         self._set_enabled()
 
@@ -540,8 +518,7 @@ class StocktakeTab(QWidget):
         self._take(code)
 
     def _typed(self) -> None:
-        code = self.scan_field.text().strip()
-        self.scan_field.clear()
+        code = take_typed(self.scan_field)
         if code:
             self._take(code)
 
@@ -549,31 +526,16 @@ class StocktakeTab(QWidget):
         if self.current is None or self.current.status is not Status.OPEN:
             self._error(self.tr("Open a count first"))
             return
-        qty = self.qty.value()
+        qty = self.qty.value()  # 0 is a count too ("looked, found none"): not take_count
         self.qty.setValue(1)
-        self._pending.append((code, qty))
-        self._next_scan()
+        self._scan_ops.scan(code, qty)  # one scan at a time, in the order they arrived
 
-    def _next_scan(self) -> None:
-        if self._scanning or not self._pending or self.current is None:
-            return
-        code, qty = self._pending.popleft()
-        self._scanning = True
+    def _count(self, code: str, qty: int) -> None:
+        assert self.current is not None  # the queue's ready()
         actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
         zone, station = self.zone.text(), self.station
-
-        def done(result: svc.ScanResult) -> None:
-            self._scanning = False
-            self._show_scan(result)
-            self._next_scan()
-
-        def failed(exc: BaseException) -> None:
-            self._scanning = False
-            self._failed(exc)
-            self._next_scan()
-
-        self._run(lambda: svc.scan(store, actor, number, code, qty=qty, station=station,
-                                   zone=zone), done, failed)
+        self._scan_ops.run(lambda: svc.scan(store, actor, number, code, qty=qty,
+                                            station=station, zone=zone), self._show_scan)
 
     def _show_scan(self, r: svc.ScanResult) -> None:
         if r.flag is EntryFlag.UNKNOWN:
@@ -589,9 +551,9 @@ class StocktakeTab(QWidget):
             else:
                 text = self.tr("{sku} {name}: none here — counted {total}").format(
                     sku=r.sku_code, name=r.sku_name, total=r.counted)
-            self._ok(text)
+            self.banner.ok(text)
             self.feedback.emit("ok")
-        if not self._pending:
+        if not self._scan_ops.waiting:
             self._refresh_counted()
 
     def _refresh_counted(self) -> None:
@@ -634,7 +596,7 @@ class StocktakeTab(QWidget):
         station = None if all_stations else self.station
 
         def done(units: int) -> None:
-            self._ok(self.tr("{units} units of {sku} voided: count it again").format(
+            self.banner.ok(self.tr("{units} units of {sku} voided: count it again").format(
                 units=units, sku=line.code))
             self._refresh_counted()
 
@@ -659,7 +621,7 @@ class StocktakeTab(QWidget):
         actor, store, number = self.ctx.actor, self.ctx.store, self.current.number
 
         def done(r: svc.ScanResult) -> None:
-            self._ok(self.tr("{units} units of {code} counted as {sku} — counted {total}")
+            self.banner.ok(self.tr("{units} units of {code} counted as {sku} — counted {total}")
                      .format(units=r.qty, code=f.barcode, sku=r.sku_code, total=r.counted))
             self._refresh_counted()
 
@@ -730,7 +692,7 @@ class StocktakeTab(QWidget):
             text = self.tr("{number} posted: {moves} SKU(s) changed").format(
                 number=result.number, moves=result.moves)
             self._review_say(text, ok=True)
-            self.banner.setText(text)
+            self.banner.idle(text)
 
         def failed(exc: BaseException) -> None:
             self._failed(exc)
@@ -787,13 +749,9 @@ class StocktakeTab(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self._own_filter is not None:
-            self._own_filter.install()
         if self.current is not None and self.current.status is Status.OPEN:
             self._live.start()
 
     def hideEvent(self, event: Any) -> None:
         super().hideEvent(event)
-        if self._own_filter is not None:
-            self._own_filter.uninstall()
         self._live.stop()

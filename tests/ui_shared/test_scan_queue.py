@@ -20,7 +20,7 @@ def test_scans_during_an_op_are_taken_after_it_in_order(qtbot) -> None:
     assert queue.busy
     queue.scan("TEA-1", 2)
     queue.scan("TEA-2", 1)
-    assert taken == []  # nothing overtakes the op in flight
+    assert taken == [] and queue.waiting == 2  # nothing overtakes the op in flight
     release.set()
     qtbot.waitUntil(lambda: taken == [("TEA-1", 2), ("TEA-2", 1)])
     assert results == ["opened"] and not queue.busy and errors == []
