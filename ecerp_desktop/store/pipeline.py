@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
@@ -24,7 +23,6 @@ from sqlalchemy.orm import Session
 from ecerp_desktop.domain.facts import LineFacts, OrderFacts
 from ecerp_desktop.domain.gifts import GiftRule, GiftUsage, gift_rules_from_dict
 from ecerp_desktop.domain.mapping import Catalog, LineRef, SkuInfo
-from ecerp_desktop.domain.money import to_fen
 from ecerp_desktop.domain.orders import OPEN_STATUSES, HoldReason, OrderStatus, RefundState
 from ecerp_desktop.domain.pipeline import (
     NO_COURIER,
@@ -40,6 +38,9 @@ from ecerp_desktop.domain.routing import CourierInfo, Rate, WarehouseInfo
 from ecerp_desktop.domain.rules import RuleSet, ruleset_from_dict
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.store import settings as settings_store
+from ecerp_desktop.store.raw import IN as _IN
+from ecerp_desktop.store.raw import Raw as _Raw
+from ecerp_desktop.store.raw import chunks as _chunks
 from ecerp_desktop.store.schema import (
     BundleComponentRow,
     CourierRateRow,
@@ -70,12 +71,6 @@ OPTIONS_KEY = "pipeline.options"
 # Holds the pipeline lifts by itself on its next run (the cause may be gone by then);
 # every other hold waits for a clerk.
 RETRYABLE_HOLDS = (HoldReason.UNMAPPED_SKU.value, HoldReason.OUT_OF_STOCK.value, NO_COURIER)
-_IN = 900  # ids per IN (…) list: well below every database's parameter limit
-
-
-def _chunks(items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 # --- rule documents ------------------------------------------------------------------------
@@ -528,88 +523,6 @@ def _write_plan(s: Session, plan: ChunkPlan, loaded: Loaded, actor: Actorish,
              "%s::timestamp[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[], "
              "%s::text[], %s::text[], %s::json[])")
     return changed
-
-
-_DEC: dict[Any, Decimal] = {}
-
-
-class _Raw:
-    """Driver-level executemany for the hot bulk statements of a run.
-
-    At these volumes SQLAlchemy's per-row parameter processing costs more than the
-    database's own work, so values are converted here exactly as the column types would:
-    Money → integer fen, aware datetime → naive UTC (SQLAlchemy's text format on SQLite),
-    JSON → text. Statements are written with ``?`` and get ``%s`` on PostgreSQL; every
-    value is a bound parameter.
-    """
-
-    def __init__(self, s: Session) -> None:
-        self.conn = s.connection()
-        self.pg = self.conn.dialect.name == "postgresql"
-
-    def many(self, sql: str, rows: Sequence[tuple[Any, ...]], pg: str | None = None) -> int:
-        """*sql* once per row (an executemany); on PostgreSQL *pg* instead, when given:
-        one statement over the columns as arrays (``unnest``), since there every row of
-        an executemany is a round trip to the server. Returns the rows changed."""
-        if not rows:
-            return 0
-        if self.pg:
-            if pg is not None:
-                cols = tuple(list(c) for c in zip(*rows, strict=True))
-                return int(self.conn.exec_driver_sql(pg, cols).rowcount)
-            sql = sql.replace("?", "%s")
-        return int(self.conn.exec_driver_sql(sql, list(rows)).rowcount)
-
-    def dt(self, v: datetime | None) -> Any:
-        if v is None:
-            return None
-        naive = v.astimezone(UTC).replace(tzinfo=None)
-        return naive if self.pg else naive.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-    def rows(self, sql: str, ids: Sequence[Any], tail: str = "", bound: int = 0
-             ) -> list[tuple[Any, ...]]:
-        """``sql`` ending in ``IN `` completed with one placeholder per id (the first
-        *bound* values are for placeholders already in *sql*); on PostgreSQL ``= ANY``
-        of one array instead (one plan for any length, see :meth:`parts`)."""
-        if self.pg:
-            full = sql.removesuffix("IN ") + "= ANY(%s)" + tail
-            params = (*ids[:bound], list(ids[bound:]))
-            return list(self.conn.exec_driver_sql(full, params).fetchall())
-        full = sql + "(" + ", ".join(["?"] * (len(ids) - bound)) + ")" + tail
-        return list(self.conn.exec_driver_sql(full, tuple(ids)).fetchall())
-
-    def parts(self, items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
-        """*items* in pieces for :meth:`rows`: all at once on PostgreSQL (an array is one
-        parameter), a few hundred at a time on SQLite (one parameter each)."""
-        if self.pg:
-            return [items] if items else []
-        return _chunks(items, n)
-
-    def from_dt(self, v: Any) -> datetime | None:
-        if v is None:
-            return None
-        if isinstance(v, str):
-            v = datetime.fromisoformat(v)
-        return v.replace(tzinfo=UTC)
-
-    @staticmethod
-    def dec(v: Any) -> Decimal:
-        """Integer fen → Decimal yuan (amounts repeat: each is built once per run)."""
-        got = _DEC.get(v)
-        if got is None:
-            got = Decimal(int(v or 0)).scaleb(-2)
-            if len(_DEC) > 50_000:
-                _DEC.clear()
-            _DEC[v] = got
-        return got
-
-    @staticmethod
-    def js(v: Any) -> str:
-        return json.dumps(v)
-
-    @staticmethod
-    def fen(v: Decimal | None) -> int | None:
-        return None if v is None else to_fen(v)
 
 
 class _Conflict(Exception):
