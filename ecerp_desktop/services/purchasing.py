@@ -31,7 +31,7 @@ from ecerp_desktop.domain.purchasing import (
     check_lines,
 )
 from ecerp_desktop.domain.stock import MoveKind
-from ecerp_desktop.domain.text import safe_cell, storable
+from ecerp_desktop.domain.text import REPLACEMENT, safe_cell, storable
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.store import Store, audit
 from ecerp_desktop.store import catalog as cat
@@ -324,7 +324,8 @@ Sheet = tuple[str, Sequence[Sequence[Cell]]]
 def write_sheets(path: str | Path, sheets: Sequence[Sheet]) -> None:
     """Write *sheets* (title, rows) to ``.xlsx`` (one worksheet each; numbers stay numbers)
     or else CSV (UTF-8 with BOM for Excel, the sheets one after another with a blank row
-    between). Every text cell is neutralised against formulas (domain.text.safe_cell)."""
+    between). Every text cell is neutralised against formulas (domain.text.safe_cell); in a
+    workbook, control characters XML cannot hold (a GS1 scan's 0x1D) become U+FFFD."""
     def text(c: Cell) -> str:
         return "" if c is None else safe_cell(str(c))
 
@@ -334,12 +335,17 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet]) -> None:
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook  # slow to import: only when a workbook is written
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def xml_cell(c: Cell) -> Cell:
+            out = cell(c)
+            return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, out) if isinstance(out, str) else out
 
         wb = Workbook(write_only=True)
         for title, rows in sheets:
             ws = wb.create_sheet(title[:31])
             for row in rows:
-                ws.append([cell(c) for c in row])
+                ws.append([xml_cell(c) for c in row])
         wb.save(path)
         return
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:

@@ -266,3 +266,17 @@ def test_a_line_never_takes_more_than_ordered(world: World) -> None:
         assert [ln.qty_received for ln in q.lines_of(s, po.id)] == [0, 0]
         assert q.add_received_many(s, [(tea.id, 5), (cup.id, 2)]) is None
         assert [ln.qty_received for ln in q.lines_of(s, po.id)] == [5, 2]
+
+
+def test_xlsx_export_keeps_a_scan_with_control_characters(world: World, tmp_path: Path
+                                                          ) -> None:
+    # a GS1-128 scan carries the group separator (0x1D): Excel's XML cannot hold it
+    number = world.po([("TEA-1", 2, "30")])
+    rep, _ = rcv.receive_codes(world.store, world.actor, number, ["TEA-1", "0106901\x1d10AB"])
+    import openpyxl
+
+    xlsx_path = tmp_path / "report.xlsx"
+    rcv.export_report(world.store, world.actor, rep.session.id, xlsx_path)
+    values = [c.value for ws in openpyxl.load_workbook(xlsx_path).worksheets
+              for row in ws.iter_rows() for c in row]
+    assert "0106901\ufffd10AB" in values
