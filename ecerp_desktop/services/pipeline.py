@@ -402,7 +402,7 @@ def _carve_shared(s: Any, hit: list[ps.ParcelRecord], order_id: int, now: Any,
     """Move *order_id*'s lines out of the untouched merged parcels among *hit* into
     parcels of its own (reservation follows). Returns the parcels to stop, the order's
     live parcels now, and the merged parcels it left."""
-    left = [p for p in hit if p.order_ids - {order_id} and pm.joinable(s, p.id)]
+    left = [p for p in hit if p.order_ids - {order_id} and pm.joinable(s, p.id, lock=True)]
     if not left:
         return hit, ps.live_parcels(s, [order_id]), []
     new_ids = {ps.move_lines_to_new_parcels(s, p, order_id, now, uid) for p in left}

@@ -180,10 +180,16 @@ def write_joins(s: Session, plan: ChunkPlan, real: dict[int, int], actor: Actori
 
 # --- intercepting one order of a merged parcel ------------------------------------------------
 
-def joinable(s: Session, parcel_id: int) -> bool:
-    """True when the parcel is still open and untouched (no station, waybill, print)."""
+def joinable(s: Session, parcel_id: int, lock: bool = False) -> bool:
+    """True when the parcel is still open and untouched (no station, waybill, print).
+    With *lock* (in a write transaction, before changing the parcel) the row stays locked
+    on PostgreSQL until commit, so a packing station's claim or a waybill request cannot
+    slip in between this check and the change (SQLite's write lock already excludes it)."""
     p = ParcelRow.__table__.c
-    return s.scalar(select(p.id).where(p.id == parcel_id, _joinable())) is not None
+    q = select(p.id).where(p.id == parcel_id, _joinable())
+    if lock and s.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(of=ParcelRow.__table__)
+    return s.scalar(q) is not None
 
 
 def relead(s: Session, parcel_id: int, old_lead: int, new_lead: int, now: datetime) -> None:
