@@ -248,7 +248,12 @@ def claim(s: Session, parcel_id: int, station: str, now: datetime | None = None,
     holder's lease lapsed)."""
     now = now or utcnow()
     pc = ParcelRow.__table__.c
-    before = s.execute(select(pc.station).where(pc.id == parcel_id)).scalar()
+    # Locked on PostgreSQL (SQLite's write lock already serialises): the holder we report
+    # taking over must be the one our UPDATE replaced, not one read before a rival's claim.
+    ask = select(pc.station).where(pc.id == parcel_id)
+    if s.get_bind().dialect.name == "postgresql":
+        ask = ask.with_for_update()
+    before = s.execute(ask).scalar()
     res = s.execute(update(ParcelRow.__table__).where(
         pc.id == parcel_id, pc.status == PARCEL_OPEN,
         pc.station.is_(None) | (pc.station == station) | pc.claimed_at.is_(None)
