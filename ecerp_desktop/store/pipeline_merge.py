@@ -26,6 +26,7 @@ from ecerp_desktop.domain.orders import OrderStatus
 from ecerp_desktop.domain.pipeline import PARCEL_OPEN, ChunkPlan
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.store.pipeline import Actorish, Conflict, ShopInfo
+from ecerp_desktop.store.raw import chunks as _chunks
 from ecerp_desktop.store.schema import (
     OrderHistoryRow,
     OrderLineRow,
@@ -40,13 +41,7 @@ from ecerp_desktop.store.schema_printing import PrintJobRow
 from ecerp_desktop.store.schema_waybills import WaybillRequestRow
 from ecerp_desktop.store.stock import Move, post_moves
 
-_IN = 900
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _chunks(items: Sequence[Any], n: int = _IN) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _joinable() -> Any:
