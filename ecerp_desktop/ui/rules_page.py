@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -190,6 +190,7 @@ class RulesPage(QWidget):
         self.dry_chunk = 5000  # orders per dry-run step (progress and cancel go by steps)
         self.unsaved_box: QMessageBox | None = None
         self._cancel: threading.Event | None = None
+        self._why_fill = 0  # which dry run's reasons the why table is being filled with
 
         self.status = QLabel()
         self.status.setObjectName("rulesStatus")
@@ -435,12 +436,27 @@ class RulesPage(QWidget):
                 + " " + text
         self.counts.setText(text)
         ids = sorted(r.why)
+        self._why_fill += 1
         self.why.setRowCount(len(ids))
-        for row, oid in enumerate(ids):
-            outcome = r.outcome.get(oid, "")
-            for c, t in enumerate((str(oid), outcome, "; ".join(r.why[oid]))):
-                self.why.setItem(row, c, cell(t))
+        self._fill_why(r, ids, 0, self._why_fill)
         self.dry_run_done.emit(r)
+
+    def _fill_why(self, r: ProcessResult, ids: list[int], start: int, fill: int) -> None:
+        """Rows *start*… of the why table, a batch per turn of the event loop: a dry run
+        of a month's orders (hundreds of thousands of rows, over a second per 100,000)
+        would otherwise freeze the window while it is shown."""
+        if fill != self._why_fill:
+            return  # a later dry run is shown now
+        end = min(len(ids), start + _WHY_BATCH)
+        for row in range(start, end):
+            oid = ids[row]
+            for c, t in enumerate((str(oid), r.outcome.get(oid, ""), "; ".join(r.why[oid]))):
+                self.why.setItem(row, c, cell(t))
+        if end < len(ids):
+            QTimer.singleShot(0, self, lambda: self._fill_why(r, ids, end, fill))
+
+
+_WHY_BATCH = 2000  # dry-run why rows shown per turn of the event loop (~25 ms)
 
 
 _REVIEW_ATTRS = frozenset((

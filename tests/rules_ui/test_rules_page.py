@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from ecerp_desktop.domain.auth import SYSTEM, Actor, Role, actor_for
 from ecerp_desktop.domain.rules import Rule, ruleset_from_dict
 from ecerp_desktop.services import pipeline
@@ -180,6 +181,23 @@ def test_dry_run_counts_match_the_service_and_write_nothing(qtbot: QtBot,
     assert "hold big" in why[str(orders[1])]
     assert all(rworld.status(o) == "new" for o in orders)  # nothing written
     assert pipeline.current_rules(store)[0].version == 0
+
+
+def test_dry_run_why_table_is_filled_in_batches(qtbot: QtBot, rworld: World,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hundreds of thousands of rows are shown a batch per turn of the event loop; two per
+    # batch here: five orders fill the first two rows at once, the rest in later turns.
+    from ecerp_desktop.ui import rules_page
+
+    monkeypatch.setattr(rules_page, "_WHY_BATCH", 2)
+    orders = [rworld.order([("TEA-1", 1)]) for _ in range(5)]
+    page = _open(qtbot, rworld.store)
+    with qtbot.waitSignal(page.dry_run_done, timeout=WAIT):
+        page.dry_button.click()
+    assert page.why.rowCount() == 5
+    qtbot.waitUntil(lambda: page.why.item(4, 0) is not None, timeout=WAIT)
+    assert [page.why.item(r, 0).text() for r in range(5)] == [str(o) for o in orders]
+    assert all(page.why.item(r, 1).text() == "approved" for r in range(5))
 
 
 def test_a_viewer_can_look_but_not_save(qtbot: QtBot, rworld: World) -> None:
