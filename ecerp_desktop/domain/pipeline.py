@@ -16,7 +16,7 @@ the store swaps them for real ids when it inserts them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -483,10 +483,13 @@ def _join_open(units: list[list[int]], by_id: dict[int, tuple[OrderFacts, Decisi
                 f"held: not merged into open parcel {hit[0].parcel_id} of order "
                 f"{hit[0].lead.id} (same buyer and address)")
     rest: list[list[int]] = []
+    # A parcel as this chunk's joins leave it: a second unit joining the same parcel must
+    # see the first one's weight, volume, amount and SKUs (limits, courier cost).
+    now_open = list(open_parcels)
     for unit in units:
         lead = by_id[unit[0]][0]
         ds = [by_id[oid][1] for oid in unit]
-        cands = open_candidates(lead, open_parcels, window)
+        cands = open_candidates(lead, now_open, window)
         wh_code = next((d.warehouse for d in ds if d.warehouse), None)
         courier_code = next((d.courier for d in ds if d.courier), None)
         if cands and (wh_code or courier_code):
@@ -518,6 +521,12 @@ def _join_open(units: list[list[int]], by_id: dict[int, tuple[OrderFacts, Decisi
             continue
         take(stock, [PlannedParcel(join.warehouse_id, list(join.items))])
         plan.joins.append(join)
+        now_open = [p if p.parcel_id != join.parcel_id else replace(
+            p, weight_g=p.weight_g + join.weight_g,
+            volume_cm3=p.volume_cm3 + sum(i.volume_cm3 * i.qty for i in join.items),
+            amount=p.amount + amount,
+            sku_codes=p.sku_codes | {cfg.catalog.code(i.sku_id) for i in join.items},
+            order_ids=(*p.order_ids, *join.order_ids)) for p in now_open]
         for oid in unit:
             o, _, out = by_id[oid]
             out.why.append(join.why)

@@ -138,6 +138,23 @@ def test_outside_the_window_or_cod_or_another_address_ships_alone(world: World) 
     assert len(world.parcels(a)[0][4]) == 1
 
 
+def test_two_units_joining_one_parcel_count_each_other_in_its_limits(world: World) -> None:
+    # b and c are 46 h apart (two units of the chunk), each within 24 h of a's payment:
+    # both may join a's parcel, but the weight limit has room for one CUP-1 only.
+    t = utcnow() - timedelta(days=2)
+    a, pid = _first(world, paid_at=t)
+    svc.set_options(world.store, SYSTEM, Options(max_parcel_weight_g=300 + 500 + 100))
+    b = world.order([("CUP-1", 1)], buyer="ann", phone=PHONE, paid_at=t - timedelta(hours=23))
+    c = world.order([("CUP-1", 1)], buyer="ann", phone=PHONE, paid_at=t + timedelta(hours=23))
+    res = svc.process_pending(world.store, SYSTEM)
+    assert (res.approved, res.merged) == (2, 1)
+    joined = [o for o in (b, c) if world.order_row(o).merged_into_id == a]
+    assert len(joined) == 1
+    assert _weight(world, pid) == 300 + 500
+    [alone] = [o for o in (b, c) if o not in joined]
+    assert len(world.parcels(alone)) == 1
+
+
 def test_a_held_order_never_joins_and_says_why(world: World) -> None:
     svc.save_rules(world.store, SYSTEM, ruleset_from_dict({"rules": [
         {"id": 1, "name": "wait", "when": [{"kind": "buyer_message", "contains": ["等"]}],
