@@ -193,20 +193,15 @@ def _scan_batch(s: Any, count: ScanTarget, items: Sequence[tuple[str, int]], *,
     time is taken (and an ALL/LOCATION scope extended) in SKU order, like every stock
     writer, so two stations' batches can never deadlock on PostgreSQL. A result's
     ``counted`` is the SKU's total after the batch."""
-    refs: dict[str, sk.SkuRef | None] = {}
-    for code, _q in items:
-        if code not in refs:
-            refs[code] = sk.resolve(s, code)
-    in_scope: dict[int, bool] = {}
-    for ref in refs.values():
-        if ref is not None and ref.id not in in_scope:
-            in_scope[ref.id] = (count.scope is not Scope.SKUS
-                                or sk.in_scope(s, count.id, ref.id))
-    counted_ids = sorted(k for k, ok in in_scope.items() if ok)
-    for k in counted_ids:
-        if count.scope is not Scope.SKUS:
-            sk.join_scope(s, count.id, k)
-        sk.take_book(s, count.id, count.warehouse_id, k, now)
+    found = sk.resolve_many(s, [code for code, _q in items])
+    refs = {code: found.get(code) for code, _q in items}
+    ids = {ref.id for ref in refs.values() if ref is not None}
+    scoped = sk.in_scope_many(s, count.id, list(ids)) if count.scope is Scope.SKUS else ids
+    in_scope = {k: k in scoped for k in ids}
+    counted_ids = sorted(scoped)
+    if count.scope is not Scope.SKUS:
+        sk.join_scope_many(s, count.id, counted_ids)
+    sk.take_books(s, count.id, count.warehouse_id, counted_ids, now)
     flags: list[EntryFlag] = []
     for code, _q in items:
         ref = refs[code]

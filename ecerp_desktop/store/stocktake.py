@@ -253,6 +253,29 @@ def resolve(s: Session, code: str) -> SkuRef | None:
     return None if row is None else SkuRef(*row)
 
 
+_CHUNK = 500  # codes or ids per IN list
+
+
+def resolve_many(s: Session, codes: Sequence[str]) -> dict[str, SkuRef]:
+    """:func:`resolve` for many codes, a few hundred per query: code → SKU for the codes
+    found (a barcode first, then a SKU code)."""
+    wanted = sorted(set(codes))
+    cols = (SkuRow.id, SkuRow.code, SkuRow.name)
+    out: dict[str, SkuRef] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        for bc, *ref in s.execute(select(SkuBarcodeRow.barcode, *cols)
+                                  .join(SkuRow, SkuRow.id == SkuBarcodeRow.sku_id)
+                                  .where(SkuBarcodeRow.barcode.in_(chunk))):
+            out.setdefault(bc, SkuRef(*ref))
+        rest = [k for k in chunk if k not in out]
+        if rest:
+            by_code = {r[1]: SkuRef(*r) for r in s.execute(
+                select(*cols).where(SkuRow.code.in_(rest)))}
+            out.update((k, by_code[k]) for k in rest if k in by_code)
+    return out
+
+
 def sku_ref(s: Session, sku_id: int) -> SkuRef:
     row = s.execute(select(SkuRow.id, SkuRow.code, SkuRow.name).where(SkuRow.id == sku_id)
                     ).one()
@@ -264,19 +287,48 @@ def in_scope(s: Session, cid: int, sku_id: int) -> bool:
                     ) is not None
 
 
+def in_scope_many(s: Session, cid: int, sku_ids: Sequence[int]) -> set[int]:
+    """Those of *sku_ids* in the count's scope."""
+    wanted = sorted(set(sku_ids))
+    out: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        out.update(s.scalars(select(K.sku_id).where(
+            K.stocktake_id == cid, K.sku_id.in_(wanted[start:start + _CHUNK]))))
+    return out
+
+
 def join_scope(s: Session, cid: int, sku_id: int) -> None:
     """Add a SKU to an open scope (ALL and LOCATION counts); a race to add it is harmless."""
-    s.execute(_insert_ignore(s, KT), [{"stocktake_id": cid, "sku_id": sku_id}])
+    join_scope_many(s, cid, [sku_id])
+
+
+def join_scope_many(s: Session, cid: int, sku_ids: Sequence[int]) -> None:
+    """:func:`join_scope` for many SKUs, in the order given (callers sort them)."""
+    if sku_ids:
+        s.execute(_insert_ignore(s, KT), [{"stocktake_id": cid, "sku_id": k} for k in sku_ids])
+
+
+_TAKE_BOOK = (update(KT).where(KT.c.stocktake_id == bindparam("cid"),
+                               KT.c.sku_id == bindparam("k"), KT.c.book_qty.is_(None))
+              .values(book_qty=func.coalesce(
+                  select(B.on_hand).where(B.warehouse_id == bindparam("wh"),
+                                          B.sku_id == bindparam("k")).scalar_subquery(), 0),
+                      book_at=bindparam("now")))
 
 
 def take_book(s: Session, cid: int, warehouse_id: int, sku_id: int, now: datetime) -> None:
     """Record the SKU's on hand now as its book quantity, if none is recorded yet (the
     first count of it; one conditional UPDATE, so the first of two racing stations wins)."""
-    on_hand = (select(B.on_hand).where(B.warehouse_id == warehouse_id, B.sku_id == sku_id)
-               .scalar_subquery())
-    s.execute(update(K).where(K.stocktake_id == cid, K.sku_id == sku_id,
-                              K.book_qty.is_(None))
-              .values(book_qty=func.coalesce(on_hand, 0), book_at=now))
+    take_books(s, cid, warehouse_id, [sku_id], now)
+
+
+def take_books(s: Session, cid: int, warehouse_id: int, sku_ids: Sequence[int],
+               now: datetime) -> None:
+    """:func:`take_book` for many SKUs: one executemany, row by row in the order given
+    (callers sort them, so two stations lock the rows in the same order)."""
+    if sku_ids:
+        s.execute(_TAKE_BOOK, [{"cid": cid, "k": k, "wh": warehouse_id, "now": now}
+                               for k in sku_ids])
 
 
 def add_entries(s: Session, cid: int, entries: Sequence[dict[str, Any]]) -> None:
@@ -288,12 +340,14 @@ def add_entries(s: Session, cid: int, entries: Sequence[dict[str, Any]]) -> None
 
 def counted_totals(s: Session, cid: int, sku_ids: Sequence[int]) -> dict[int, int]:
     """SKU id → counted quantity (sum of its entries not reset), for *sku_ids*."""
-    if not sku_ids:
-        return {}
-    return {k: int(q) for k, q in s.execute(
-        select(E.sku_id, func.sum(E.qty)).where(
-            E.stocktake_id == cid, E.sku_id.in_(list(sku_ids)), E.flag == "",
-            E.reset_at.is_(None)).group_by(E.sku_id))}
+    wanted = list(sku_ids)
+    out: dict[int, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        out.update((k, int(q)) for k, q in s.execute(
+            select(E.sku_id, func.sum(E.qty)).where(
+                E.stocktake_id == cid, E.sku_id.in_(wanted[start:start + _CHUNK]),
+                E.flag == "", E.reset_at.is_(None)).group_by(E.sku_id)))
+    return out
 
 
 def flagged_sku(s: Session, cid: int, barcode: str) -> tuple[bool, int | None]:

@@ -304,3 +304,22 @@ def test_a_frozen_count_takes_every_book_at_creation(world: World) -> None:
     assert world.on_hand("TEA-1") == (13, 0)
     assert world.on_hand("TEA-2") == (7, 0)
     assert world.on_hand("POT-1") == (0, 0)
+
+
+def test_a_handheld_file_is_judged_like_single_scans(world: World) -> None:
+    # a barcode that is also another SKU's code: the barcode wins, as for a single scan
+    from ecerp_desktop.store import catalog as cat
+
+    with world.store.write() as s:
+        cat.add_barcodes(s, [("POT-1", world.sku["CUP-1"])])
+    count = svc.create(world.store, KEEPER, "HZ", skus=["TEA-1", "CUP-1"])
+    world.move("TEA-1", MoveKind.ADJUSTMENT, 2)  # book is taken at the first count: 12
+    got = svc.scan_many(world.store, COUNTER, count.number, [
+        (world.barcode("TEA-1"), 3), ("TEA-1", 2), ("NOPE-9", 1),
+        (world.barcode("TEA-2"), 4), ("POT-1", 5)], station="H1")
+    assert [(r.flag, r.sku_code, r.counted) for r in got] == [
+        (EntryFlag.NONE, "TEA-1", 5), (EntryFlag.NONE, "TEA-1", 5),
+        (EntryFlag.UNKNOWN, "", 0), (EntryFlag.OUT_OF_SCOPE, "TEA-2", 0),
+        (EntryFlag.NONE, "CUP-1", 5)]
+    books = {ln.code: ln.book for ln in svc.counted(world.store, KEEPER, count.number)}
+    assert books == {"TEA-1": 12, "CUP-1": 0}
