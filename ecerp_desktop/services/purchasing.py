@@ -21,6 +21,7 @@ from typing import Any
 
 from ecerp_desktop.domain.auth import Actor, Permission
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
+from ecerp_desktop.domain.money import money
 from ecerp_desktop.domain.purchasing import (
     FINISHED_STATUSES,
     LineInput,
@@ -127,6 +128,10 @@ def link_sku(store: Store, actor: Actor, sku: str, supplier: str, *, supplier_co
              last_cost: Decimal | None = None) -> None:
     """Make *supplier* the default supplier of *sku* (its code at the supplier, last cost)."""
     actor.require(Permission.PURCHASE)
+    if last_cost is not None:  # proposed on PO lines and drafts: money, not below zero
+        last_cost = money(last_cost)
+        if last_cost < 0:
+            raise DomainError(ErrorCode.INVALID_MONEY, value=str(last_cost))
     with store.write() as s:
         found = require_sku(s, sku)
         sup = require_supplier(s, supplier)

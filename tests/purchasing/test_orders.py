@@ -140,3 +140,13 @@ def test_a_po_exported_for_its_supplier(world: World, tmp_path) -> None:  # type
     pur.export_po(world.store, world.actor, po.number, csv_path)
     text = csv_path.read_text(encoding="utf-8-sig")
     assert "'+SUM(1,2)" in text and "'-LJ-250" in text and "\n=" not in text
+
+
+@pytest.mark.parametrize("cost", [Decimal("-5"), Decimal("NaN"), Decimal("Infinity")])
+def test_a_supplier_link_refuses_a_cost_that_is_not_an_amount(world: World,
+                                                              cost: Decimal) -> None:
+    # a negative last cost would be proposed on every PO line and break reorder drafts
+    with pytest.raises(DomainError) as info:
+        pur.link_sku(world.store, world.actor, "TEA-1", "SUP1", last_cost=cost)
+    assert info.value.code is ErrorCode.INVALID_MONEY
+    assert pur.lookup_sku(world.store, world.actor, "TEA-1")[1] == Decimal("35.00")
