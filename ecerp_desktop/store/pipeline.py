@@ -264,7 +264,7 @@ def load_buyer_usage(s: Session, usage: GiftUsage, buyers: Iterable[str],
         raw = _Raw(s)
         mark = "%s" if raw.pg else "?"
         head = _GRANTS_SQL + "(" + ", ".join([mark] * len(rules)) + ") AND buyer_key IN "
-        for part in raw.parts(todo, _IN - len(rules)):
+        for part in raw.parts(todo, max(_IN - len(rules), 100)):  # the rules take ids too
             for rule_id, buyer, n in raw.rows(head, [*rules, *part],
                                               " GROUP BY rule_id, buyer_key", len(rules)):
                 usage.per_buyer[(rule_id, buyer)] = int(n)
