@@ -30,6 +30,7 @@ from ecerp_desktop.domain.purchasing import (
     allowed_from,
     check_action,
     check_lines,
+    target_of,
 )
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.text import REPLACEMENT, safe_cell, storable
@@ -203,8 +204,8 @@ def _transition(s: Any, po: PORecord, action: POAction, now: Any) -> POStatus:
     knows exactly which status it left. When another station changed the PO in between
     (a receipt made it partial), the fresh status is checked and tried again; refused when
     the action is no longer allowed."""
-    target = {POAction.PLACE: POStatus.PLACED, POAction.CANCEL: POStatus.CANCELLED,
-              POAction.CLOSE: POStatus.CLOSED}[action]
+    target = target_of(action)
+    assert target is not None
     current = po.status
     for _ in range(5):
         check_action(po.number, current, action)

@@ -55,12 +55,6 @@ def _insert(s: Session, table: Any) -> Any:
             else sqlite_insert(table))
 
 
-def _for_update(s: Session, q: Any) -> Any:
-    """Lock the selected rows on PostgreSQL (SQLite's write transaction already holds the
-    database lock)."""
-    return q.with_for_update() if s.get_bind().dialect.name == "postgresql" else q
-
-
 def next_number(s: Session, prefix: str, day: date) -> str:
     """The next document number of *prefix* on *day* (PO20261127-0001): one upsert that bumps
     the counter row, so two stations never get the same number."""
@@ -110,11 +104,6 @@ def supplier_by_key(s: Session, key: str) -> SupplierRecord | None:
     row = s.scalar(select(SupplierRow).where(
         or_(SupplierRow.code == key, SupplierRow.name == key)).order_by(
         SupplierRow.code != key).limit(1))
-    return None if row is None else _supplier(row)
-
-
-def supplier_by_id(s: Session, supplier_id: int) -> SupplierRecord | None:
-    row = s.get(SupplierRow, supplier_id)
     return None if row is None else _supplier(row)
 
 
@@ -480,10 +469,6 @@ def add_scan(s: Session, session_id: int, *, code: str, sku_id: int | None, qty:
     return int(s.execute(insert(t).values(
         session_id=session_id, at=now, code=code, sku_id=sku_id, qty=qty, counted=counted,
         qty_over=over, result=result.value).returning(t.c.id)).scalar_one())
-
-
-def session_is_open(s: Session, session_id: int) -> bool:
-    return s.scalar(select(RS.status).where(RS.id == session_id)) == "open"
 
 
 def counted_on(s: Session, session_id: int, sku_id: int) -> tuple[int, int]:

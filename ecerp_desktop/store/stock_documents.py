@@ -246,11 +246,6 @@ def skus_by_code_or_barcode(s: Session, keys: Sequence[str]) -> dict[str, SkuRef
     return out
 
 
-def sku_refs(s: Session, ids: Sequence[int]) -> dict[int, SkuRef]:
-    return {i: SkuRef(i, c, n) for i, c, n in s.execute(
-        select(SkuRow.id, SkuRow.code, SkuRow.name).where(SkuRow.id.in_(sorted(set(ids)))))}
-
-
 # --- returns: finding the order ------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

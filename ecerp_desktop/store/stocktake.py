@@ -282,11 +282,6 @@ def sku_ref(s: Session, sku_id: int) -> SkuRef:
     return SkuRef(*row)
 
 
-def in_scope(s: Session, cid: int, sku_id: int) -> bool:
-    return s.scalar(select(K.sku_id).where(K.stocktake_id == cid, K.sku_id == sku_id)
-                    ) is not None
-
-
 def in_scope_many(s: Session, cid: int, sku_ids: Sequence[int]) -> set[int]:
     """Those of *sku_ids* in the count's scope."""
     wanted = sorted(set(sku_ids))
