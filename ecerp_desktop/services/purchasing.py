@@ -163,19 +163,29 @@ def create_po(store: Store, actor: Actor, *, supplier: str, warehouse: str,
               remark: str = "") -> PORecord:
     """A new draft PO numbered PO<yyyymmdd>-<n>."""
     actor.require(Permission.PURCHASE)
-    now = utcnow()
     with store.write() as s:
-        sup = require_supplier(s, supplier)
-        wh = require_warehouse(s, warehouse)
-        new = _new_lines(s, lines)
-        number = q.next_number(s, PO_PREFIX, now.date())
-        q.create_po(s, number=number, supplier_id=sup.id, warehouse_id=wh.id, lines=new,
-                    expected_date=expected_date, remark=clean(remark),
-                    user_id=actor.user_id, now=now)
-        _audit(s, actor, "purchase.create", "purchase_order", number,
-               {"supplier": sup.code, "warehouse": wh.code, "lines": len(new),
-                "units": sum(ln.qty for ln in new)})
-        return require_po(s, number)
+        return require_po(s, new_draft(s, actor, supplier=supplier, warehouse=warehouse,
+                                       lines=lines, expected_date=expected_date,
+                                       remark=remark))
+
+
+def new_draft(s: Any, actor: Actor, *, supplier: str, warehouse: str,
+              lines: Sequence[LineInput], expected_date: date | None = None,
+              remark: str = "") -> str:
+    """:func:`create_po` in the caller's transaction (the caller checked PURCHASE), for a
+    use case that drafts several POs all or nothing; returns the number."""
+    now = utcnow()
+    sup = require_supplier(s, supplier)
+    wh = require_warehouse(s, warehouse)
+    new = _new_lines(s, lines)
+    number = q.next_number(s, PO_PREFIX, now.date())
+    q.create_po(s, number=number, supplier_id=sup.id, warehouse_id=wh.id, lines=new,
+                expected_date=expected_date, remark=clean(remark),
+                user_id=actor.user_id, now=now)
+    _audit(s, actor, "purchase.create", "purchase_order", number,
+           {"supplier": sup.code, "warehouse": wh.code, "lines": len(new),
+            "units": sum(ln.qty for ln in new)})
+    return number
 
 
 def update_po(store: Store, actor: Actor, number: str, *, supplier: str, warehouse: str,

@@ -160,9 +160,10 @@ class DraftResult:
 def draft_pos(store: Store, actor: Actor, picks: Sequence[Suggestion], *,
               supplier: str | None = None, quantities: dict[tuple[int, int], int] | None = None
               ) -> DraftResult:
-    """Draft one PO per (supplier, warehouse) from the chosen suggestions; with *supplier*,
-    every pick goes to that supplier. *quantities* overrides the suggested quantity per
-    (warehouse, SKU). SKUs with no supplier are skipped and named."""
+    """Draft one PO per (supplier, warehouse) from the chosen suggestions, all in one
+    transaction (one refused line drafts nothing); with *supplier*, every pick goes to that
+    supplier. *quantities* overrides the suggested quantity per (warehouse, SKU). SKUs with
+    no supplier are skipped and named."""
     actor.require(Permission.PURCHASE)
     groups: dict[tuple[str, str], list[LineInput]] = defaultdict(list)
     skipped: list[str] = []
@@ -177,11 +178,10 @@ def draft_pos(store: Store, actor: Actor, picks: Sequence[Suggestion], *,
         groups[(sup, sg.warehouse_code)].append(LineInput(sg.sku_code, qty, sg.unit_cost))
     if not groups and not skipped:
         raise DomainError(ErrorCode.REQUIRED, what="suggestions")
-    created = []
-    for (sup, wh), lines in sorted(groups.items()):
-        po = pur.create_po(store, actor, supplier=sup, warehouse=wh, lines=lines,
-                           remark="reorder suggestion")
-        created.append(po.number)
+    with store.write() as s:
+        created = [pur.new_draft(s, actor, supplier=sup, warehouse=wh, lines=lines,
+                                 remark="reorder suggestion")
+                   for (sup, wh), lines in sorted(groups.items())]
     return DraftResult(tuple(created), tuple(skipped))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.domain.stock import MoveKind
 from ecerp_desktop.domain.timeutil import utcnow
 from ecerp_desktop.services import purchasing as pur
@@ -94,3 +96,20 @@ def test_receiving_and_closing_keep_the_suggestion_right(world: World) -> None:
     pur.close(world.store, world.actor, number)  # the other 25 never come: 2 × (5 + 15) − 15
     assert by_code(reorder.suggestions(world.store, world.actor))["TEA-1"].suggested == 25
     assert world.ledger_clean()
+
+
+def test_drafting_is_all_or_nothing(world: World) -> None:
+    seed_sales(world, "TEA-1", 0, [])
+    seed_sales(world, "POT-1", 0, [])
+    pur.add_supplier(world.store, world.actor, "SUP2", "宜兴紫砂")
+    pur.link_sku(world.store, world.actor, "TEA-1", "SUP1")
+    pur.link_sku(world.store, world.actor, "POT-1", "SUP2")
+    for code in ("TEA-1", "POT-1"):
+        reorder.set_rule(world.store, world.actor, code, min_qty=5)
+    rows = by_code(reorder.suggestions(world.store, world.actor))
+    # a typo in the second supplier's quantity: no PO at all, so a retry makes no double
+    with pytest.raises(DomainError) as info:
+        reorder.draft_pos(world.store, world.actor, list(rows.values()),
+                          quantities={rows["POT-1"].key: 10**9})
+    assert info.value.code is ErrorCode.INVALID_QUANTITY
+    assert pur.list_pos(world.store, world.actor) == []
