@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -61,6 +61,7 @@ class AdjustTab(DocTab):
         self.warehouse_box = QComboBox()
         self.sku_edit = self.scan_field(self.tr("Scan or type a SKU code or barcode, Enter"))
         self.sku_label = QLabel()
+        self.sku_label.setTextFormat(Qt.TextFormat.PlainText)  # SKU names: never HTML
         self.balance_label = QLabel()
         self.by_delta = QRadioButton(self.tr("Change by"))
         self.to_quantity = QRadioButton(self.tr("Set to counted quantity"))

@@ -162,6 +162,7 @@ def test_adjust_tab_change_and_set_with_reason(
     scanner.scanned.emit("6920000000028")  # POT-1
     settle(qtbot)
     assert tab.sku_code == "POT-1" and "50" in tab.balance_label.text()
+    assert tab.sku_label.textFormat() == Qt.TextFormat.PlainText  # a name shown, not run
     tab.delta.setValue(-3)
     tab.reason_box.setCurrentIndex(tab.reason_box.findData("damaged"))
     tab.reason_edit.setText("外箱压坏")
