@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 
 from ecerp_desktop.services import transfers
@@ -94,9 +94,7 @@ class DocTab(QWidget):
         self.status.error(text)
 
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(
-            self, QCoreApplication.translate("DocTab", "Please confirm"), text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, QCoreApplication.translate("DocTab", "Please confirm"), text)
 
     # -- warehouses
 
@@ -115,3 +113,12 @@ class DocTab(QWidget):
 
     def warehouses_loaded(self) -> None:
         """Called once the pickers are filled."""
+
+
+def ask_plain(parent: QWidget, title: str, text: str) -> bool:
+    """A Yes/No question whose text is shown as plain text: it carries scanned codes and
+    SKU names, which QMessageBox.question would render as HTML."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -70,6 +69,7 @@ from ecerp_desktop.ui.feedback import GREEN, RED, FeedbackBanner
 from ecerp_desktop.ui.ops import ScanQueue, run_op
 from ecerp_desktop.ui.purchase_models import RecordsTableModel
 from ecerp_desktop.ui.scanner_filter import ScannerFilter, ScanSource, mark_scan_field, take_typed
+from ecerp_desktop.ui.stock_doc_widgets import ask_plain
 
 PALE_RED = "#fde0dc"
 LIVE_REFRESH_MS = 3000
@@ -413,8 +413,7 @@ class StocktakeTab(QWidget):
         self.feedback.emit(code)
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, self.tr("Stocktake"), question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, self.tr("Stocktake"), question)
 
     # -- the list
 

@@ -238,3 +238,27 @@ def test_returns_tab_return_waybill_then_order_slip_keeps_the_tracking_number(
     tab.receive_button.click()
     settle(qtbot)
     assert returns.list_returns(world.store, KEEPER)[0].tracking_number == "JD0042"
+
+
+def test_a_confirmation_shows_a_scanned_code_as_plain_text(
+        qtbot: QtBot, world: DocWorld, scanner: ScannerFilter) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    tab = make(qtbot, AdjustTab, world, scanner)
+    assert isinstance(tab, AdjustTab)
+    seen: list[tuple[str, Qt.TextFormat]] = []
+
+    def answer() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(10, answer)
+            return
+        seen.append((boxes[0].text(), boxes[0].textFormat()))
+        boxes[0].button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(10, answer)
+    assert tab._ask("Record unknown parcel <img src='x'> with 1 units?")  # the real dialog
+    assert seen == [("Record unknown parcel <img src='x'> with 1 units?",
+                     Qt.TextFormat.PlainText)]
