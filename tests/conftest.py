@@ -38,27 +38,6 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(autouse=True)
-def _gui_thread_collects(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Qt tests run as the app does (ui/collector.py): no automatic collection, which a
-    worker thread could start and so delete widgets off the GUI thread (a segfault); the
-    main thread collects whenever the test lets the event loop run."""
-    if "qapp" not in request.fixturenames:
-        yield
-        return
-    import gc
-
-    from ecerp_desktop.ui.collector import GuiThreadCollector
-
-    request.getfixturevalue("qapp")
-    collector = GuiThreadCollector(interval_ms=50)  # collects whenever the test waits
-    try:
-        yield
-    finally:
-        collector.stop()
-        gc.enable()
-
-
-@pytest.fixture(autouse=True)
 def _source_language_after() -> Iterator[None]:
     """Tests that install a translation (the UI tests start in Chinese) give the source
     language back, so no test depends on which folder ran before it."""

@@ -34,7 +34,6 @@ from ecerp_desktop.domain.auth import Actor
 from ecerp_desktop.domain.errors import DomainError, ErrorCode
 from ecerp_desktop.paths import data_dir
 from ecerp_desktop.ui import appconfig, i18n
-from ecerp_desktop.ui.collector import GuiThreadCollector
 from ecerp_desktop.ui.errors import describe
 from ecerp_desktop.ui.fonts import missing_scripts, register_bundled_font
 from ecerp_desktop.ui.ops import ProgressRelay, lane, run_and_wait, run_op, wait_all
@@ -165,8 +164,6 @@ class App:
         self.window: Any = None
         self.engine: Any = None  # the sync engine, once started
         self._stoppers: list[Callable[[], object]] = []
-        # Widgets must die on the GUI thread: only it runs the cyclic collector.
-        self.collector = GuiThreadCollector(self.qapp)
 
     # -- messages ---------------------------------------------------------------------
     def fatal(self, text: str) -> int:
@@ -408,7 +405,6 @@ class App:
             self.window.deleteLater()
         if self.store is not None:
             self.store.dispose()
-        self.collector.stop()
 
 
 def run(argv: list[str]) -> int:
