@@ -38,6 +38,19 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(autouse=True)
+def _collect_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a Qt test, collect its garbage here, on the GUI thread. Left for later, a
+    widget kept alive only by a reference cycle could be freed by a collection a worker
+    thread happens to start in the next test, deleting it off the GUI thread (a segfault
+    seen now and then in the page tests)."""
+    yield
+    if "qapp" in request.fixturenames:
+        import gc
+
+        gc.collect()
+
+
+@pytest.fixture(autouse=True)
 def _source_language_after() -> Iterator[None]:
     """Tests that install a translation (the UI tests start in Chinese) give the source
     language back, so no test depends on which folder ran before it."""
