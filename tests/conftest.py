@@ -37,12 +37,13 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("ECERP_DATABASE_URL", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def _collect_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+@pytest.fixture
+def collect_after_qt_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a Qt test, collect its garbage here, on the GUI thread. Left for later, a
     widget kept alive only by a reference cycle could be freed by a collection a worker
     thread happens to start in the next test, deleting it off the GUI thread (a segfault
-    seen now and then in the page tests)."""
+    seen now and then in the purchasing page tests). Used by the folders whose screens
+    hold such cycles; not everywhere: the print queue's tests rely on objects living on."""
     yield
     if "qapp" in request.fixturenames:
         import gc

@@ -66,3 +66,8 @@ def build(store: Store) -> World:
 @pytest.fixture
 def world(store: Store) -> World:
     return build(store)
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_qt_test(collect_after_qt_test: None) -> None:
+    """See tests/conftest.py: this folder's screens hold widgets in reference cycles."""

@@ -83,3 +83,8 @@ def build_docs(store: Store) -> DocWorld:
 @pytest.fixture
 def world(store: Store) -> DocWorld:
     return build_docs(store)
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_qt_test(collect_after_qt_test: None) -> None:
+    """See tests/conftest.py: this folder's screens hold widgets in reference cycles."""

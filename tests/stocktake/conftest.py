@@ -76,3 +76,8 @@ def make_world(store: Store) -> World:
 @pytest.fixture
 def world(store: Store) -> World:
     return make_world(store)
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_qt_test(collect_after_qt_test: None) -> None:
+    """See tests/conftest.py: this folder's screens hold widgets in reference cycles."""
